@@ -1,0 +1,112 @@
+// AppSpec's JSON form and its checks.
+#include "common/app_spec.h"
+
+#include <filesystem>
+
+#include "common/signals.h"
+
+namespace tend {
+namespace {
+
+std::string type_name(const json& v) {
+    return v.is_null() ? "null" : v.type_name();
+}
+
+// Reads key into out when present; throws with the key and expected type.
+template <typename T>
+void read_field(const json& j, const char* key, T& out, const char* expected) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return;
+    try {
+        out = it->get<T>();
+    } catch (const json::exception&) {
+        throw TendError(ErrorCode::kBadRequest, std::string("'") + key + "' must be " + expected +
+                                                    ", not " + type_name(*it));
+    }
+}
+
+}  // namespace
+
+std::string default_interpreter(const std::string& script) {
+    auto ext = std::filesystem::path(script).extension().string();
+    if (ext == ".js" || ext == ".mjs" || ext == ".cjs") return "node";
+    if (ext == ".py") return "python3";
+    if (ext == ".sh") return "bash";
+    return "";
+}
+
+std::vector<std::string> command_line(const AppSpec& spec) {
+    std::vector<std::string> argv;
+    std::string interp = spec.interpreter.empty() ? default_interpreter(spec.script)
+                                                  : spec.interpreter;
+    if (!interp.empty() && interp != "none") argv.push_back(interp);
+    argv.push_back(spec.script);
+    argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+    return argv;
+}
+
+void validate(const AppSpec& spec) {
+    auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
+    if (spec.name.empty()) bad("app name must not be empty");
+    if (spec.name.find_first_of("/\n\t ") != std::string::npos || spec.name == "all" ||
+        spec.name.find_first_not_of("0123456789") == std::string::npos)
+        bad("app name '" + spec.name + "' is not allowed (no spaces or '/', not 'all', not a number)");
+    if (spec.script.empty()) bad("a script is required");
+    if (spec.instances < 1) bad("instances must be at least 1");
+    if (spec.restart.max_restarts < 0) bad("max_restarts must not be negative");
+    if (spec.restart.min_uptime_ms < 0 || spec.restart.restart_delay_ms < 0 ||
+        spec.restart.exp_backoff_restart_delay_ms < 0 || spec.restart.kill_timeout_ms < 0)
+        bad("durations must not be negative");
+    if (signal_number(spec.restart.kill_signal) == 0)
+        bad("unknown signal '" + spec.restart.kill_signal + "'");
+}
+
+void to_json(json& j, const AppSpec& s) {
+    j = json{{"name", s.name},
+             {"script", s.script},
+             {"args", s.args},
+             {"cwd", s.cwd},
+             {"interpreter", s.interpreter},
+             {"instances", s.instances},
+             {"env", s.env},
+             {"base_env", s.base_env},
+             {"autorestart", s.restart.autorestart},
+             {"max_restarts", s.restart.max_restarts},
+             {"min_uptime", s.restart.min_uptime_ms},
+             {"restart_delay", s.restart.restart_delay_ms},
+             {"exp_backoff_restart_delay", s.restart.exp_backoff_restart_delay_ms},
+             {"stop_exit_codes", s.restart.stop_exit_codes},
+             {"kill_timeout", s.restart.kill_timeout_ms},
+             {"kill_signal", s.restart.kill_signal},
+             {"time", s.logs.time},
+             {"out_file", s.logs.out_file},
+             {"error_file", s.logs.error_file},
+             {"merge_logs", s.logs.merge_logs}};
+}
+
+void from_json(const json& j, AppSpec& s) {
+    if (!j.is_object()) throw TendError(ErrorCode::kBadRequest, "app spec must be an object");
+    read_field(j, "name", s.name, "a string");
+    read_field(j, "script", s.script, "a string");
+    read_field(j, "args", s.args, "an array of strings");
+    read_field(j, "cwd", s.cwd, "a string");
+    read_field(j, "interpreter", s.interpreter, "a string");
+    read_field(j, "instances", s.instances, "an integer");
+    read_field(j, "env", s.env, "an object of strings");
+    read_field(j, "base_env", s.base_env, "an object of strings");
+    read_field(j, "autorestart", s.restart.autorestart, "a boolean");
+    read_field(j, "max_restarts", s.restart.max_restarts, "an integer");
+    read_field(j, "min_uptime", s.restart.min_uptime_ms, "an integer (ms)");
+    read_field(j, "restart_delay", s.restart.restart_delay_ms, "an integer (ms)");
+    read_field(j, "exp_backoff_restart_delay", s.restart.exp_backoff_restart_delay_ms,
+               "an integer (ms)");
+    read_field(j, "stop_exit_codes", s.restart.stop_exit_codes, "an array of integers");
+    read_field(j, "kill_timeout", s.restart.kill_timeout_ms, "an integer (ms)");
+    read_field(j, "kill_signal", s.restart.kill_signal, "a string");
+    read_field(j, "time", s.logs.time, "a boolean");
+    read_field(j, "out_file", s.logs.out_file, "a string");
+    read_field(j, "error_file", s.logs.error_file, "a string");
+    read_field(j, "merge_logs", s.logs.merge_logs, "a boolean");
+}
+
+}  // namespace tend

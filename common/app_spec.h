@@ -1,0 +1,60 @@
+// What an app is: the spec a user gives at `tend start`, as the daemon keeps
+// it. Field names on the wire are PM2's, so ecosystem files map one to one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/protocol.h"
+
+namespace tend {
+
+struct RestartPolicy {
+    bool autorestart = true;
+    int max_restarts = 16;                       // unstable restarts in a row before errored
+    std::int64_t min_uptime_ms = 1000;           // an exit sooner than this is unstable
+    std::int64_t restart_delay_ms = 0;           // fixed delay before a restart
+    std::int64_t exp_backoff_restart_delay_ms = 0;  // 0 = off; else first delay, doubling
+    std::vector<int> stop_exit_codes;            // exits with these codes are final
+    std::int64_t kill_timeout_ms = 1600;         // SIGKILL the group after this
+    std::string kill_signal = "SIGINT";
+};
+
+struct LogOptions {
+    bool time = false;        // prefix each line with a timestamp
+    std::string out_file;     // empty = TEND_HOME/logs/<name>-out-<id>.log
+    std::string error_file;   // empty = TEND_HOME/logs/<name>-err-<id>.log
+    bool merge_logs = false;  // one pair of files for every instance
+};
+
+struct AppSpec {
+    std::string name;
+    std::string script;                 // absolute path, or a command found in PATH
+    std::vector<std::string> args;
+    std::string cwd;                    // absolute
+    std::string interpreter;            // "" = by extension, "none" = exec script itself
+    int instances = 1;                  // already resolved from max / -1 by the CLI
+    std::map<std::string, std::string> env;       // --env KEY=VAL, shown by describe
+    std::map<std::string, std::string> base_env;  // the starting shell's environment
+    RestartPolicy restart;
+    LogOptions logs;
+};
+
+// Interpreter chosen by the script's extension when none is given:
+// .js/.mjs/.cjs → node, .py → python3, .sh → bash, otherwise "" (exec it).
+std::string default_interpreter(const std::string& script);
+
+// The argv an instance runs: [interpreter, script, args...] or [script, args...].
+std::vector<std::string> command_line(const AppSpec& spec);
+
+// Checks values a type check cannot (empty name, instances < 1, bad signal);
+// throws TendError(kBadRequest) naming the field.
+void validate(const AppSpec& spec);
+
+void to_json(json& j, const AppSpec& spec);
+// Throws TendError(kBadRequest) naming the key and the expected type.
+void from_json(const json& j, AppSpec& spec);
+
+}  // namespace tend

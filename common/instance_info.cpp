@@ -1,0 +1,77 @@
+// InstanceInfo's JSON form.
+#include "common/instance_info.h"
+
+#include <array>
+#include <utility>
+
+namespace tend {
+namespace {
+
+constexpr std::array<std::pair<InstanceState, std::string_view>, 6> kStates{{
+    {InstanceState::kLaunching, "launching"},
+    {InstanceState::kOnline, "online"},
+    {InstanceState::kWaitingRestart, "waiting_restart"},
+    {InstanceState::kStopping, "stopping"},
+    {InstanceState::kStopped, "stopped"},
+    {InstanceState::kErrored, "errored"},
+}};
+
+}  // namespace
+
+std::string_view to_string(InstanceState state) {
+    for (const auto& [s, name] : kStates)
+        if (s == state) return name;
+    return "stopped";
+}
+
+InstanceState instance_state_from_string(std::string_view text) {
+    for (const auto& [s, name] : kStates)
+        if (name == text) return s;
+    return InstanceState::kStopped;
+}
+
+void to_json(json& j, const InstanceInfo& i) {
+    j = json{{"id", i.id},
+             {"name", i.name},
+             {"instance", i.instance},
+             {"mode", i.mode},
+             {"pid", i.pid},
+             {"status", to_string(i.status)},
+             {"restarts", i.restarts},
+             {"unstable_restarts", i.unstable_restarts},
+             {"created_at", i.created_at},
+             {"started_at", i.started_at},
+             {"uptime_ms", i.uptime_ms},
+             {"cpu", i.cpu},
+             {"memory", i.memory},
+             {"exit_code", i.exit_code ? json(*i.exit_code) : json(nullptr)},
+             {"exit_signal", i.exit_signal ? json(*i.exit_signal) : json(nullptr)},
+             {"out_log", i.out_log},
+             {"err_log", i.err_log}};
+    if (i.spec) j["spec"] = *i.spec;
+}
+
+void from_json(const json& j, InstanceInfo& i) {
+    i.id = j.at("id").get<int>();
+    i.name = j.at("name").get<std::string>();
+    i.instance = j.at("instance").get<int>();
+    i.mode = j.value("mode", "fork");
+    i.pid = j.value("pid", 0);
+    i.status = instance_state_from_string(j.value("status", "stopped"));
+    i.restarts = j.value("restarts", 0);
+    i.unstable_restarts = j.value("unstable_restarts", 0);
+    i.created_at = j.value("created_at", std::int64_t{0});
+    i.started_at = j.value("started_at", std::int64_t{0});
+    i.uptime_ms = j.value("uptime_ms", std::int64_t{0});
+    i.cpu = j.value("cpu", 0.0);
+    i.memory = j.value("memory", std::int64_t{0});
+    if (auto c = j.find("exit_code"); c != j.end() && c->is_number_integer())
+        i.exit_code = c->get<int>();
+    if (auto s = j.find("exit_signal"); s != j.end() && s->is_string())
+        i.exit_signal = s->get<std::string>();
+    i.out_log = j.value("out_log", "");
+    i.err_log = j.value("err_log", "");
+    if (auto s = j.find("spec"); s != j.end() && s->is_object()) i.spec = s->get<AppSpec>();
+}
+
+}  // namespace tend

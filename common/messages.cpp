@@ -1,0 +1,84 @@
+// JSON forms of the typed command arguments and results.
+#include "common/messages.h"
+
+namespace tend {
+
+void to_json(json& j, const StartArgs& v) { j = json{{"spec", v.spec}}; }
+void from_json(const json& j, StartArgs& v) { v.spec = j.at("spec").get<AppSpec>(); }
+
+void to_json(json& j, const TargetsArgs& v) { j = json{{"targets", v.targets}}; }
+void from_json(const json& j, TargetsArgs& v) {
+    v.targets = j.value("targets", std::vector<std::string>{});
+}
+
+namespace {
+const char* streams_name(LogStreams s) {
+    return s == LogStreams::kOut ? "out" : s == LogStreams::kErr ? "err" : "both";
+}
+LogStreams streams_from(const std::string& s) {
+    if (s == "out") return LogStreams::kOut;
+    if (s == "err") return LogStreams::kErr;
+    if (s == "both") return LogStreams::kBoth;
+    throw TendError(ErrorCode::kBadRequest, "'streams' must be out, err or both");
+}
+}  // namespace
+
+void to_json(json& j, const LogsArgs& v) {
+    j = json{{"targets", v.targets},
+             {"instance", v.instance ? json(*v.instance) : json(nullptr)},
+             {"lines", v.lines},
+             {"streams", streams_name(v.streams)},
+             {"follow", v.follow}};
+}
+void from_json(const json& j, LogsArgs& v) {
+    v.targets = j.value("targets", std::vector<std::string>{});
+    if (auto i = j.find("instance"); i != j.end() && !i->is_null()) v.instance = i->get<int>();
+    v.lines = j.value("lines", 15);
+    v.streams = streams_from(j.value("streams", std::string("both")));
+    v.follow = j.value("follow", false);
+}
+
+void to_json(json& j, const LogLine& v) {
+    j = json{{"id", v.id},         {"name", v.name}, {"instance", v.instance},
+             {"stream", v.stream}, {"line", v.line}, {"time", v.time}};
+}
+void from_json(const json& j, LogLine& v) {
+    v.id = j.at("id").get<int>();
+    v.name = j.at("name").get<std::string>();
+    v.instance = j.at("instance").get<int>();
+    v.stream = j.at("stream").get<std::string>();
+    v.line = j.at("line").get<std::string>();
+    v.time = j.value("time", std::int64_t{0});
+}
+
+void to_json(json& j, const LogsResult& v) {
+    j = json{{"tail", v.tail}, {"following", v.following}};
+}
+void from_json(const json& j, LogsResult& v) {
+    v.tail = j.value("tail", std::vector<LogLine>{});
+    v.following = j.value("following", false);
+}
+
+void to_json(json& j, const InstancesResult& v) { j = json{{"instances", v.instances}}; }
+void from_json(const json& j, InstancesResult& v) {
+    v.instances = j.value("instances", std::vector<InstanceInfo>{});
+}
+
+void to_json(json& j, const PingResult& v) {
+    j = json{{"pid", v.pid}, {"version", v.version}, {"home", v.home}};
+}
+void from_json(const json& j, PingResult& v) {
+    v.pid = j.value("pid", 0);
+    v.version = j.value("version", "");
+    v.home = j.value("home", "");
+}
+
+void to_json(json& j, const FlushResult& v) { j = json{{"files", v.files}}; }
+void from_json(const json& j, FlushResult& v) {
+    v.files = j.value("files", std::vector<std::string>{});
+}
+
+void to_json(json& j, const MissedEvent& v) { j = json{{"count", v.count}}; }
+void from_json(const json& j, MissedEvent& v) { v.count = j.value("count", std::int64_t{0}); }
+
+}  // namespace tend

@@ -1,0 +1,112 @@
+// Typed arguments and results of every control command. The dispatcher and
+// the CLI speak these; JSON appears only in the to_json/from_json below.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/app_spec.h"
+#include "common/instance_info.h"
+
+namespace tend {
+
+// Command names on the wire.
+namespace cmd {
+inline constexpr const char* kPing = "ping";
+inline constexpr const char* kStart = "start";
+inline constexpr const char* kStop = "stop";
+inline constexpr const char* kRestart = "restart";
+inline constexpr const char* kDelete = "delete";
+inline constexpr const char* kList = "list";
+inline constexpr const char* kDescribe = "describe";
+inline constexpr const char* kLogs = "logs";
+inline constexpr const char* kFlush = "flush";
+inline constexpr const char* kKill = "kill";
+}  // namespace cmd
+
+struct StartArgs {
+    AppSpec spec;
+};
+
+// stop, restart, delete, describe, flush: each target is an id, a name or
+// "all". flush and describe accept an empty list, meaning all.
+struct TargetsArgs {
+    std::vector<std::string> targets;
+};
+
+enum class LogStreams { kBoth, kOut, kErr };
+
+struct LogsArgs {
+    std::vector<std::string> targets;  // empty = every app
+    std::optional<int> instance;       // instance index filter
+    int lines = 15;                    // tail lines per log file
+    LogStreams streams = LogStreams::kBoth;
+    bool follow = false;               // then stream events "log" and "missed"
+};
+
+struct LogLine {
+    int id = 0;
+    std::string name;
+    int instance = 0;
+    std::string stream;  // "out" or "err"
+    std::string line;    // without its newline
+    std::int64_t time = 0;  // ms since the epoch when captured; 0 for lines read back from a file
+};
+
+struct LogsResult {
+    std::vector<LogLine> tail;  // oldest first, grouped by file
+    bool following = false;
+};
+
+struct InstancesResult {
+    std::vector<InstanceInfo> instances;
+};
+
+struct PingResult {
+    int pid = 0;
+    std::string version;
+    std::string home;
+};
+
+struct FlushResult {
+    std::vector<std::string> files;
+};
+
+// Event sent to a follower that fell behind: this many lines were skipped.
+struct MissedEvent {
+    std::int64_t count = 0;
+};
+
+void to_json(json& j, const StartArgs& v);
+void from_json(const json& j, StartArgs& v);
+void to_json(json& j, const TargetsArgs& v);
+void from_json(const json& j, TargetsArgs& v);
+void to_json(json& j, const LogsArgs& v);
+void from_json(const json& j, LogsArgs& v);
+void to_json(json& j, const LogLine& v);
+void from_json(const json& j, LogLine& v);
+void to_json(json& j, const LogsResult& v);
+void from_json(const json& j, LogsResult& v);
+void to_json(json& j, const InstancesResult& v);
+void from_json(const json& j, InstancesResult& v);
+void to_json(json& j, const PingResult& v);
+void from_json(const json& j, PingResult& v);
+void to_json(json& j, const FlushResult& v);
+void from_json(const json& j, FlushResult& v);
+void to_json(json& j, const MissedEvent& v);
+void from_json(const json& j, MissedEvent& v);
+
+// Converts request args to a typed struct, turning any JSON type error into
+// TendError(kBadRequest) so the dispatcher replies instead of crashing.
+template <typename T>
+T args_as(const json& args) {
+    try {
+        return args.get<T>();
+    } catch (const json::exception& e) {
+        throw TendError(ErrorCode::kBadRequest, std::string("bad arguments: ") + e.what());
+    }
+}
+
+}  // namespace tend

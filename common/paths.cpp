@@ -1,0 +1,19 @@
+// Resolution of TEND_HOME.
+#include "common/paths.h"
+
+#include <cstdlib>
+
+namespace tend {
+
+Paths paths_for(const std::string& home) {
+    return Paths{home, home + "/tend.sock", home + "/tendd.pid", home + "/tendd.log",
+                 home + "/logs"};
+}
+
+Paths resolve_paths() {
+    if (const char* h = std::getenv("TEND_HOME"); h && *h) return paths_for(h);
+    const char* user_home = std::getenv("HOME");
+    return paths_for(std::string(user_home && *user_home ? user_home : "/tmp") + "/.tend");
+}
+
+}  // namespace tend

@@ -1,0 +1,20 @@
+// Where tend keeps its files: TEND_HOME (default ~/.tend) and what is in it.
+#pragma once
+
+#include <string>
+
+namespace tend {
+
+struct Paths {
+    std::string home;     // TEND_HOME
+    std::string socket;   // home/tend.sock
+    std::string pidfile;  // home/tendd.pid, flocked by the live daemon
+    std::string daemon_log;  // home/tendd.log
+    std::string log_dir;  // home/logs
+};
+
+// Resolves TEND_HOME from the environment (or $HOME/.tend).
+Paths resolve_paths();
+Paths paths_for(const std::string& home);
+
+}  // namespace tend

@@ -1,0 +1,88 @@
+// Encoding and decoding of protocol lines.
+#include "common/protocol.h"
+
+namespace tend {
+
+std::string dump_json(const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Request parse_request(std::string_view line) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded()) throw TendError(ErrorCode::kBadJson, "request is not valid JSON");
+    if (!j.is_object()) throw TendError(ErrorCode::kBadRequest, "request must be a JSON object");
+    Request r;
+    auto v = j.find("v");
+    if (v == j.end() || !v->is_number_integer())
+        throw TendError(ErrorCode::kBadRequest, "request needs an integer 'v'");
+    r.v = v->get<int>();
+    auto id = j.find("id");
+    if (id == j.end() || !id->is_number_integer())
+        throw TendError(ErrorCode::kBadRequest, "request needs an integer 'id'");
+    r.id = id->get<std::int64_t>();
+    auto cmd = j.find("cmd");
+    if (cmd == j.end() || !cmd->is_string())
+        throw TendError(ErrorCode::kBadRequest, "request needs a string 'cmd'");
+    r.cmd = cmd->get<std::string>();
+    if (auto ver = j.find("version"); ver != j.end() && ver->is_string())
+        r.version = ver->get<std::string>();
+    if (auto args = j.find("args"); args != j.end()) {
+        if (!args->is_object()) throw TendError(ErrorCode::kBadRequest, "'args' must be an object");
+        r.args = std::move(*args);
+    }
+    return r;
+}
+
+std::string encode_request(const Request& request) {
+    json j = {{"v", request.v},
+              {"version", request.version},
+              {"id", request.id},
+              {"cmd", request.cmd},
+              {"args", request.args}};
+    return dump_json(j) + '\n';
+}
+
+std::string encode_reply(std::int64_t id, const json& result) {
+    json j = {{"id", id}, {"ok", true}, {"result", result}};
+    return dump_json(j) + '\n';
+}
+
+std::string encode_error(std::optional<std::int64_t> id, ErrorCode code,
+                         std::string_view message) {
+    json j = {{"id", id ? json(*id) : json(nullptr)},
+              {"ok", false},
+              {"error", {{"code", to_string(code)}, {"message", message}}}};
+    return dump_json(j) + '\n';
+}
+
+std::string encode_event(std::int64_t id, std::string_view event, const json& data) {
+    json j = {{"id", id}, {"event", event}, {"data", data}};
+    return dump_json(j) + '\n';
+}
+
+Response parse_response(std::string_view line) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        throw TendError(ErrorCode::kBadJson, "daemon sent a line that is not a JSON object");
+    Response r;
+    if (auto id = j.find("id"); id != j.end() && id->is_number_integer())
+        r.id = id->get<std::int64_t>();
+    if (auto ev = j.find("event"); ev != j.end() && ev->is_string()) {
+        r.event = ev->get<std::string>();
+        r.ok = true;
+        if (auto d = j.find("data"); d != j.end()) r.data = std::move(*d);
+        return r;
+    }
+    r.ok = j.value("ok", false);
+    if (r.ok) {
+        if (auto res = j.find("result"); res != j.end()) r.result = std::move(*res);
+        return r;
+    }
+    if (auto err = j.find("error"); err != j.end() && err->is_object()) {
+        r.error_code = error_code_from_string(err->value("code", "internal"));
+        r.error_message = err->value("message", "unknown error");
+    }
+    return r;
+}
+
+}  // namespace tend

@@ -1,0 +1,68 @@
+// Implementation of the text helpers.
+#include "common/text.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+namespace tend {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
+    for (const auto& c : candidates) {
+        std::size_t d = edit_distance(word, c);
+        if (d < best_distance) {
+            best_distance = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+std::string format_uptime(std::int64_t ms) {
+    std::int64_t s = ms / 1000;
+    if (s < 60) return std::to_string(s) + "s";
+    if (s < 3600) return std::to_string(s / 60) + "m";
+    if (s < 86400) return std::to_string(s / 3600) + "h";
+    return std::to_string(s / 86400) + "D";
+}
+
+std::string format_bytes(std::int64_t bytes) {
+    char buf[32];
+    if (bytes < 1024) {
+        std::snprintf(buf, sizeof buf, "%lldb", static_cast<long long>(bytes));
+    } else if (bytes < 1024 * 1024) {
+        std::snprintf(buf, sizeof buf, "%.1fkb", bytes / 1024.0);
+    } else if (bytes < 1024LL * 1024 * 1024) {
+        std::snprintf(buf, sizeof buf, "%.1fmb", bytes / (1024.0 * 1024));
+    } else {
+        std::snprintf(buf, sizeof buf, "%.1fgb", bytes / (1024.0 * 1024 * 1024));
+    }
+    return buf;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+    std::int64_t v = 0;
+    if (text.empty()) return std::nullopt;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || v < 0) return std::nullopt;
+    return v;
+}
+
+}  // namespace tend

@@ -1,0 +1,28 @@
+// Small text helpers both sides use: "did you mean", durations, sizes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tend {
+
+// Levenshtein distance between two words.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The closest candidate within a small distance, for "did you mean 'x'?".
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
+
+// "3s", "12m", "5h", "2D" as in pm2 list.
+std::string format_uptime(std::int64_t ms);
+
+// "1.2mb", "512kb", "0b".
+std::string format_bytes(std::int64_t bytes);
+
+// Parses a whole non-negative decimal integer; nullopt on anything else.
+std::optional<std::int64_t> parse_int(std::string_view text);
+
+}  // namespace tend

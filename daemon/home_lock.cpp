@@ -1,0 +1,41 @@
+// flock-based single-daemon lock on the pid file.
+#include "daemon/home_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "common/errors.h"
+
+namespace tend {
+
+HomeLock::HomeLock(const std::string& pidfile) {
+    fd_ = ::open(pidfile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0)
+        throw TendError(ErrorCode::kInternal,
+                        "cannot open " + pidfile + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        char buf[32] = {};
+        ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+        std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "?";
+        while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+        ::close(fd_);
+        fd_ = -1;
+        throw TendError(ErrorCode::kAlreadyExists,
+                        "a daemon is already running for this home (pid " + pid + ")");
+    }
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+        // The lock is what matters; the pid text is only for people.
+    }
+}
+
+HomeLock::~HomeLock() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace tend

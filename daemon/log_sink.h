@@ -1,0 +1,81 @@
+// Where app output goes: each instance's stdout/stderr pipe is read here, cut
+// into whole lines, optionally timestamped, appended to its log file, and
+// handed to live subscribers (`tend logs` follow, monit).
+//
+// Guarantees: whole lines only (several writers into one merged file never
+// interleave mid-line); nothing dropped (a congested file stops the pipes
+// feeding it, so the app's write() blocks); memory bounded per file.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/messages.h"
+
+namespace tend {
+
+class LogFile;  // daemon/log_file.h
+
+enum class StreamKind { kOut, kErr };
+
+// Who wrote a line: copied into every LogLine published for it.
+struct LogSource {
+    int id = 0;
+    std::string name;
+    int instance = 0;
+};
+
+class LogSink {
+public:
+    using SubscriberId = std::uint64_t;
+    using Subscriber = std::function<void(const LogLine&)>;
+
+    explicit LogSink(uv_loop_t* loop);
+    ~LogSink();
+    LogSink(const LogSink&) = delete;
+    LogSink& operator=(const LogSink&) = delete;
+
+    // Opens path for appending (creating directories as needed), or returns
+    // the file already open at that path, so merged logs share one writer.
+    // Throws TendError(kBadRequest) when it cannot be opened.
+    std::shared_ptr<LogFile> open(const std::string& path);
+
+    // Takes ownership of read_fd (the daemon's end of an instance's pipe) and
+    // reads it until EOF, appending whole lines to file. A partial last line
+    // is written at EOF with a newline added.
+    void attach(int read_fd, const LogSource& source, StreamKind kind,
+                std::shared_ptr<LogFile> file, bool timestamp);
+
+    // Every captured line, after it is queued for its file. Subscribers run
+    // synchronously on the loop and must not block.
+    SubscriberId subscribe(Subscriber subscriber);
+    void unsubscribe(SubscriberId id);
+
+    // The last n whole lines at path: what the file holds plus what is still
+    // queued in memory for it. Oldest first.
+    std::vector<std::string> tail(const std::string& path, int n);
+
+    // Empties the file at path (`tend flush`). Lines still queued are kept.
+    void truncate(const std::string& path);
+
+    // Reopens every open file (logrotate moved them: SIGUSR2).
+    void reopen_all();
+
+    // Stops reading every pipe (writing out partial lines) so the loop can
+    // end; queued writes still complete.
+    void close_all();
+
+    // Bytes queued in memory across all files (for tests and metrics).
+    std::size_t queued_bytes() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tend
