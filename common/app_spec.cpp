@@ -37,8 +37,8 @@ std::string default_interpreter(const std::string& script) {
 
 std::vector<std::string> command_line(const AppSpec& spec) {
     std::vector<std::string> argv;
-    std::string interp = spec.interpreter.empty() ? default_interpreter(spec.script)
-                                                  : spec.interpreter;
+    std::string interp =
+        spec.interpreter.empty() ? default_interpreter(spec.script) : spec.interpreter;
     if (!interp.empty() && interp != "none") argv.push_back(interp);
     argv.push_back(spec.script);
     argv.insert(argv.end(), spec.args.begin(), spec.args.end());
@@ -50,7 +50,8 @@ void validate(const AppSpec& spec) {
     if (spec.name.empty()) bad("app name must not be empty");
     if (spec.name.find_first_of("/\n\t ") != std::string::npos || spec.name == "all" ||
         spec.name.find_first_not_of("0123456789") == std::string::npos)
-        bad("app name '" + spec.name + "' is not allowed (no spaces or '/', not 'all', not a number)");
+        bad("app name '" + spec.name +
+            "' is not allowed (no spaces or '/', not 'all', not a number)");
     if (spec.script.empty()) bad("a script is required");
     if (spec.instances < 1) bad("instances must be at least 1");
     if (spec.restart.max_restarts < 0) bad("max_restarts must not be negative");

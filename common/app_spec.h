@@ -13,12 +13,12 @@ namespace tend {
 
 struct RestartPolicy {
     bool autorestart = true;
-    int max_restarts = 16;                       // unstable restarts in a row before errored
-    std::int64_t min_uptime_ms = 1000;           // an exit sooner than this is unstable
-    std::int64_t restart_delay_ms = 0;           // fixed delay before a restart
+    int max_restarts = 16;                          // unstable restarts in a row before errored
+    std::int64_t min_uptime_ms = 1000;              // an exit sooner than this is unstable
+    std::int64_t restart_delay_ms = 0;              // fixed delay before a restart
     std::int64_t exp_backoff_restart_delay_ms = 0;  // 0 = off; else first delay, doubling
-    std::vector<int> stop_exit_codes;            // exits with these codes are final
-    std::int64_t kill_timeout_ms = 1600;         // SIGKILL the group after this
+    std::vector<int> stop_exit_codes;               // exits with these codes are final
+    std::int64_t kill_timeout_ms = 1600;            // SIGKILL the group after this
     std::string kill_signal = "SIGINT";
 };
 
@@ -31,11 +31,11 @@ struct LogOptions {
 
 struct AppSpec {
     std::string name;
-    std::string script;                 // absolute path, or a command found in PATH
+    std::string script;  // absolute path, or a command found in PATH
     std::vector<std::string> args;
-    std::string cwd;                    // absolute
-    std::string interpreter;            // "" = by extension, "none" = exec script itself
-    int instances = 1;                  // already resolved from max / -1 by the CLI
+    std::string cwd;                              // absolute
+    std::string interpreter;                      // "" = by extension, "none" = exec script itself
+    int instances = 1;                            // already resolved from max / -1 by the CLI
     std::map<std::string, std::string> env;       // --env KEY=VAL, shown by describe
     std::map<std::string, std::string> base_env;  // the starting shell's environment
     RestartPolicy restart;

@@ -16,20 +16,20 @@ std::string_view to_string(InstanceState state);
 InstanceState instance_state_from_string(std::string_view text);
 
 struct InstanceInfo {
-    int id = 0;              // global, never reused while the daemon lives
-    std::string name;        // the app's name
-    int instance = 0;        // index 0..N-1 within the app
-    std::string mode;        // "fork" (one instance) or "cluster"
-    int pid = 0;             // 0 when not running
+    int id = 0;        // global, never reused while the daemon lives
+    std::string name;  // the app's name
+    int instance = 0;  // index 0..N-1 within the app
+    std::string mode;  // "fork" (one instance) or "cluster"
+    int pid = 0;       // 0 when not running
     InstanceState status = InstanceState::kStopped;
-    int restarts = 0;            // every restart, automatic or asked for
-    int unstable_restarts = 0;   // restarts in a row after short runs
-    std::int64_t created_at = 0;  // ms since the epoch
-    std::int64_t started_at = 0;  // last spawn, ms since the epoch; 0 = never
-    std::int64_t uptime_ms = 0;   // 0 unless online
-    double cpu = 0;               // percent of one core
-    std::int64_t memory = 0;      // RSS bytes
-    std::optional<int> exit_code;        // of the last exit
+    int restarts = 0;                        // every restart, automatic or asked for
+    int unstable_restarts = 0;               // restarts in a row after short runs
+    std::int64_t created_at = 0;             // ms since the epoch
+    std::int64_t started_at = 0;             // last spawn, ms since the epoch; 0 = never
+    std::int64_t uptime_ms = 0;              // 0 unless online
+    double cpu = 0;                          // percent of one core
+    std::int64_t memory = 0;                 // RSS bytes
+    std::optional<int> exit_code;            // of the last exit
     std::optional<std::string> exit_signal;  // of the last exit, "SIGKILL"
     std::string out_log;
     std::string err_log;

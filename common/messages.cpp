@@ -3,10 +3,16 @@
 
 namespace tend {
 
-void to_json(json& j, const StartArgs& v) { j = json{{"spec", v.spec}}; }
-void from_json(const json& j, StartArgs& v) { v.spec = j.at("spec").get<AppSpec>(); }
+void to_json(json& j, const StartArgs& v) {
+    j = json{{"spec", v.spec}};
+}
+void from_json(const json& j, StartArgs& v) {
+    v.spec = j.at("spec").get<AppSpec>();
+}
 
-void to_json(json& j, const TargetsArgs& v) { j = json{{"targets", v.targets}}; }
+void to_json(json& j, const TargetsArgs& v) {
+    j = json{{"targets", v.targets}};
+}
 void from_json(const json& j, TargetsArgs& v) {
     v.targets = j.value("targets", std::vector<std::string>{});
 }
@@ -59,7 +65,9 @@ void from_json(const json& j, LogsResult& v) {
     v.following = j.value("following", false);
 }
 
-void to_json(json& j, const InstancesResult& v) { j = json{{"instances", v.instances}}; }
+void to_json(json& j, const InstancesResult& v) {
+    j = json{{"instances", v.instances}};
+}
 void from_json(const json& j, InstancesResult& v) {
     v.instances = j.value("instances", std::vector<InstanceInfo>{});
 }
@@ -73,12 +81,18 @@ void from_json(const json& j, PingResult& v) {
     v.home = j.value("home", "");
 }
 
-void to_json(json& j, const FlushResult& v) { j = json{{"files", v.files}}; }
+void to_json(json& j, const FlushResult& v) {
+    j = json{{"files", v.files}};
+}
 void from_json(const json& j, FlushResult& v) {
     v.files = j.value("files", std::vector<std::string>{});
 }
 
-void to_json(json& j, const MissedEvent& v) { j = json{{"count", v.count}}; }
-void from_json(const json& j, MissedEvent& v) { v.count = j.value("count", std::int64_t{0}); }
+void to_json(json& j, const MissedEvent& v) {
+    j = json{{"count", v.count}};
+}
+void from_json(const json& j, MissedEvent& v) {
+    v.count = j.value("count", std::int64_t{0});
+}
 
 }  // namespace tend

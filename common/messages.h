@@ -43,15 +43,15 @@ struct LogsArgs {
     std::optional<int> instance;       // instance index filter
     int lines = 15;                    // tail lines per log file
     LogStreams streams = LogStreams::kBoth;
-    bool follow = false;               // then stream events "log" and "missed"
+    bool follow = false;  // then stream events "log" and "missed"
 };
 
 struct LogLine {
     int id = 0;
     std::string name;
     int instance = 0;
-    std::string stream;  // "out" or "err"
-    std::string line;    // without its newline
+    std::string stream;     // "out" or "err"
+    std::string line;       // without its newline
     std::int64_t time = 0;  // ms since the epoch when captured; 0 for lines read back from a file
 };
 

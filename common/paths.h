@@ -6,11 +6,11 @@
 namespace tend {
 
 struct Paths {
-    std::string home;     // TEND_HOME
-    std::string socket;   // home/tend.sock
-    std::string pidfile;  // home/tendd.pid, flocked by the live daemon
+    std::string home;        // TEND_HOME
+    std::string socket;      // home/tend.sock
+    std::string pidfile;     // home/tendd.pid, flocked by the live daemon
     std::string daemon_log;  // home/tendd.log
-    std::string log_dir;  // home/logs
+    std::string log_dir;     // home/logs
 };
 
 // Resolves TEND_HOME from the environment (or $HOME/.tend).

@@ -47,8 +47,7 @@ std::string encode_reply(std::int64_t id, const json& result) {
     return dump_json(j) + '\n';
 }
 
-std::string encode_error(std::optional<std::int64_t> id, ErrorCode code,
-                         std::string_view message) {
+std::string encode_error(std::optional<std::int64_t> id, ErrorCode code, std::string_view message) {
     json j = {{"id", id ? json(*id) : json(nullptr)},
               {"ok", false},
               {"error", {{"code", to_string(code)}, {"message", message}}}};

@@ -36,8 +36,7 @@ Request parse_request(std::string_view line);
 // string (app output is arbitrary bytes) is replaced, never thrown on.
 std::string encode_request(const Request& request);
 std::string encode_reply(std::int64_t id, const json& result);
-std::string encode_error(std::optional<std::int64_t> id, ErrorCode code,
-                         std::string_view message);
+std::string encode_error(std::optional<std::int64_t> id, ErrorCode code, std::string_view message);
 std::string encode_event(std::int64_t id, std::string_view event, const json& data);
 
 // Serialises without ever throwing on bad UTF-8.
@@ -47,9 +46,9 @@ std::string dump_json(const json& value);
 struct Response {
     std::int64_t id = 0;
     bool ok = false;
-    json result;              // ok replies
-    std::string event;        // non-empty for events
-    json data;                // event payload
+    json result;        // ok replies
+    std::string event;  // non-empty for events
+    json data;          // event payload
     ErrorCode error_code = ErrorCode::kInternal;
     std::string error_message;
     bool is_event() const { return !event.empty(); }
@@ -62,7 +61,7 @@ Response parse_response(std::string_view line);
 // each complete line (without its '\n'); it returns false once the pending
 // partial line exceeds the limit, after which the stream should be dropped.
 class LineFramer {
-public:
+  public:
     explicit LineFramer(std::size_t max_line) : max_line_(max_line) {}
 
     template <typename OnLine>
@@ -87,7 +86,7 @@ public:
 
     std::size_t pending_size() const { return pending_.size(); }
 
-private:
+  private:
     std::size_t max_line_;
     std::string pending_;
 };

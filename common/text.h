@@ -9,7 +9,7 @@
 
 namespace tend {
 
-// Levenshtein distance between two words.
+// Edit distance between two words (a swap of neighbours counts as one).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The closest candidate within a small distance, for "did you mean 'x'?".

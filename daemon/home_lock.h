@@ -8,7 +8,7 @@
 namespace tend {
 
 class HomeLock {
-public:
+  public:
     // Takes the lock and writes our pid; throws TendError when another live
     // daemon holds it ("a daemon is already running in <home> (pid N)").
     explicit HomeLock(const std::string& pidfile);
@@ -16,7 +16,7 @@ public:
     HomeLock(const HomeLock&) = delete;
     HomeLock& operator=(const HomeLock&) = delete;
 
-private:
+  private:
     int fd_ = -1;
 };
 

@@ -31,7 +31,7 @@ struct LogSource {
 };
 
 class LogSink {
-public:
+  public:
     using SubscriberId = std::uint64_t;
     using Subscriber = std::function<void(const LogLine&)>;
 
@@ -73,7 +73,7 @@ public:
     // Bytes queued in memory across all files (for tests and metrics).
     std::size_t queued_bytes() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

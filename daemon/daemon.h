@@ -1,0 +1,40 @@
+// tendd as one object: owns the loop and every part that lives on it, wires
+// them together, and runs until `tend kill` or SIGTERM/SIGINT.
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+
+#include "common/paths.h"
+
+namespace tend {
+
+struct DaemonOptions {
+    bool log_to_stderr = false;  // --foreground
+    std::int64_t sample_interval_ms = 1000;
+};
+
+class Daemon {
+  public:
+    Daemon(Paths paths, DaemonOptions options);
+    ~Daemon();
+    // Takes the home lock, listens, serves. Returns the process exit code.
+    // Throws TendError when the daemon cannot start (another one runs).
+    int run();
+
+  private:
+    struct Parts;
+    void prepare_home();
+    void start_parts();
+    void rearm_deadline();
+    void begin_shutdown();
+    void handle_signal(int signum);
+
+    Paths paths_;
+    DaemonOptions options_;
+    uv_loop_t loop_{};
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace tend

@@ -1,0 +1,19 @@
+// Every control command's handler, one file each under daemon/handlers/.
+#pragma once
+
+#include "daemon/dispatcher.h"
+
+namespace tend::handlers {
+
+std::optional<json> ping(const Request& request, Context& ctx);
+std::optional<json> start(const Request& request, Context& ctx);
+std::optional<json> stop(const Request& request, Context& ctx);
+std::optional<json> restart(const Request& request, Context& ctx);
+std::optional<json> remove(const Request& request, Context& ctx);  // "delete"
+std::optional<json> list(const Request& request, Context& ctx);
+std::optional<json> describe(const Request& request, Context& ctx);
+std::optional<json> logs(const Request& request, Context& ctx);
+std::optional<json> flush(const Request& request, Context& ctx);
+std::optional<json> kill(const Request& request, Context& ctx);
+
+}  // namespace tend::handlers

@@ -1,0 +1,159 @@
+// A pipe reader: each read is cut into lines and queued on the log file in
+// the same callback, using the sink's shared read buffer, then the file is
+// flushed and, when congested, the pipe is paused until it drains.
+#include "daemon/pipe_reader.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "common/errors.h"
+
+namespace tend {
+
+namespace {
+
+PipeReader* reader_of(uv_handle_t* handle) {
+    return static_cast<PipeReader*>(handle->data);
+}
+
+// Milliseconds since the epoch, wall clock.
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, StreamKind kind,
+                              std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host) {
+    // A bigger pipe means fewer wake-ups for the app and for us; the kernel
+    // may refuse (an unprivileged user past its pipe quota), which is fine.
+    (void)::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
+    auto* reader = new PipeReader(source, kind, std::move(file), timestamp, host);
+    uv_pipe_init(loop, &reader->pipe_, 0);
+    reader->pipe_.data = reader;
+    int rc = uv_pipe_open(&reader->pipe_, fd);
+    if (rc < 0) ::close(fd);  // once opened, uv_close() closes it
+    if (rc == 0)
+        rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&reader->pipe_), on_alloc, on_read);
+    if (rc < 0) {
+        reader->closing_ = true;
+        reader->host_ = nullptr;  // not registered with the host yet
+        uv_close(reinterpret_cast<uv_handle_t*>(&reader->pipe_), on_close);
+        throw TendError(ErrorCode::kInternal,
+                        "cannot read the output of '" + source.name + "': " + uv_strerror(rc));
+    }
+    return reader;
+}
+
+PipeReader::PipeReader(const LogSource& source, StreamKind kind, std::shared_ptr<LogFile> file,
+                       bool timestamp, ReaderHost& host)
+    : host_(&host), file_(std::move(file)), timestamp_(timestamp) {
+    line_.id = source.id;
+    line_.name = source.name;
+    line_.instance = source.instance;
+    line_.stream = kind == StreamKind::kOut ? "out" : "err";
+}
+
+void PipeReader::stop() {
+    if (closing_) return;
+    if (consuming_) {
+        stop_requested_ = true;
+        return;
+    }
+    closing_ = true;
+    finish();
+    if (paused_) file_->cancel_wait(this);
+    uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), on_close);
+}
+
+void PipeReader::trim() {
+    cutter_.shrink();
+    if (line_.line.capacity() > 256) std::string().swap(line_.line);
+}
+
+void PipeReader::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
+    PipeReader* reader = reader_of(handle);
+    *buf = reader->host_ != nullptr ? reader->host_->read_buffer() : uv_buf_init(nullptr, 0);
+}
+
+void PipeReader::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+    PipeReader* reader = reader_of(reinterpret_cast<uv_handle_t*>(stream));
+    if (nread > 0) {
+        reader->consume(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+    } else if (nread < 0) {
+        if (nread != UV_EOF) {
+            spdlog::warn("reading the {} of {} ({}): {}", reader->line_.stream, reader->line_.name,
+                         reader->line_.id, uv_strerror(static_cast<int>(nread)));
+        }
+        reader->stop();
+    }
+}
+
+void PipeReader::on_close(uv_handle_t* handle) {
+    PipeReader* reader = reader_of(handle);
+    if (reader->host_ != nullptr) reader->host_->reader_closed(reader);
+    delete reader;
+}
+
+void PipeReader::consume(std::string_view chunk) {
+    consuming_ = true;
+    cutter_.feed(chunk, begin_batch(), *this);
+    file_->flush();
+    consuming_ = false;
+    if (stop_requested_) {
+        stop();
+        return;
+    }
+    if (file_->congested()) {
+        // The app's next write() blocks on the full pipe until the file drains.
+        uv_read_stop(reinterpret_cast<uv_stream_t*>(&pipe_));
+        paused_ = true;
+        file_->wait_for_drain(this);
+    }
+}
+
+void PipeReader::finish() {
+    cutter_.finish(begin_batch(), *this);
+    file_->flush();
+}
+
+// Decides how the next chunk is cut: whole runs of lines when nobody needs
+// them one by one, else line by line with this batch's time and prefix.
+CutMode PipeReader::begin_batch() {
+    publish_ = host_ != nullptr && host_->has_subscribers();
+    if (!publish_ && !timestamp_) return CutMode::kBulk;
+    std::int64_t ms = now_ms();
+    line_.time = ms;
+    if (timestamp_ && host_ != nullptr) {
+        prefix_ = host_->timestamp_prefix(static_cast<std::time_t>(ms / 1000));
+    } else {
+        prefix_ = {};
+    }
+    return CutMode::kLines;
+}
+
+void PipeReader::on_lines(std::string_view head, std::string_view tail) {
+    file_->append(head, tail);
+}
+
+void PipeReader::on_line(std::string_view line, bool split) {
+    file_->append(prefix_, line, split ? LineCutter::kSplitEnding : std::string_view("\n"));
+    if (!publish_ || host_ == nullptr) return;
+    line_.line.assign(line);
+    if (split) line_.line.append(LineCutter::kSplitMarker);
+    host_->publish(line_);
+}
+
+void PipeReader::on_drained() {
+    paused_ = false;
+    if (closing_) return;
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&pipe_), on_alloc, on_read);
+}
+
+}  // namespace tend

@@ -1,0 +1,256 @@
+// The process table's state machine: start, stop, restart, delete, exits
+// and deadlines. Reading the table (targets, infos) is in process_table_view.cpp.
+#include "daemon/process_table.h"
+
+#include <csignal>
+#include <filesystem>
+
+#include "common/errors.h"
+#include "common/signals.h"
+
+namespace tend {
+
+ProcessTable::ProcessTable(Spawner& spawner, Clock& clock, TableConfig config)
+    : spawner_(spawner), clock_(clock), config_(std::move(config)) {}
+
+std::vector<int> ProcessTable::start(const AppSpec& spec) {
+    validate(spec);
+    if (apps_.count(spec.name))
+        throw TendError(ErrorCode::kAlreadyExists, "an app named '" + spec.name +
+                                                       "' already exists; use 'tend restart " +
+                                                       spec.name + "'");
+    App& app = apps_[spec.name];
+    app.spec = spec;
+    app_order_.push_back(spec.name);
+    for (int index = 0; index < spec.instances; ++index) {
+        Instance inst;
+        inst.id = next_id_++;
+        inst.index = index;
+        inst.app = spec.name;
+        inst.created_wall_ms = clock_.wall_ms();
+        std::tie(inst.out_log, inst.err_log) = log_paths(spec, inst.id);
+        app.ids.push_back(inst.id);
+        instances_.emplace(inst.id, std::move(inst));
+    }
+    try {
+        spawn(instances_.at(app.ids.front()));
+    } catch (const TendError&) {
+        // A first exec that fails is the user's mistake, not a crash loop:
+        // nothing is added, and the error goes straight back.
+        for (int id : std::vector<int>(app.ids)) erase(id);
+        throw;
+    }
+    for (std::size_t i = 1; i < app.ids.size(); ++i) spawn_or_error(instances_.at(app.ids[i]));
+    return app.ids;
+}
+
+void ProcessTable::stop(const std::vector<int>& ids) {
+    for (int id : ids)
+        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kNone);
+    notify_waiters();
+}
+
+void ProcessTable::restart(const std::vector<int>& ids) {
+    for (int id : ids)
+        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kRestart);
+    notify_waiters();
+}
+
+void ProcessTable::remove(const std::vector<int>& ids) {
+    for (int id : ids)
+        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kDelete);
+    notify_waiters();
+}
+
+void ProcessTable::on_exit(int id, int pid, std::optional<int> exit_code,
+                           std::optional<int> signal) {
+    Instance* inst = lookup(id);
+    if (!inst || inst->pid != pid) return;
+    inst->pid = 0;
+    inst->exit_code = exit_code;
+    inst->exit_signal = signal;
+    // The leader is gone; whatever it started in its group would be orphaned.
+    spawner_.signal_group(pid, SIGKILL);
+    if (inst->state == InstanceState::kStopping)
+        finish_stop(*inst);
+    else
+        handle_crash(*inst);
+    notify_waiters();
+}
+
+void ProcessTable::tick() {
+    std::int64_t now = clock_.now_ms();
+    std::vector<int> due;
+    for (const auto& [id, inst] : instances_)
+        if (inst.deadline_ms != 0 && inst.deadline_ms <= now) due.push_back(id);
+    for (int id : due) {
+        Instance& inst = instances_.at(id);
+        inst.deadline_ms = 0;
+        if (inst.state == InstanceState::kWaitingRestart) {
+            inst.restarts++;
+            spawn_or_error(inst);
+        } else if (inst.state == InstanceState::kStopping && inst.pid != 0) {
+            spawner_.signal_group(inst.pid, SIGKILL);
+        }
+    }
+    notify_waiters();
+}
+
+std::optional<std::int64_t> ProcessTable::next_deadline() const {
+    std::optional<std::int64_t> next;
+    for (const auto& [id, inst] : instances_)
+        if (inst.deadline_ms != 0 && (!next || inst.deadline_ms < *next)) next = inst.deadline_ms;
+    return next;
+}
+
+void ProcessTable::when_settled(std::vector<int> ids, std::function<void()> done) {
+    waiters_.push_back({std::move(ids), std::move(done)});
+    notify_waiters();
+}
+
+void ProcessTable::set_metrics(int id, double cpu, std::int64_t memory) {
+    if (Instance* inst = lookup(id)) {
+        inst->cpu = cpu;
+        inst->memory = memory;
+    }
+}
+
+void ProcessTable::spawn(Instance& inst) {
+    inst.pid = spawner_.spawn(spawn_request(inst));
+    inst.state = InstanceState::kOnline;
+    inst.started_ms = clock_.now_ms();
+    inst.started_wall_ms = clock_.wall_ms();
+    inst.deadline_ms = 0;
+    inst.cpu = 0;
+    inst.memory = 0;
+}
+
+void ProcessTable::spawn_or_error(Instance& inst) {
+    try {
+        spawn(inst);
+    } catch (const TendError&) {
+        inst.pid = 0;
+        inst.state = InstanceState::kErrored;
+    }
+}
+
+void ProcessTable::begin_stop(Instance& inst, AfterStop after) {
+    switch (inst.state) {
+        case InstanceState::kLaunching:
+        case InstanceState::kOnline: {
+            const RestartPolicy& policy = apps_.at(inst.app).spec.restart;
+            inst.state = InstanceState::kStopping;
+            inst.after_stop = after;
+            inst.deadline_ms = clock_.now_ms() + policy.kill_timeout_ms;
+            spawner_.signal_group(inst.pid, signal_number(policy.kill_signal));
+            break;
+        }
+        case InstanceState::kStopping:
+            // A delete asked while a restart is pending still deletes.
+            if (inst.after_stop != AfterStop::kDelete) inst.after_stop = after;
+            break;
+        default:
+            inst.deadline_ms = 0;
+            inst.after_stop = after;
+            finish_stop(inst);
+    }
+}
+
+void ProcessTable::finish_stop(Instance& inst) {
+    AfterStop after = inst.after_stop;
+    inst.after_stop = AfterStop::kNone;
+    inst.deadline_ms = 0;
+    inst.cpu = 0;
+    inst.memory = 0;
+    if (after == AfterStop::kDelete) {
+        erase(inst.id);
+        return;
+    }
+    if (after == AfterStop::kRestart) {
+        // A restart asked by the user starts fresh: the crash-loop count and
+        // the backoff begin again, so an errored instance gets a new chance.
+        inst.history = RestartHistory{};
+        inst.restarts++;
+        spawn_or_error(inst);
+        return;
+    }
+    inst.state = InstanceState::kStopped;
+}
+
+void ProcessTable::handle_crash(Instance& inst) {
+    const AppSpec& spec = apps_.at(inst.app).spec;
+    ExitFacts facts{clock_.now_ms() - inst.started_ms, inst.exit_code};
+    RestartDecision d = decide_restart(spec.restart, inst.history, facts);
+    inst.cpu = 0;
+    inst.memory = 0;
+    switch (d.action) {
+        case ExitAction::kStop:
+            inst.state = InstanceState::kStopped;
+            return;
+        case ExitAction::kErrored:
+            inst.state = InstanceState::kErrored;
+            return;
+        case ExitAction::kRestart:
+            inst.history = d.next;
+            if (d.delay_ms > 0) {
+                inst.state = InstanceState::kWaitingRestart;
+                inst.deadline_ms = clock_.now_ms() + d.delay_ms;
+                return;
+            }
+            inst.restarts++;
+            spawn_or_error(inst);
+    }
+}
+
+void ProcessTable::erase(int id) {
+    auto it = instances_.find(id);
+    if (it == instances_.end()) return;
+    std::string name = it->second.app;
+    instances_.erase(it);
+    auto app = apps_.find(name);
+    if (app == apps_.end()) return;
+    std::erase(app->second.ids, id);
+    if (app->second.ids.empty()) {
+        apps_.erase(app);
+        std::erase(app_order_, name);
+    }
+}
+
+bool ProcessTable::settled(int id) const {
+    const Instance* inst = find(id);
+    return !inst ||
+           (inst->state != InstanceState::kStopping && inst->after_stop == AfterStop::kNone);
+}
+
+void ProcessTable::notify_waiters() {
+    // Callbacks may add waiters or change the table, so collect first.
+    std::vector<std::function<void()>> ready;
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+        bool all = true;
+        for (int id : it->ids) all = all && settled(id);
+        if (all) {
+            ready.push_back(std::move(it->done));
+            it = waiters_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& done : ready) done();
+}
+
+Instance* ProcessTable::lookup(int id) {
+    auto it = instances_.find(id);
+    return it == instances_.end() ? nullptr : &it->second;
+}
+
+const Instance* ProcessTable::find(int id) const {
+    auto it = instances_.find(id);
+    return it == instances_.end() ? nullptr : &it->second;
+}
+
+const App* ProcessTable::find_app(const std::string& name) const {
+    auto it = apps_.find(name);
+    return it == apps_.end() ? nullptr : &it->second;
+}
+
+}  // namespace tend

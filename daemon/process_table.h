@@ -1,0 +1,121 @@
+// The process table: every app and instance, and the state machine of
+// DESIGN.md (launching → online → waiting_restart / stopping → stopped /
+// errored). Plain code: it calls a Spawner and reads a Clock, is told about
+// exits with on_exit() and about time with tick(), and never touches libuv.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/app_spec.h"
+#include "common/instance_info.h"
+#include "daemon/clock.h"
+#include "daemon/restart_policy.h"
+#include "daemon/spawner.h"
+
+namespace tend {
+
+// What a user asked of a stopping instance, done once it has exited.
+enum class AfterStop { kNone, kRestart, kDelete };
+
+struct Instance {
+    int id = 0;
+    int index = 0;
+    std::string app;
+    InstanceState state = InstanceState::kStopped;
+    int pid = 0;
+    std::int64_t created_wall_ms = 0;
+    std::int64_t started_wall_ms = 0;
+    std::int64_t started_ms = 0;   // monotonic, for uptime
+    std::int64_t deadline_ms = 0;  // restart time (waiting_restart) or SIGKILL time (stopping)
+    int restarts = 0;
+    RestartHistory history;
+    std::optional<int> exit_code;
+    std::optional<int> exit_signal;
+    AfterStop after_stop = AfterStop::kNone;
+    std::string out_log;
+    std::string err_log;
+    double cpu = 0;
+    std::int64_t memory = 0;
+};
+
+struct App {
+    AppSpec spec;
+    std::vector<int> ids;  // in index order
+};
+
+struct TableConfig {
+    std::string home;                                // TEND_HOME, given to every instance
+    std::string log_dir;                             // default log location
+    std::map<std::string, std::string> default_env;  // when a spec has no base_env
+};
+
+class ProcessTable {
+  public:
+    ProcessTable(Spawner& spawner, Clock& clock, TableConfig config);
+
+    // Adds the app and spawns its instances. Throws kAlreadyExists for a name
+    // in use, kSpawnFailed (and adds nothing) when the first spawn fails.
+    std::vector<int> start(const AppSpec& spec);
+
+    // Resolves targets (ids, names, "all") to ids in table order; empty
+    // targets mean all when allow_empty. Throws kNotFound with a suggestion.
+    std::vector<int> resolve(const std::vector<std::string>& targets, bool allow_empty) const;
+
+    void stop(const std::vector<int>& ids);
+    void restart(const std::vector<int>& ids);
+    void remove(const std::vector<int>& ids);
+
+    // The process pid of instance id exited (code, or signal when signalled).
+    void on_exit(int id, int pid, std::optional<int> exit_code, std::optional<int> signal);
+
+    // Acts on deadlines that have passed: restarts due, SIGKILLs due.
+    void tick();
+    // The earliest pending deadline (monotonic ms), if any.
+    std::optional<std::int64_t> next_deadline() const;
+
+    // Calls done once none of ids is stopping or has a pending after-stop
+    // action (a deleted id counts as settled). Called at once if already so.
+    void when_settled(std::vector<int> ids, std::function<void()> done);
+
+    InstanceInfo info(int id, bool with_spec) const;
+    std::vector<InstanceInfo> infos(const std::vector<int>& ids, bool with_spec) const;
+    std::vector<int> all_ids() const;
+    const Instance* find(int id) const;
+    const App* find_app(const std::string& name) const;
+    void set_metrics(int id, double cpu, std::int64_t memory);
+    // Pids of running instances, for the metrics sampler and the reaper.
+    std::vector<std::pair<int, int>> running() const;  // (id, pid)
+
+  private:
+    void spawn(Instance& inst);
+    void spawn_or_error(Instance& inst);
+    void begin_stop(Instance& inst, AfterStop after);
+    void finish_stop(Instance& inst);
+    void handle_crash(Instance& inst);
+    void erase(int id);
+    bool settled(int id) const;
+    void notify_waiters();
+    SpawnRequest spawn_request(const Instance& inst) const;
+    std::pair<std::string, std::string> log_paths(const AppSpec& spec, int id) const;
+    Instance* lookup(int id);
+
+    Spawner& spawner_;
+    Clock& clock_;
+    TableConfig config_;
+    int next_id_ = 0;
+    std::map<int, Instance> instances_;
+    std::map<std::string, App> apps_;
+    std::vector<std::string> app_order_;  // names in start order, for listing
+    struct Waiter {
+        std::vector<int> ids;
+        std::function<void()> done;
+    };
+    std::vector<Waiter> waiters_;
+};
+
+}  // namespace tend

@@ -1,0 +1,134 @@
+// Reading the process table: targets to ids, instance infos for list and
+// describe, and what a spawn of an instance needs (argv, env, log paths).
+#include <algorithm>
+#include <filesystem>
+
+#include "common/errors.h"
+#include "common/signals.h"
+#include "common/text.h"
+#include "daemon/process_table.h"
+
+namespace tend {
+namespace {
+
+void append_unique(std::vector<int>& out, int id) {
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+}
+
+// "app.log" → "app-3.log": one file per instance when a custom path is shared.
+std::string with_id(const std::string& path, int id) {
+    std::filesystem::path p(path);
+    std::string stem = p.stem().string() + "-" + std::to_string(id) + p.extension().string();
+    return (p.parent_path() / stem).string();
+}
+
+}  // namespace
+
+std::vector<int> ProcessTable::resolve(const std::vector<std::string>& targets,
+                                       bool allow_empty) const {
+    if (targets.empty()) {
+        if (allow_empty) return all_ids();
+        throw TendError(ErrorCode::kBadRequest, "no target given (an id, an app name or 'all')");
+    }
+    std::vector<int> ids;
+    for (const auto& target : targets) {
+        if (target == "all") {
+            for (int id : all_ids()) append_unique(ids, id);
+        } else if (auto app = apps_.find(target); app != apps_.end()) {
+            for (int id : app->second.ids) append_unique(ids, id);
+        } else if (auto n = parse_int(target); n && instances_.count(static_cast<int>(*n))) {
+            append_unique(ids, static_cast<int>(*n));
+        } else {
+            std::string msg = "no app or id '" + target + "'";
+            if (auto guess = closest_match(target, app_order_))
+                msg += " (did you mean '" + *guess + "'?)";
+            throw TendError(ErrorCode::kNotFound, msg);
+        }
+    }
+    return ids;
+}
+
+std::vector<int> ProcessTable::all_ids() const {
+    std::vector<int> ids;
+    ids.reserve(instances_.size());
+    for (const auto& [id, inst] : instances_) ids.push_back(id);
+    return ids;
+}
+
+std::vector<std::pair<int, int>> ProcessTable::running() const {
+    std::vector<std::pair<int, int>> out;
+    for (const auto& [id, inst] : instances_)
+        if (inst.pid != 0) out.emplace_back(id, inst.pid);
+    return out;
+}
+
+InstanceInfo ProcessTable::info(int id, bool with_spec) const {
+    const Instance& inst = instances_.at(id);
+    const AppSpec& spec = apps_.at(inst.app).spec;
+    InstanceInfo i;
+    i.id = inst.id;
+    i.name = inst.app;
+    i.instance = inst.index;
+    i.mode = spec.instances > 1 ? "cluster" : "fork";
+    i.pid = inst.pid;
+    i.status = inst.state;
+    i.restarts = inst.restarts;
+    i.unstable_restarts = inst.history.unstable_restarts;
+    i.created_at = inst.created_wall_ms;
+    i.started_at = inst.started_wall_ms;
+    bool up = inst.state == InstanceState::kOnline || inst.state == InstanceState::kLaunching;
+    i.uptime_ms = up ? clock_.now_ms() - inst.started_ms : 0;
+    i.cpu = inst.cpu;
+    i.memory = inst.memory;
+    i.exit_code = inst.exit_code;
+    if (inst.exit_signal) i.exit_signal = signal_name(*inst.exit_signal);
+    i.out_log = inst.out_log;
+    i.err_log = inst.err_log;
+    if (with_spec) {
+        i.spec = spec;
+        i.spec->base_env.clear();  // the shell's whole environment is noise here
+    }
+    return i;
+}
+
+std::vector<InstanceInfo> ProcessTable::infos(const std::vector<int>& ids, bool with_spec) const {
+    std::vector<InstanceInfo> out;
+    out.reserve(ids.size());
+    for (int id : ids)
+        if (instances_.count(id)) out.push_back(info(id, with_spec));
+    return out;
+}
+
+std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int id) const {
+    const LogOptions& logs = spec.logs;
+    std::string suffix = logs.merge_logs ? "" : "-" + std::to_string(id);
+    std::string out = config_.log_dir + "/" + spec.name + "-out" + suffix + ".log";
+    std::string err = config_.log_dir + "/" + spec.name + "-err" + suffix + ".log";
+    bool shared = spec.instances > 1 && !logs.merge_logs;
+    if (!logs.out_file.empty()) out = shared ? with_id(logs.out_file, id) : logs.out_file;
+    if (!logs.error_file.empty()) err = shared ? with_id(logs.error_file, id) : logs.error_file;
+    return {out, err};
+}
+
+SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
+    const AppSpec& spec = apps_.at(inst.app).spec;
+    SpawnRequest r;
+    r.id = inst.id;
+    r.name = inst.app;
+    r.instance = inst.index;
+    r.argv = command_line(spec);
+    r.cwd = spec.cwd;
+    r.env = spec.base_env.empty() ? config_.default_env : spec.base_env;
+    for (const auto& [k, v] : spec.env) r.env[k] = v;
+    r.env["TEND_ID"] = std::to_string(inst.id);
+    r.env["TEND_INSTANCE"] = std::to_string(inst.index);
+    r.env["NODE_APP_INSTANCE"] = std::to_string(inst.index);
+    r.env["TEND_APP_NAME"] = inst.app;
+    r.env["TEND_HOME"] = config_.home;
+    r.out_log = inst.out_log;
+    r.err_log = inst.err_log;
+    r.timestamp = spec.logs.time;
+    return r;
+}
+
+}  // namespace tend

@@ -1,0 +1,148 @@
+// Spawning with libuv. The instance's stdout and stderr are real pipes we
+// create (not libuv's socketpairs), so apps see what they would under a shell
+// and the daemon can enlarge them with F_SETPIPE_SZ.
+#include "daemon/uv_spawner.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "common/errors.h"
+
+namespace tend {
+
+struct UvSpawner::Child {
+    uv_process_t process{};
+    UvSpawner* owner = nullptr;
+    int id = 0;
+};
+
+namespace {
+
+struct Pipe {
+    int read_fd = -1;
+    int write_fd = -1;
+    ~Pipe() {
+        if (read_fd >= 0) ::close(read_fd);
+        if (write_fd >= 0) ::close(write_fd);
+    }
+};
+
+void open_pipe(Pipe& p) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw TendError(ErrorCode::kSpawnFailed, std::string("pipe: ") + std::strerror(errno));
+    p.read_fd = fds[0];
+    p.write_fd = fds[1];
+}
+
+int release(int& fd) {
+    int out = fd;
+    fd = -1;
+    return out;
+}
+
+// Owns the C strings libuv wants for argv and env.
+struct CStrings {
+    std::vector<std::string> storage;
+    std::vector<char*> pointers;
+    char** get() {
+        pointers.clear();
+        for (auto& s : storage) pointers.push_back(s.data());
+        pointers.push_back(nullptr);
+        return pointers.data();
+    }
+};
+
+}  // namespace
+
+UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink) : loop_(loop), sink_(sink) {}
+
+UvSpawner::~UvSpawner() {
+    // Exit callbacks that never ran (the loop ended first) must not reach us.
+    for (auto& [pid, child] : live_) child->owner = nullptr;
+}
+
+int UvSpawner::spawn(const SpawnRequest& r) {
+    std::shared_ptr<LogFile> out_file, err_file;
+    try {
+        out_file = sink_.open(r.out_log);
+        err_file = sink_.open(r.err_log);
+    } catch (const TendError& e) {
+        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + e.what());
+    }
+    Pipe out, err;
+    open_pipe(out);
+    open_pipe(err);
+
+    CStrings args{r.argv, {}}, env;
+    for (const auto& [k, v] : r.env) env.storage.push_back(k + "=" + v);
+    uv_stdio_container_t stdio[3];
+    stdio[0].flags = UV_IGNORE;
+    stdio[1].flags = UV_INHERIT_FD;
+    stdio[1].data.fd = out.write_fd;
+    stdio[2].flags = UV_INHERIT_FD;
+    stdio[2].data.fd = err.write_fd;
+
+    uv_process_options_t options{};
+    options.file = r.argv.front().c_str();
+    options.args = args.get();
+    options.env = env.get();
+    options.cwd = r.cwd.empty() ? nullptr : r.cwd.c_str();
+    // Detached = setsid: the instance leads its own process group, so a stop
+    // can signal everything it started, and a Ctrl-C to tendd never reaches it.
+    options.flags = UV_PROCESS_DETACHED;
+    options.stdio_count = 3;
+    options.stdio = stdio;
+    options.exit_cb = &UvSpawner::handle_exit;
+
+    auto* child = new Child;
+    child->owner = this;
+    child->id = r.id;
+    child->process.data = child;
+    if (int rc = uv_spawn(loop_, &child->process, &options); rc != 0) {
+        uv_close(reinterpret_cast<uv_handle_t*>(&child->process),
+                 [](uv_handle_t* h) { delete static_cast<Child*>(h->data); });
+        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " +
+                                                     r.argv.front() + ": " + uv_strerror(rc));
+    }
+    int pid = child->process.pid;
+    live_[pid] = child;
+    ::close(release(out.write_fd));
+    ::close(release(err.write_fd));
+    LogSource source{r.id, r.name, r.instance};
+    sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.timestamp);
+    sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.timestamp);
+    spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
+    return pid;
+}
+
+void UvSpawner::signal_group(int pid, int sig) {
+    if (pid <= 0 || sig <= 0) return;
+    if (::kill(-pid, sig) != 0 && errno != ESRCH)
+        spdlog::warn("kill(-{}, {}) failed: {}", pid, sig, std::strerror(errno));
+}
+
+void UvSpawner::handle_exit(uv_process_t* process, int64_t exit_status, int term_signal) {
+    auto* child = static_cast<Child*>(process->data);
+    int pid = process->pid;
+    uv_close(reinterpret_cast<uv_handle_t*>(process),
+             [](uv_handle_t* h) { delete static_cast<Child*>(h->data); });
+    UvSpawner* self = child->owner;
+    if (!self) return;
+    self->live_.erase(pid);
+    std::optional<int> code, signal;
+    if (term_signal != 0)
+        signal = term_signal;
+    else
+        code = static_cast<int>(exit_status);
+    spdlog::info("instance {} pid {} exited ({} {})", child->id, pid,
+                 term_signal ? "signal" : "code", term_signal ? term_signal : exit_status);
+    if (self->on_exit_) self->on_exit_(child->id, pid, code, signal);
+}
+
+}  // namespace tend

@@ -1,0 +1,61 @@
+// The wire format: requests, replies, errors, framing limits.
+#include <doctest/doctest.h>
+
+#include "common/messages.h"
+#include "common/protocol.h"
+
+using namespace tend;
+
+TEST_CASE("a request round-trips through its line") {
+    Request r{1, "0.1.0", 7, "stop", json{{"targets", {"api"}}}};
+    std::string line = encode_request(r);
+    CHECK(line.back() == '\n');
+    Request back = parse_request(std::string_view(line).substr(0, line.size() - 1));
+    CHECK(back.id == 7);
+    CHECK(back.cmd == "stop");
+    CHECK(args_as<TargetsArgs>(back.args).targets == std::vector<std::string>{"api"});
+}
+
+TEST_CASE("malformed requests are refused with stable codes") {
+    auto code_of = [](std::string_view line) {
+        try {
+            parse_request(line);
+        } catch (const TendError& e) {
+            return std::string(to_string(e.code()));
+        }
+        return std::string("accepted");
+    };
+    CHECK(code_of("not json") == "bad_json");
+    CHECK(code_of("[1,2]") == "bad_request");
+    CHECK(code_of(R"({"v":1,"id":"x","cmd":"list"})") == "bad_request");
+    CHECK(code_of(R"({"v":1,"id":1})") == "bad_request");
+    CHECK(code_of(R"({"v":1,"id":1,"cmd":"list","args":[]})") == "bad_request");
+    CHECK(code_of(R"({"v":1,"id":1,"cmd":"list"})") == "accepted");
+}
+
+TEST_CASE("wrong argument types become bad_request, not a crash") {
+    CHECK_THROWS_AS(args_as<TargetsArgs>(json{{"targets", 5}}), TendError);
+    CHECK_THROWS_WITH(args_as<StartArgs>(json{{"spec", {{"instances", "four"}}}}),
+                      "'instances' must be an integer, not string");
+}
+
+TEST_CASE("error replies carry code and message; invalid UTF-8 is replaced") {
+    std::string line = encode_error(3, ErrorCode::kNotFound, "no app or id 'x'");
+    Response r = parse_response(line.substr(0, line.size() - 1));
+    CHECK_FALSE(r.ok);
+    CHECK(r.id == 3);
+    CHECK(r.error_code == ErrorCode::kNotFound);
+    CHECK(r.error_message == "no app or id 'x'");
+    std::string ev = encode_event(1, "log", json{{"line", std::string("bad \xff byte")}});
+    CHECK(parse_response(ev.substr(0, ev.size() - 1)).is_event());
+}
+
+TEST_CASE("the line framer cuts lines across chunks and reports overflow") {
+    LineFramer framer(10);
+    std::vector<std::string> lines;
+    auto add = [&](std::string_view l) { lines.emplace_back(l); };
+    CHECK(framer.feed("ab\ncd", add));
+    CHECK(framer.feed("e\n\nf", add));
+    CHECK(lines == std::vector<std::string>{"ab", "cde", ""});
+    CHECK_FALSE(framer.feed("0123456789abc", add));
+}

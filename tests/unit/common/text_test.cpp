@@ -1,0 +1,61 @@
+// Suggestions, durations, sizes, signals.
+#include <doctest/doctest.h>
+
+#include "common/app_spec.h"
+#include "common/signals.h"
+#include "common/text.h"
+
+using namespace tend;
+
+TEST_CASE("closest_match suggests near names only") {
+    std::vector<std::string> names{"start", "stop", "restart", "delete"};
+    CHECK(closest_match("strat", names) == "start");
+    CHECK(closest_match("delet", names) == "delete");
+    CHECK_FALSE(closest_match("zzzzzz", names));
+}
+
+TEST_CASE("uptime and bytes read like pm2's") {
+    CHECK(format_uptime(1500) == "1s");
+    CHECK(format_uptime(125000) == "2m");
+    CHECK(format_uptime(7200000) == "2h");
+    CHECK(format_uptime(3 * 86400000LL) == "3D");
+    CHECK(format_bytes(512) == "512b");
+    CHECK(format_bytes(1536) == "1.5kb");
+    CHECK(format_bytes(5 * 1024 * 1024) == "5.0mb");
+}
+
+TEST_CASE("signals by name, short name and number") {
+    CHECK(signal_number("SIGTERM") == 15);
+    CHECK(signal_number("TERM") == 15);
+    CHECK(signal_number("9") == 9);
+    CHECK(signal_number("SIGNOPE") == 0);
+    CHECK(signal_name(9) == "SIGKILL");
+}
+
+TEST_CASE("interpreters by extension, and the command line") {
+    CHECK(default_interpreter("/a/app.js") == "node");
+    CHECK(default_interpreter("x.py") == "python3");
+    CHECK(default_interpreter("run.sh") == "bash");
+    CHECK(default_interpreter("/bin/server") == "");
+    AppSpec s;
+    s.script = "/a/app.js";
+    s.args = {"--port", "1"};
+    CHECK(command_line(s) == std::vector<std::string>{"node", "/a/app.js", "--port", "1"});
+    s.interpreter = "none";
+    CHECK(command_line(s) == std::vector<std::string>{"/a/app.js", "--port", "1"});
+}
+
+TEST_CASE("spec validation names the bad field") {
+    AppSpec s;
+    s.name = "api";
+    s.script = "/bin/true";
+    CHECK_NOTHROW(validate(s));
+    s.instances = 0;
+    CHECK_THROWS_WITH(validate(s), "instances must be at least 1");
+    s.instances = 1;
+    s.name = "12";
+    CHECK_THROWS_AS(validate(s), TendError);
+    s.name = "api";
+    s.restart.kill_signal = "SIGNOPE";
+    CHECK_THROWS_WITH(validate(s), "unknown signal 'SIGNOPE'");
+}

@@ -1,0 +1,229 @@
+// The process table driven by a fake spawner and a fake clock: no loop, no
+// fork. Each case is a user-visible scenario.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <map>
+
+#include "common/errors.h"
+#include "daemon/process_table.h"
+
+using namespace tend;
+
+namespace {
+
+class FakeClock : public Clock {
+  public:
+    std::int64_t now = 1000;
+    std::int64_t now_ms() override { return now; }
+    std::int64_t wall_ms() override { return 1700000000000 + now; }
+};
+
+class FakeSpawner : public Spawner {
+  public:
+    int next_pid = 100;
+    bool fail = false;
+    std::vector<SpawnRequest> spawned;
+    std::vector<std::pair<int, int>> signals;  // (pid, sig)
+
+    int spawn(const SpawnRequest& r) override {
+        if (fail) throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': nope");
+        spawned.push_back(r);
+        return next_pid++;
+    }
+    void signal_group(int pid, int sig) override { signals.emplace_back(pid, sig); }
+    bool signalled(int pid, int sig) const {
+        for (auto [p, s] : signals)
+            if (p == pid && s == sig) return true;
+        return false;
+    }
+};
+
+AppSpec app(const std::string& name, int instances = 1) {
+    AppSpec s;
+    s.name = name;
+    s.script = "/bin/app";
+    s.interpreter = "none";
+    s.instances = instances;
+    return s;
+}
+
+struct Fixture {
+    FakeClock clock;
+    FakeSpawner spawner;
+    ProcessTable table{spawner, clock, TableConfig{"/home/t", "/home/t/logs", {{"PATH", "/bin"}}}};
+    InstanceState state(int id) { return table.find(id)->state; }
+    int pid(int id) { return table.find(id)->pid; }
+};
+
+}  // namespace
+
+TEST_CASE("start -i 4 spawns four instances with indexes and their environment") {
+    Fixture f;
+    auto ids = f.table.start(app("api", 4));
+    REQUIRE(ids.size() == 4);
+    REQUIRE(f.spawner.spawned.size() == 4);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(f.state(ids[i]) == InstanceState::kOnline);
+        const auto& env = f.spawner.spawned[i].env;
+        CHECK(env.at("TEND_INSTANCE") == std::to_string(i));
+        CHECK(env.at("NODE_APP_INSTANCE") == std::to_string(i));
+        CHECK(env.at("TEND_ID") == std::to_string(ids[i]));
+        CHECK(env.at("TEND_APP_NAME") == "api");
+        CHECK(env.at("TEND_HOME") == "/home/t");
+        CHECK(env.at("PATH") == "/bin");
+    }
+    CHECK(f.spawner.spawned[1].out_log == "/home/t/logs/api-out-1.log");
+    CHECK(f.table.info(ids[0], false).mode == "cluster");
+}
+
+TEST_CASE("starting a name that exists says to use restart") {
+    Fixture f;
+    f.table.start(app("api"));
+    CHECK_THROWS_WITH(f.table.start(app("api")),
+                      "an app named 'api' already exists; use 'tend restart api'");
+}
+
+TEST_CASE("a failed first spawn adds nothing") {
+    Fixture f;
+    f.spawner.fail = true;
+    CHECK_THROWS_AS(f.table.start(app("api")), TendError);
+    CHECK(f.table.all_ids().empty());
+    CHECK(f.table.find_app("api") == nullptr);
+}
+
+TEST_CASE("a crash restarts at once with a new pid and counts the restart") {
+    Fixture f;
+    int id = f.table.start(app("api")).front();
+    int old = f.pid(id);
+    f.clock.now += 5000;
+    f.table.on_exit(id, old, std::nullopt, SIGKILL);
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK(f.pid(id) != old);
+    CHECK(f.table.find(id)->restarts == 1);
+    CHECK(f.table.info(id, false).exit_signal == "SIGKILL");
+    CHECK(f.spawner.signalled(old, SIGKILL));  // leftovers of the old group
+}
+
+TEST_CASE("an exit of a pid that is no longer the instance's is ignored") {
+    Fixture f;
+    int id = f.table.start(app("api")).front();
+    f.table.on_exit(id, 99999, 1, std::nullopt);
+    CHECK(f.table.find(id)->restarts == 0);
+}
+
+TEST_CASE("a crash loop ends errored after max_restarts, and restart starts it fresh") {
+    Fixture f;
+    AppSpec s = app("loop");
+    s.restart.max_restarts = 3;
+    int id = f.table.start(s).front();
+    for (int i = 0; i < 4; ++i) {
+        f.clock.now += 10;
+        f.table.on_exit(id, f.pid(id), 1, std::nullopt);
+    }
+    CHECK(f.state(id) == InstanceState::kErrored);
+    CHECK(f.table.find(id)->restarts == 3);
+    f.table.restart({id});
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK(f.table.find(id)->history.unstable_restarts == 0);
+}
+
+TEST_CASE("restart_delay waits in waiting_restart until the deadline") {
+    Fixture f;
+    AppSpec s = app("slow");
+    s.restart.restart_delay_ms = 500;
+    int id = f.table.start(s).front();
+    f.clock.now += 5000;
+    f.table.on_exit(id, f.pid(id), 1, std::nullopt);
+    CHECK(f.state(id) == InstanceState::kWaitingRestart);
+    CHECK(f.table.next_deadline() == f.clock.now + 500);
+    f.clock.now += 499;
+    f.table.tick();
+    CHECK(f.state(id) == InstanceState::kWaitingRestart);
+    f.clock.now += 1;
+    f.table.tick();
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK(!f.table.next_deadline());
+}
+
+TEST_CASE("stop signals the group, SIGKILLs it after kill_timeout, and settles on exit") {
+    Fixture f;
+    AppSpec s = app("api");
+    s.restart.kill_timeout_ms = 300;
+    s.restart.kill_signal = "SIGTERM";
+    int id = f.table.start(s).front();
+    int pid = f.pid(id);
+    bool settled = false;
+    f.table.stop({id});
+    f.table.when_settled({id}, [&] { settled = true; });
+    CHECK(f.spawner.signalled(pid, SIGTERM));
+    CHECK(f.state(id) == InstanceState::kStopping);
+    CHECK_FALSE(settled);
+    f.clock.now += 300;
+    f.table.tick();
+    CHECK(f.spawner.signalled(pid, SIGKILL));
+    f.table.on_exit(id, pid, std::nullopt, SIGKILL);
+    CHECK(f.state(id) == InstanceState::kStopped);
+    CHECK(settled);
+    CHECK(f.table.find(id)->restarts == 0);
+}
+
+TEST_CASE("restart of a running instance stops it, then spawns it again") {
+    Fixture f;
+    int id = f.table.start(app("api")).front();
+    int pid = f.pid(id);
+    f.table.restart({id});
+    CHECK(f.state(id) == InstanceState::kStopping);
+    f.table.on_exit(id, pid, 0, std::nullopt);
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK(f.pid(id) != pid);
+    CHECK(f.table.find(id)->restarts == 1);
+}
+
+TEST_CASE("delete removes the app once its instances have exited") {
+    Fixture f;
+    auto ids = f.table.start(app("api", 2));
+    f.table.remove(ids);
+    CHECK(f.table.find_app("api") != nullptr);
+    for (int id : ids) f.table.on_exit(id, f.pid(id), 0, std::nullopt);
+    CHECK(f.table.find_app("api") == nullptr);
+    CHECK(f.table.all_ids().empty());
+}
+
+TEST_CASE("stopping a waiting_restart instance cancels the restart") {
+    Fixture f;
+    AppSpec s = app("api");
+    s.restart.restart_delay_ms = 1000;
+    int id = f.table.start(s).front();
+    f.clock.now += 5000;
+    f.table.on_exit(id, f.pid(id), 1, std::nullopt);
+    f.table.stop({id});
+    CHECK(f.state(id) == InstanceState::kStopped);
+    CHECK(!f.table.next_deadline());
+}
+
+TEST_CASE("targets resolve by id, name and all, and unknown ones suggest a name") {
+    Fixture f;
+    auto api = f.table.start(app("api", 2));
+    auto web = f.table.start(app("web"));
+    CHECK(f.table.resolve({"api"}, false) == api);
+    CHECK(f.table.resolve({std::to_string(web[0])}, false) == web);
+    CHECK(f.table.resolve({"all"}, false).size() == 3);
+    CHECK(f.table.resolve({}, true).size() == 3);
+    CHECK_THROWS_WITH(f.table.resolve({"apu"}, false), "no app or id 'apu' (did you mean 'api'?)");
+    CHECK_THROWS_WITH(f.table.resolve({"zzzzzz"}, false), "no app or id 'zzzzzz'");
+    CHECK_THROWS_WITH(f.table.resolve({"42"}, false), "no app or id '42'");
+}
+
+TEST_CASE("merged logs share one pair of files; custom paths get the id") {
+    Fixture f;
+    AppSpec merged = app("m", 2);
+    merged.logs.merge_logs = true;
+    auto ids = f.table.start(merged);
+    CHECK(f.table.find(ids[0])->out_log == "/home/t/logs/m-out.log");
+    CHECK(f.table.find(ids[1])->out_log == "/home/t/logs/m-out.log");
+    AppSpec custom = app("c", 2);
+    custom.logs.out_file = "/var/log/c.log";
+    auto cids = f.table.start(custom);
+    CHECK(f.table.find(cids[1])->out_log == "/var/log/c-" + std::to_string(cids[1]) + ".log");
+}
