@@ -23,6 +23,10 @@ namespace {
 
 constexpr int kOpenFlags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
 constexpr mode_t kFileMode = 0640;
+// A congested file stops its readers just past the high watermark: each may
+// have appended one read's worth (the read buffer is 256 KiB) before it looks.
+constexpr std::size_t kBufferReserve = LogFile::kHighWatermark + (std::size_t{1} << 20);
+constexpr std::size_t kSmallBuffer = std::size_t{64} << 10;
 
 // Opens path for appending after creating its directory; returns the fd or
 // the error text.
@@ -70,6 +74,14 @@ LogFile::~LogFile() {
 }
 
 void LogFile::append(std::string_view a, std::string_view b, std::string_view c) {
+    std::size_t needed = pending_.size() + a.size() + b.size() + c.size();
+    if (needed > pending_.capacity()) {
+        // A quiet file's buffer grows by doubling; a busy one's goes straight
+        // to the size a congested file can reach, so it is never copied again.
+        // Only the pages actually filled become resident.
+        std::size_t grown = needed <= kSmallBuffer ? 2 * pending_.capacity() : kBufferReserve;
+        pending_.reserve(std::max(needed, grown));
+    }
     pending_.append(a).append(b).append(c);
     active_ = true;
 }
@@ -194,7 +206,7 @@ void LogFile::write_done(std::int64_t result) {
     if (write_fd_ != fd_) ::close(write_fd_);  // retired by reopen()
     write_fd_ = -1;
     flush();
-    if (queued_bytes() <= kLowWatermark) wake_waiters();
+    if (pending_.size() <= kLowWatermark) wake_waiters();
 }
 
 void LogFile::report_failure(std::int64_t result) {

@@ -42,7 +42,18 @@ struct LogSink::Impl final : ReaderHost {
         std::unique_ptr<Subscriber> fn;
     };
 
-    explicit Impl(uv_loop_t* l) : loop(l), read_buffer_memory(new char[kReadBufferSize]) {
+    explicit Impl(uv_loop_t* l) : loop(l), read_buffer_memory(new char[kReadBufferSize]) {}
+
+    ~Impl() {
+        // The handles outlive us until the loop runs their close callbacks.
+        for (PipeReader* reader : readers) reader->forget_host();
+        close_trim_timer();
+    }
+
+    // The trim timer runs while readers may exist; unreferenced, so it never
+    // keeps the loop alive, but closed by close_all() so the loop can close.
+    void ensure_trim_timer() {
+        if (trim_timer != nullptr) return;
         trim_timer = new uv_timer_t;
         uv_timer_init(loop, trim_timer);
         trim_timer->data = this;
@@ -50,11 +61,11 @@ struct LogSink::Impl final : ReaderHost {
         uv_unref(reinterpret_cast<uv_handle_t*>(trim_timer));
     }
 
-    ~Impl() {
-        // The handles outlive us until the loop runs their close callbacks.
-        for (PipeReader* reader : readers) reader->forget_host();
+    void close_trim_timer() {
+        if (trim_timer == nullptr) return;
         uv_close(reinterpret_cast<uv_handle_t*>(trim_timer),
                  [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+        trim_timer = nullptr;
     }
 
     uv_buf_t read_buffer() override {
@@ -124,7 +135,7 @@ struct LogSink::Impl final : ReaderHost {
 
     uv_loop_t* loop;
     std::unique_ptr<char[]> read_buffer_memory;
-    uv_timer_t* trim_timer;
+    uv_timer_t* trim_timer = nullptr;
     std::unordered_map<std::string, std::weak_ptr<LogFile>> files;
     std::unordered_set<PipeReader*> readers;
     std::vector<SubscriberEntry> subscribers;
@@ -138,6 +149,9 @@ struct LogSink::Impl final : ReaderHost {
 LogSink::LogSink(uv_loop_t* loop) : impl_(std::make_unique<Impl>(loop)) {}
 
 LogSink::~LogSink() {
+    // Whoever subscribed may already be gone: the last partial lines only go
+    // to the files.
+    impl_->subscribers.clear();
     close_all();
 }
 
@@ -157,9 +171,15 @@ std::shared_ptr<LogFile> LogSink::open(const std::string& path) {
 
 void LogSink::attach(int read_fd, const LogSource& source, StreamKind kind,
                      std::shared_ptr<LogFile> file, bool timestamp) {
+    if (!file) {
+        ::close(read_fd);
+        throw TendError(ErrorCode::kInternal,
+                        "no log file for the output of '" + source.name + "'");
+    }
     PipeReader* reader =
         PipeReader::start(impl_->loop, read_fd, source, kind, std::move(file), timestamp, *impl_);
     impl_->readers.insert(reader);
+    impl_->ensure_trim_timer();
 }
 
 LogSink::SubscriberId LogSink::subscribe(Subscriber subscriber) {
@@ -199,6 +219,7 @@ void LogSink::close_all() {
     // but iterate over a copy anyway.
     std::vector<PipeReader*> readers(impl_->readers.begin(), impl_->readers.end());
     for (PipeReader* reader : readers) reader->stop();
+    impl_->close_trim_timer();
 }
 
 std::size_t LogSink::queued_bytes() const {

@@ -33,7 +33,8 @@ PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, 
                               std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host) {
     // A bigger pipe means fewer wake-ups for the app and for us; the kernel
     // may refuse (an unprivileged user past its pipe quota), which is fine.
-    (void)::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
+    int size = ::fcntl(fd, F_GETPIPE_SZ);
+    if (size >= 0 && size < kPipeSize) (void)::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
     auto* reader = new PipeReader(source, kind, std::move(file), timestamp, host);
     uv_pipe_init(loop, &reader->pipe_, 0);
     reader->pipe_.data = reader;

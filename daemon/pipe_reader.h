@@ -62,7 +62,7 @@ class PipeReader final : public DrainWaiter, private LineConsumer {
   private:
     PipeReader(const LogSource& source, StreamKind kind, std::shared_ptr<LogFile> file,
                bool timestamp, ReaderHost& host);
-    ~PipeReader() override = default;
+    ~PipeReader() = default;
 
     static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
     static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);

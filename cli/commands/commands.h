@@ -1,0 +1,43 @@
+// The setup function of every command (registered in cli/command_table.cpp)
+// and the few helpers several commands share.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/command_context.h"
+
+namespace tend {
+
+CommandRunner setup_delete(CLI::App& app);
+CommandRunner setup_describe(CLI::App& app);
+CommandRunner setup_flush(CLI::App& app);
+CommandRunner setup_help(CLI::App& app);
+CommandRunner setup_jlist(CLI::App& app);
+CommandRunner setup_kill(CLI::App& app);
+CommandRunner setup_list(CLI::App& app);
+CommandRunner setup_logs(CLI::App& app);
+CommandRunner setup_ping(CLI::App& app);
+CommandRunner setup_restart(CLI::App& app);
+CommandRunner setup_start(CLI::App& app);
+CommandRunner setup_stop(CLI::App& app);
+
+// `tend help` and `tend` alone: what tend is and the command list.
+std::string general_help();
+
+// Asks the daemon for the list and prints the instance table on stdout.
+void print_instance_table(const CommandContext& ctx);
+
+// Adds an option that takes one value as written (the handler validates
+// it); given twice, the last one wins.
+CLI::Option* add_value_option(CLI::App& app, const std::string& names, std::string& value,
+                              const std::string& help, const std::string& type_name);
+
+// Adds the positional target list: ids, app names or `all`.
+void add_targets(CLI::App& app, std::vector<std::string>& targets);
+
+// Writes text to stdout at once, so pipes see it as it comes.
+void print_now(const std::string& text);
+
+}  // namespace tend

@@ -1,0 +1,29 @@
+// `tend list` (the table) and `tend jlist` (the daemon's instance objects as
+// one JSON array line, passed through without re-encoding).
+#include "cli/commands/commands.h"
+#include "common/messages.h"
+
+namespace tend {
+namespace {
+
+int run_jlist(CommandContext& ctx) {
+    json result = ctx.call(cmd::kList, json::object());
+    auto instances = result.find("instances");
+    print_now((instances != result.end() ? dump_json(*instances) : std::string("[]")) + "\n");
+    return 0;
+}
+
+}  // namespace
+
+CommandRunner setup_list(CLI::App& app) {
+    return [](CommandContext& ctx) {
+        print_instance_table(ctx);
+        return 0;
+    };
+}
+
+CommandRunner setup_jlist(CLI::App& app) {
+    return run_jlist;
+}
+
+}  // namespace tend

@@ -1,0 +1,15 @@
+// `tend ping`: `pong` when a daemon answers; never starts one.
+#include "cli/commands/commands.h"
+#include "common/messages.h"
+
+namespace tend {
+
+CommandRunner setup_ping(CLI::App& app) {
+    return [](CommandContext& ctx) {
+        decode_result<PingResult>(ctx.call(cmd::kPing, json::object()));
+        print_now("pong\n");
+        return 0;
+    };
+}
+
+}  // namespace tend

@@ -1,0 +1,83 @@
+// `tend start <script|binary> [options] [-- args...]`: build the AppSpec from
+// the options, ask the daemon to start it, print the table.
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/start_options.h"
+#include "common/messages.h"
+
+namespace tend {
+namespace {
+
+// An option whose value is validated later; absent stays nullopt.
+void add_optional(CLI::App& app, const std::string& name, std::optional<std::string>& value,
+                  const std::string& help, const std::string& type_name) {
+    app.add_option_function<std::string>(
+           name, [&value](const std::string& text) { value = text; }, help)
+        ->type_name(type_name)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+void add_process_options(CLI::App& app, StartFlags& f) {
+    app.add_option("script", f.script, "script or binary to run")->type_name("SCRIPT");
+    add_value_option(app, "--name", f.name,
+                     "app name (default: script file name without extension)", "NAME");
+    add_value_option(app, "-i,--instances", f.instances,
+                     "instances: a number, 'max' (or 0) = CPU count, -1 = CPU count - 1", "N");
+    add_value_option(app, "--cwd", f.cwd, "working directory; the script is resolved against it",
+                     "DIR");
+    app.add_option("--env", f.env, "extra environment variable (repeatable)")
+        ->type_name("KEY=VAL")
+        ->allow_extra_args(false);
+    add_value_option(app, "--interpreter", f.interpreter,
+                     "run the script with PATH; 'none' executes it directly", "PATH|none");
+}
+
+void add_restart_options(CLI::App& app, StartFlags& f) {
+    app.add_flag("--no-autorestart", f.no_autorestart, "never restart on exit");
+    add_optional(app, "--max-restarts", f.max_restarts,
+                 "unstable restarts in a row before 'errored' (default 16)", "N");
+    add_optional(app, "--min-uptime", f.min_uptime,
+                 "an exit sooner than this after start is unstable (default 1000)", "MS");
+    add_optional(app, "--restart-delay", f.restart_delay,
+                 "wait before each automatic restart (default 0)", "MS");
+    add_optional(app, "--exp-backoff-restart-delay", f.exp_backoff_restart_delay,
+                 "first restart delay, doubling up to 15 s (default off)", "MS");
+    add_optional(app, "--stop-exit-codes", f.stop_exit_codes,
+                 "exits with these codes are final, e.g. 0,3", "CODES");
+    add_optional(app, "--kill-timeout", f.kill_timeout,
+                 "SIGKILL the process group this long after the stop signal (default 1600)", "MS");
+    add_optional(app, "--kill-signal", f.kill_signal, "stop signal (default SIGINT)", "SIG");
+}
+
+void add_log_options(CLI::App& app, StartFlags& f) {
+    app.add_flag("--time", f.time, "prefix every log line with a timestamp");
+    add_value_option(app, "--output", f.output, "stdout log file", "FILE");
+    add_value_option(app, "--error", f.error, "stderr log file", "FILE");
+    app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
+}
+
+int run_start(StartFlags& flags, CommandContext& ctx) {
+    flags.args = ctx.passthrough;
+    AppSpec spec = to_app_spec(flags, current_start_environment());
+    std::string name = spec.name;
+    auto started =
+        decode_result<InstancesResult>(ctx.call(cmd::kStart, StartArgs{std::move(spec)}));
+    print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
+              " instance(s))\n");
+    print_instance_table(ctx);
+    return 0;
+}
+
+}  // namespace
+
+CommandRunner setup_start(CLI::App& app) {
+    auto flags = std::make_shared<StartFlags>();
+    add_process_options(app, *flags);
+    add_restart_options(app, *flags);
+    add_log_options(app, *flags);
+    app.footer("Words after -- are passed to the script: tend start server.js -- --port 3000");
+    return [flags](CommandContext& ctx) { return run_start(*flags, ctx); };
+}
+
+}  // namespace tend

@@ -1,0 +1,125 @@
+// Rendering of `tend describe`: fields from the instance, then from its spec.
+#include "cli/render/describe.h"
+
+#include <algorithm>
+
+#include "cli/render/format.h"
+#include "cli/render/table.h"
+#include "cli/terminal.h"
+#include "common/text.h"
+
+namespace tend {
+namespace {
+
+constexpr const char* kNone = "-";
+constexpr const char* kTimeFormat = "%Y-%m-%d %H:%M:%S";
+
+std::string ms(std::int64_t value) {
+    return std::to_string(value) + " ms";
+}
+
+std::string on_off(bool value) {
+    return value ? "on" : "off";
+}
+
+std::string time_or_none(std::int64_t at) {
+    return at == 0 ? kNone : format_local_time(at, kTimeFormat);
+}
+
+std::string effective_interpreter(const AppSpec& spec) {
+    std::string interp =
+        spec.interpreter.empty() ? default_interpreter(spec.script) : spec.interpreter;
+    return interp.empty() ? "none" : interp;
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+    return out.empty() ? kNone : out;
+}
+
+std::string exit_codes(const std::vector<int>& codes) {
+    std::vector<std::string> words;
+    for (int c : codes) words.push_back(std::to_string(c));
+    return join(words);
+}
+
+std::string env_keys(const AppSpec& spec) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : spec.env) keys.push_back(key);
+    std::sort(keys.begin(), keys.end());
+    return join(keys);
+}
+
+void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
+    const RestartPolicy& r = spec.restart;
+    fields.insert(
+        fields.end(),
+        {
+            {"command line", join_command_line(command_line(spec))},
+            {"cwd", spec.cwd},
+            {"interpreter", effective_interpreter(spec)},
+            {"instances", std::to_string(spec.instances)},
+            {"autorestart", r.autorestart ? "true" : "false"},
+            {"max_restarts", std::to_string(r.max_restarts)},
+            {"min_uptime", ms(r.min_uptime_ms)},
+            {"restart_delay", ms(r.restart_delay_ms)},
+            {"exp_backoff_restart_delay",
+             r.exp_backoff_restart_delay_ms == 0 ? "off" : ms(r.exp_backoff_restart_delay_ms)},
+            {"stop_exit_codes", exit_codes(r.stop_exit_codes)},
+            {"kill_timeout", ms(r.kill_timeout_ms)},
+            {"kill_signal", r.kill_signal},
+            {"log timestamps", on_off(spec.logs.time)},
+            {"merge logs", on_off(spec.logs.merge_logs)},
+            {"env keys", env_keys(spec)},
+        });
+}
+
+}  // namespace
+
+std::vector<Field> describe_fields(const InstanceInfo& info) {
+    bool online = info.status == InstanceState::kOnline;
+    std::vector<Field> fields{
+        {"status", std::string(to_string(info.status))},
+        {"name", info.name},
+        {"id", std::to_string(info.id)},
+        {"instance", std::to_string(info.instance)},
+        {"mode", info.mode},
+        {"pid", info.pid == 0 ? kNone : std::to_string(info.pid)},
+    };
+    if (info.spec) add_spec_fields(fields, *info.spec);
+    fields.insert(fields.end(),
+                  {
+                      {"out log", info.out_log.empty() ? kNone : info.out_log},
+                      {"err log", info.err_log.empty() ? kNone : info.err_log},
+                      {"created at", time_or_none(info.created_at)},
+                      {"started at", time_or_none(info.started_at)},
+                      {"uptime", online ? format_uptime(info.uptime_ms) : "0"},
+                      {"restarts", std::to_string(info.restarts)},
+                      {"unstable restarts", std::to_string(info.unstable_restarts)},
+                      {"last exit code", info.exit_code ? std::to_string(*info.exit_code) : kNone},
+                      {"last exit signal", info.exit_signal ? *info.exit_signal : kNone},
+                      {"cpu", format_cpu(info.cpu)},
+                      {"memory", format_bytes(info.memory)},
+                  });
+    return fields;
+}
+
+std::string render_describe(const InstanceInfo& info, bool colour) {
+    Palette pal = palette(colour);
+    std::vector<Field> fields = describe_fields(info);
+    std::size_t key_width = 0;
+    for (const auto& [key, value] : fields) key_width = std::max(key_width, key.size());
+
+    std::string out = std::string(pal.bold) + "'" + info.name + "' instance " +
+                      std::to_string(info.instance) + " (id " + std::to_string(info.id) + ")" +
+                      pal.reset + "\n";
+    for (const auto& [key, value] : fields) {
+        const char* tint = key == "status" ? status_colour(info.status, colour) : "";
+        out += "  " + pad_right(key, key_width) + "  " + tint + value + (*tint ? pal.reset : "") +
+               "\n";
+    }
+    return out;
+}
+
+}  // namespace tend

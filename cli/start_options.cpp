@@ -1,0 +1,152 @@
+// The conversion of start options into an AppSpec, value by value, with the
+// exact error texts of docs/cli.md.
+#include "cli/start_options.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+#include "cli/usage_error.h"
+#include "common/signals.h"
+#include "common/text.h"
+
+extern char** environ;
+
+namespace tend {
+namespace {
+
+std::map<std::string, std::string> current_environ() {
+    std::map<std::string, std::string> env;
+    for (char** entry = environ; entry && *entry; ++entry) {
+        std::string_view pair(*entry);
+        auto eq = pair.find('=');
+        if (eq == std::string_view::npos) continue;
+        env.emplace(std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1)));
+    }
+    return env;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    return text;
+}
+
+void apply_restart_flags(const StartFlags& f, RestartPolicy& r) {
+    r.autorestart = !f.no_autorestart;
+    if (f.max_restarts) r.max_restarts = parse_option_small_int("--max-restarts", *f.max_restarts);
+    if (f.min_uptime) r.min_uptime_ms = parse_option_int("--min-uptime", *f.min_uptime);
+    if (f.restart_delay) r.restart_delay_ms = parse_option_int("--restart-delay", *f.restart_delay);
+    if (f.exp_backoff_restart_delay)
+        r.exp_backoff_restart_delay_ms =
+            parse_option_int("--exp-backoff-restart-delay", *f.exp_backoff_restart_delay);
+    if (f.kill_timeout) r.kill_timeout_ms = parse_option_int("--kill-timeout", *f.kill_timeout);
+    if (f.stop_exit_codes) r.stop_exit_codes = parse_stop_exit_codes(*f.stop_exit_codes);
+    if (f.kill_signal) r.kill_signal = canonical_signal(*f.kill_signal);
+}
+
+std::string log_path(const std::string& path, const std::string& cwd) {
+    return path.empty() ? "" : absolute_path(path, cwd);
+}
+
+}  // namespace
+
+StartEnvironment current_start_environment() {
+    return StartEnvironment{std::filesystem::current_path().string(), current_environ(),
+                            std::thread::hardware_concurrency(), is_regular_file,
+                            is_executable_file};
+}
+
+AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
+    if (flags.script.empty())
+        throw UsageError("a script is required: tend start <script|binary> [options] [-- args...]");
+    AppSpec spec;
+    spec.instances = resolve_instances(flags.instances, env.cpu_count);
+    spec.env = parse_env_pairs(flags.env);
+    apply_restart_flags(flags, spec.restart);
+    spec.cwd = flags.cwd.empty() ? env.cwd : absolute_path(flags.cwd, env.cwd);
+    spec.script = resolve_script(flags.script, spec.cwd, env);
+    spec.name = flags.name.empty() ? default_app_name(flags.script) : flags.name;
+    spec.args = flags.args;
+    spec.interpreter = flags.interpreter;
+    spec.base_env = env.env;
+    spec.logs = LogOptions{flags.time, log_path(flags.output, spec.cwd),
+                           log_path(flags.error, spec.cwd), flags.merge_logs};
+    validate(spec);
+    return spec;
+}
+
+int resolve_instances(std::string_view text, unsigned cpu_count) {
+    int cpus = static_cast<int>(std::max(1u, cpu_count));
+    if (text == "max") return cpus;
+    if (text == "-1") return std::max(1, cpus - 1);
+    if (auto n = parse_int(text); n && *n <= std::numeric_limits<int>::max())
+        return *n == 0 ? cpus : static_cast<int>(*n);
+    throw UsageError("--instances: expected a number, 'max' or -1, got '" + std::string(text) +
+                     "'");
+}
+
+std::map<std::string, std::string> parse_env_pairs(const std::vector<std::string>& pairs) {
+    std::map<std::string, std::string> env;
+    for (const auto& pair : pairs) {
+        auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw UsageError("--env: expected KEY=VALUE, got '" + pair + "'");
+        env[pair.substr(0, eq)] = pair.substr(eq + 1);
+    }
+    return env;
+}
+
+std::vector<int> parse_stop_exit_codes(std::string_view text) {
+    std::vector<int> codes;
+    std::string_view rest = text;
+    for (;;) {
+        auto comma = rest.find(',');
+        auto code = parse_int(trim(rest.substr(0, comma)));
+        if (!code || *code > 255)
+            throw UsageError("--stop-exit-codes: expected exit codes separated by commas, got '" +
+                             std::string(text) + "'");
+        codes.push_back(static_cast<int>(*code));
+        if (comma == std::string_view::npos) return codes;
+        rest = rest.substr(comma + 1);
+    }
+}
+
+std::string canonical_signal(std::string_view text) {
+    int number = signal_number(text);
+    if (number == 0) throw UsageError("--kill-signal: unknown signal '" + std::string(text) + "'");
+    std::string name = signal_name(number);
+    // A signal without a name in tend's table ("SIG40") is kept as its number.
+    return signal_number(name) == number ? name : std::to_string(number);
+}
+
+std::string resolve_script(const std::string& script, const std::string& dir,
+                           const StartEnvironment& env) {
+    std::string candidate = absolute_path(script, dir);
+    if (env.is_file(candidate)) return candidate;
+    if (script.find('/') == std::string::npos) {
+        auto path = env.env.find("PATH");
+        std::string_view path_var = path == env.env.end() ? "" : std::string_view(path->second);
+        if (auto found = search_path(script, path_var, env.is_executable))
+            return absolute_path(*found, env.cwd);
+    }
+    throw TendError(ErrorCode::kNotFound, "script '" + script + "' not found");
+}
+
+std::string default_app_name(std::string_view script) {
+    std::string stem = std::filesystem::path(script).stem().string();
+    return stem.empty() ? std::string(script) : stem;
+}
+
+std::string absolute_path(const std::string& path, const std::string& base) {
+    std::filesystem::path p(path);
+    if (p.is_relative()) p = std::filesystem::path(base) / p;
+    std::string text = p.lexically_normal().string();
+    while (text.size() > 1 && text.back() == '/') text.pop_back();
+    return text;
+}
+
+}  // namespace tend

@@ -1,0 +1,80 @@
+// Turning `tend start`'s parsed options into the AppSpec the daemon gets.
+// The conversion is pure: the shell's directory, environment, CPU count and
+// file checks come in a StartEnvironment, so tests inject them.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/path_lookup.h"
+#include "common/app_spec.h"
+
+namespace tend {
+
+// The options as typed; values are validated by to_app_spec().
+struct StartFlags {
+    std::string script;
+    std::vector<std::string> args;  // the words after `--`
+    std::string name;
+    std::string instances = "1";
+    std::string cwd;
+    std::vector<std::string> env;  // KEY=VAL each
+    std::string interpreter;
+    bool no_autorestart = false;
+    std::optional<std::string> max_restarts;
+    std::optional<std::string> min_uptime;
+    std::optional<std::string> restart_delay;
+    std::optional<std::string> exp_backoff_restart_delay;
+    std::optional<std::string> stop_exit_codes;
+    std::optional<std::string> kill_timeout;
+    std::optional<std::string> kill_signal;
+    bool time = false;
+    std::string output;
+    std::string error;
+    bool merge_logs = false;
+};
+
+// Where `tend start` runs, as the conversion sees it.
+struct StartEnvironment {
+    std::string cwd;                         // the shell's directory, absolute
+    std::map<std::string, std::string> env;  // the shell's environment; PATH is read here
+    unsigned cpu_count = 1;
+    FileCheck is_file;        // a regular file at this absolute path
+    FileCheck is_executable;  // an executable regular file at this absolute path
+};
+
+// The real environment: current directory, environ, hardware_concurrency, stat.
+StartEnvironment current_start_environment();
+
+// The spec for flags. Bad values throw UsageError with the option named;
+// a script that is nowhere throws TendError "script 'x' not found"; then
+// common's validate() runs.
+AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env);
+
+// -i: "max" or "0" = cpu_count, "-1" = cpu_count - 1 (at least 1), or N >= 1.
+int resolve_instances(std::string_view text, unsigned cpu_count);
+
+// --env KEY=VAL pairs into a map; a pair without '=' or key throws.
+std::map<std::string, std::string> parse_env_pairs(const std::vector<std::string>& pairs);
+
+// --stop-exit-codes "0,3" into [0, 3].
+std::vector<int> parse_stop_exit_codes(std::string_view text);
+
+// --kill-signal SIGTERM / TERM / 15 into its canonical name ("SIGTERM").
+std::string canonical_signal(std::string_view text);
+
+// The script as the daemon should run it: a file under dir (absolute
+// already or made so), else a bare word found in PATH, else TendError.
+std::string resolve_script(const std::string& script, const std::string& dir,
+                           const StartEnvironment& env);
+
+// The app name a script gets by default: its file name without extension.
+std::string default_app_name(std::string_view script);
+
+// path made absolute against base and normalised, without a trailing '/'.
+std::string absolute_path(const std::string& path, const std::string& base);
+
+}  // namespace tend

@@ -1,0 +1,110 @@
+// The daemon's own life: a private home, one daemon per home, `tend kill`
+// taking everything down, and the CLI starting a daemon when none runs.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "harness.h"
+
+using namespace tend::it;
+
+namespace {
+
+// Sets the process umask for one test, so the daemon's modes cannot come
+// from a strict umask by luck.
+class UmaskGuard {
+  public:
+    explicit UmaskGuard(mode_t mask) : old_(::umask(mask)) {}
+    ~UmaskGuard() { ::umask(old_); }
+
+  private:
+    mode_t old_;
+};
+
+mode_t permissions(const std::string& path) {
+    struct stat st {};
+    REQUIRE_MESSAGE(::stat(path.c_str(), &st) == 0, "stat " << path);
+    return st.st_mode & 07777;
+}
+
+bool online(const json& insts, std::size_t count) {
+    return insts.size() == count && all_status(insts, "online");
+}
+
+}  // namespace
+
+TEST_CASE("the home is private: TEND_HOME is 0700 and tend.sock is 0600") {
+    UmaskGuard umask(022);
+    TendHome t;
+    CHECK(permissions(t.home()) == 0700);
+    CHECK(permissions(t.socket_path()) == 0600);
+}
+
+TEST_CASE("a second tendd on the same home exits non-zero and the first keeps serving") {
+    TendHome t;
+    t.run_ok(start_fixture("w", {}, {"sleep"}));
+    json before = t.wait_for(
+        "w", [](const json& i) { return online(i, 1); }, "w online");
+
+    Result second = t.run_program({TENDD_BIN, "--foreground"}, 10s);
+    INFO("second tendd: exit " << second.exit_code << "\nstdout: " << second.out
+                               << "\nstderr: " << second.err);
+    CHECK_FALSE(second.timed_out);
+    CHECK(second.exit_code != 0);
+    CHECK(contains(second.out + second.err, "already running"));
+    CHECK(contains(second.out + second.err, std::to_string(t.daemon_pid())));
+
+    t.run_ok({"ping"});
+    CHECK(process_alive(t.daemon_pid()));
+    CHECK(t.instances("w")[0]["pid"] == before[0]["pid"]);
+}
+
+TEST_CASE("tend kill stops every app and the daemon, and ping then fails") {
+    TendHome t;
+    t.run_ok(start_fixture("w", {"-i", "2"}, {"sleep"}));
+    t.run_ok(start_fixture("tree", {}, {"fork-child"}));
+    json w = t.wait_for(
+        "w", [](const json& i) { return online(i, 2); }, "w online");
+    json tree = t.wait_for(
+        "tree", [](const json& i) { return online(i, 1); }, "tree online");
+    std::string child_line =
+        t.wait_for_line(tree[0]["out_log"].get<std::string>(), "child ", "tree's child pid");
+    int child = std::atoi(child_line.substr(6).c_str());
+    t.remember_pid(child);
+    std::vector<int> pids{w[0]["pid"], w[1]["pid"], tree[0]["pid"], child};
+
+    t.run_ok({"kill"});
+    auto code = t.wait_daemon_exit(15s);
+    REQUIRE_MESSAGE(code.has_value(), "tendd still runs 15 s after `tend kill`");
+    CHECK(*code == 0);
+    for (int pid : pids)
+        t.wait_until([pid] { return !process_alive(pid); },
+                     "pid " + std::to_string(pid) + " gone after tend kill", 5s);
+
+    for (int attempt = 0; attempt < 2; ++attempt) {  // the first ping must not start a daemon
+        Result ping = t.run({"ping"});
+        CHECK(ping.exit_code == 1);
+        CHECK(ping.err == "tend: error: daemon is not running\n");
+    }
+}
+
+TEST_CASE("tend list starts a daemon when none runs, while ping and kill never do") {
+    TendHome t(TendHome::Options{.start_daemon = false});
+    for (const char* never_starts : {"ping", "kill"}) {
+        CAPTURE(never_starts);
+        t.run({never_starts});
+        Result ping = t.run({"ping"});
+        CHECK(ping.exit_code == 1);
+        CHECK(ping.err == "tend: error: daemon is not running\n");
+    }
+
+    t.run_ok({"list"});
+    t.run_ok({"ping"});
+    int pid = std::atoi(read_file(t.home() + "/tendd.pid").c_str());
+    REQUIRE(process_alive(pid));
+
+    t.run_ok({"kill"});
+    t.wait_until([pid] { return !process_alive(pid); }, "the auto-started tendd to exit", 15s);
+    CHECK(t.run({"ping"}).exit_code == 1);
+}

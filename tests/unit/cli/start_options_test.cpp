@@ -1,0 +1,216 @@
+// start options → AppSpec: instance counts, env pairs, exit codes, signals,
+// script resolution with injected files and PATH, and the exact error texts.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "cli/start_options.h"
+#include "cli/usage_error.h"
+
+using namespace tend;
+
+namespace {
+
+// A shell in /home/u/app with these files; PATH is /usr/local/bin:/usr/bin.
+StartEnvironment fake_environment(std::set<std::string> files, std::set<std::string> executables) {
+    StartEnvironment env;
+    env.cwd = "/home/u/app";
+    env.env = {{"PATH", "/usr/local/bin:/usr/bin"}, {"HOME", "/home/u"}};
+    env.cpu_count = 8;
+    env.is_file = [files](const std::string& p) { return files.count(p) > 0; };
+    env.is_executable = [executables](const std::string& p) { return executables.count(p) > 0; };
+    return env;
+}
+
+StartFlags flags_for(const std::string& script) {
+    StartFlags flags;
+    flags.script = script;
+    return flags;
+}
+
+std::string usage_error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const UsageError& e) {
+        return e.what();
+    }
+    return "(no UsageError)";
+}
+
+}  // namespace
+
+TEST_CASE("instances: max and 0 mean the CPU count, -1 one less, a number itself") {
+    CHECK(resolve_instances("max", 8) == 8);
+    CHECK(resolve_instances("0", 8) == 8);
+    CHECK(resolve_instances("-1", 8) == 7);
+    CHECK(resolve_instances("-1", 1) == 1);
+    CHECK(resolve_instances("3", 8) == 3);
+    CHECK(resolve_instances("max", 0) == 1);  // hardware_concurrency() may not know
+}
+
+TEST_CASE("instances: anything else is refused with the documented text") {
+    CHECK(usage_error_of([] { resolve_instances("lots", 8); }) ==
+          "--instances: expected a number, 'max' or -1, got 'lots'");
+    CHECK(usage_error_of([] { resolve_instances("-2", 8); }) ==
+          "--instances: expected a number, 'max' or -1, got '-2'");
+    CHECK(usage_error_of([] { resolve_instances("", 8); }) ==
+          "--instances: expected a number, 'max' or -1, got ''");
+}
+
+TEST_CASE("--env pairs split at the first '=', and a pair without one is refused") {
+    auto env = parse_env_pairs({"A=1", "URL=http://x/?a=b", "EMPTY="});
+    CHECK(env.at("A") == "1");
+    CHECK(env.at("URL") == "http://x/?a=b");
+    CHECK(env.at("EMPTY") == "");
+    CHECK(usage_error_of([] { parse_env_pairs({"FOO"}); }) ==
+          "--env: expected KEY=VALUE, got 'FOO'");
+    CHECK(usage_error_of([] { parse_env_pairs({"=x"}); }) == "--env: expected KEY=VALUE, got '=x'");
+}
+
+TEST_CASE("--stop-exit-codes takes a comma-separated list of exit codes") {
+    CHECK(parse_stop_exit_codes("0,3") == std::vector<int>{0, 3});
+    CHECK(parse_stop_exit_codes("7") == std::vector<int>{7});
+    CHECK(parse_stop_exit_codes("0, 3") == std::vector<int>{0, 3});
+    CHECK(usage_error_of([] { parse_stop_exit_codes("0,x"); }) ==
+          "--stop-exit-codes: expected exit codes separated by commas, got '0,x'");
+    CHECK(usage_error_of([] { parse_stop_exit_codes("256"); }) ==
+          "--stop-exit-codes: expected exit codes separated by commas, got '256'");
+    CHECK(usage_error_of([] { parse_stop_exit_codes("1,"); }) ==
+          "--stop-exit-codes: expected exit codes separated by commas, got '1,'");
+}
+
+TEST_CASE("--kill-signal accepts SIGTERM, TERM and 15 and stores the name") {
+    CHECK(canonical_signal("SIGTERM") == "SIGTERM");
+    CHECK(canonical_signal("TERM") == "SIGTERM");
+    CHECK(canonical_signal("15") == "SIGTERM");
+    CHECK(canonical_signal("40") == "40");
+    CHECK(usage_error_of([] { canonical_signal("FOO"); }) == "--kill-signal: unknown signal 'FOO'");
+}
+
+TEST_CASE("the default app name is the script file name without extension") {
+    CHECK(default_app_name("app.js") == "app");
+    CHECK(default_app_name("./srv/api.server.py") == "api.server");
+    CHECK(default_app_name("sleep") == "sleep");
+    CHECK(default_app_name("/opt/bin/worker") == "worker");
+}
+
+TEST_CASE("a script is resolved against the directory, then PATH for a bare word") {
+    auto env = fake_environment({"/home/u/app/app.js", "/srv/x/run.sh"}, {"/usr/bin/sleep"});
+    CHECK(resolve_script("app.js", "/home/u/app", env) == "/home/u/app/app.js");
+    CHECK(resolve_script("./app.js", "/home/u/app", env) == "/home/u/app/app.js");
+    CHECK(resolve_script("../app/app.js", "/home/u/app", env) == "/home/u/app/app.js");
+    CHECK(resolve_script("run.sh", "/srv/x", env) == "/srv/x/run.sh");
+    CHECK(resolve_script("sleep", "/home/u/app", env) == "/usr/bin/sleep");
+    CHECK(resolve_script("/srv/x/run.sh", "/home/u/app", env) == "/srv/x/run.sh");
+}
+
+TEST_CASE("a script found nowhere is refused with the documented text") {
+    auto env = fake_environment({}, {"/usr/bin/sleep"});
+    auto message_of = [&](const std::string& script) -> std::string {
+        try {
+            resolve_script(script, "/home/u/app", env);
+        } catch (const TendError& e) {
+            CHECK(e.code() == ErrorCode::kNotFound);
+            return e.what();
+        }
+        return "(no error)";
+    };
+    CHECK(message_of("nope.js") == "script 'nope.js' not found");
+    // A path with a slash is never looked up in PATH.
+    CHECK(message_of("./sleep") == "script './sleep' not found");
+}
+
+TEST_CASE("to_app_spec builds the whole spec from the options") {
+    auto env = fake_environment({"/home/u/app/server.js"}, {});
+    StartFlags flags = flags_for("server.js");
+    flags.args = {"--port", "3000"};
+    flags.instances = "-1";
+    flags.env = {"NODE_ENV=production"};
+    flags.no_autorestart = true;
+    flags.max_restarts = "5";
+    flags.min_uptime = "2000";
+    flags.restart_delay = "100";
+    flags.exp_backoff_restart_delay = "50";
+    flags.kill_timeout = "3000";
+    flags.stop_exit_codes = "0,3";
+    flags.kill_signal = "TERM";
+    flags.output = "logs/out.log";
+    flags.error = "/var/log/err.log";
+    flags.time = true;
+    flags.merge_logs = true;
+
+    AppSpec spec = to_app_spec(flags, env);
+    CHECK(spec.name == "server");
+    CHECK(spec.script == "/home/u/app/server.js");
+    CHECK(spec.args == std::vector<std::string>{"--port", "3000"});
+    CHECK(spec.cwd == "/home/u/app");
+    CHECK(spec.instances == 7);
+    CHECK(spec.env == std::map<std::string, std::string>{{"NODE_ENV", "production"}});
+    CHECK(spec.base_env == env.env);
+    CHECK_FALSE(spec.restart.autorestart);
+    CHECK(spec.restart.max_restarts == 5);
+    CHECK(spec.restart.min_uptime_ms == 2000);
+    CHECK(spec.restart.restart_delay_ms == 100);
+    CHECK(spec.restart.exp_backoff_restart_delay_ms == 50);
+    CHECK(spec.restart.kill_timeout_ms == 3000);
+    CHECK(spec.restart.stop_exit_codes == std::vector<int>{0, 3});
+    CHECK(spec.restart.kill_signal == "SIGTERM");
+    CHECK(spec.logs.out_file == "/home/u/app/logs/out.log");
+    CHECK(spec.logs.error_file == "/var/log/err.log");
+    CHECK(spec.logs.time);
+    CHECK(spec.logs.merge_logs);
+}
+
+TEST_CASE("to_app_spec keeps the policy defaults when no option is given") {
+    auto env = fake_environment({"/home/u/app/app.js"}, {});
+    AppSpec spec = to_app_spec(flags_for("app.js"), env);
+    RestartPolicy defaults;
+    CHECK(spec.instances == 1);
+    CHECK(spec.restart.autorestart);
+    CHECK(spec.restart.max_restarts == defaults.max_restarts);
+    CHECK(spec.restart.kill_timeout_ms == defaults.kill_timeout_ms);
+    CHECK(spec.restart.kill_signal == defaults.kill_signal);
+    CHECK(spec.logs.out_file.empty());
+    CHECK(spec.interpreter.empty());
+}
+
+TEST_CASE("--cwd is made absolute and the script is resolved against it") {
+    auto env = fake_environment({"/home/u/srv/api/main.py"}, {});
+    StartFlags flags = flags_for("main.py");
+    flags.cwd = "../srv/api/";
+    flags.name = "api";
+    AppSpec spec = to_app_spec(flags, env);
+    CHECK(spec.cwd == "/home/u/srv/api");
+    CHECK(spec.script == "/home/u/srv/api/main.py");
+    CHECK(spec.name == "api");
+}
+
+TEST_CASE("integer options name themselves in the error") {
+    auto env = fake_environment({"/home/u/app/app.js"}, {});
+    StartFlags flags = flags_for("app.js");
+    flags.kill_timeout = "soon";
+    CHECK(usage_error_of([&] { to_app_spec(flags, env); }) ==
+          "--kill-timeout: expected a non-negative integer, got 'soon'");
+    flags = flags_for("app.js");
+    flags.max_restarts = "-3";
+    CHECK(usage_error_of([&] { to_app_spec(flags, env); }) ==
+          "--max-restarts: expected a non-negative integer, got '-3'");
+    flags = flags_for("app.js");
+    flags.max_restarts = "99999999999";
+    CHECK(usage_error_of([&] { to_app_spec(flags, env); }) ==
+          "--max-restarts: expected a non-negative integer, got '99999999999'");
+}
+
+TEST_CASE("a bad value is reported before a missing script") {
+    auto env = fake_environment({}, {});
+    StartFlags flags = flags_for("nope.js");
+    flags.instances = "lots";
+    CHECK(usage_error_of([&] { to_app_spec(flags, env); }) ==
+          "--instances: expected a number, 'max' or -1, got 'lots'");
+}
+
+TEST_CASE("absolute_path normalises and drops a trailing slash") {
+    CHECK(absolute_path("a/../b/", "/x") == "/x/b");
+    CHECK(absolute_path("/", "/x") == "/");
+    CHECK(absolute_path("/opt//y/.", "/x") == "/opt/y");
+}
