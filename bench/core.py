@@ -117,8 +117,8 @@ class Bench:
         if not os.path.isabs(build) and not os.path.isdir(build):
             build = os.path.join(REPO, build)
         self.build = os.path.abspath(build)
-        self.tend = os.path.join(self.build, "cli", "tend")
-        self.tendd = os.path.join(self.build, "daemon", "tendd")
+        self.tend = os.path.join(self.build, "bin", "tend")
+        self.tendd = os.path.join(self.build, "bin", "tendd")
         for b in (self.tend, self.tendd):
             if not os.access(b, os.X_OK):
                 sys.exit(f"bench: {b} not found; build first (see README.md) or set TEND_BUILD")

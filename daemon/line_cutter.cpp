@@ -58,7 +58,7 @@ void LineCutter::feed(std::string_view chunk, CutMode mode, LineConsumer& out) {
 void LineCutter::finish(CutMode mode, LineConsumer& out) {
     if (partial_.empty()) return;
     if (mode == CutMode::kBulk) {
-        out.on_lines(partial_, "");
+        out.on_lines(partial_, "\n");
     } else {
         out.on_line(partial_, false);
     }

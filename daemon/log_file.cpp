@@ -206,7 +206,7 @@ void LogFile::write_done(std::int64_t result) {
     if (write_fd_ != fd_) ::close(write_fd_);  // retired by reopen()
     write_fd_ = -1;
     flush();
-    if (pending_.size() <= kLowWatermark) wake_waiters();
+    if (queued_bytes() <= kLowWatermark) wake_waiters();
 }
 
 void LogFile::report_failure(std::int64_t result) {

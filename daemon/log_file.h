@@ -28,11 +28,8 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     struct Passkey {};
 
   public:
-    // With this many bytes pending behind the write in flight the file is
-    // congested; its waiters are woken once pending is back under the low
-    // watermark, which is when the write in flight completes and the pending
-    // bytes become the next write. The disk thus always has the next buffer
-    // ready, and at most about twice the high watermark is queued.
+    // With this many bytes queued the file is congested; its waiters are
+    // woken once the queue is back under the low watermark.
     static constexpr std::size_t kHighWatermark = std::size_t{4} << 20;
     static constexpr std::size_t kLowWatermark = std::size_t{1} << 20;
 
@@ -58,7 +55,7 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // Bytes in memory not yet written: the rest of the write in flight plus
     // what is pending behind it.
     std::size_t queued_bytes() const { return in_flight_.size() - written_ + pending_.size(); }
-    bool congested() const { return pending_.size() >= kHighWatermark; }
+    bool congested() const { return queued_bytes() >= kHighWatermark; }
 
     // Registers a waiter to be woken (once) when the queue has drained;
     // cancel_wait() withdraws it, e.g. when the waiter goes away first.

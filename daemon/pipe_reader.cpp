@@ -31,11 +31,9 @@ std::int64_t now_ms() {
 
 PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, StreamKind kind,
                               std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host) {
-    // A bigger pipe means fewer wake-ups for the app and for us; the kernel
-    // may refuse (an unprivileged user past its pipe quota), which is fine.
-    int size = ::fcntl(fd, F_GETPIPE_SZ);
-    if (size >= 0 && size < kPipeSize) (void)::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
     auto* reader = new PipeReader(source, kind, std::move(file), timestamp, host);
+    int size = ::fcntl(fd, F_GETPIPE_SZ);  // fails for what is not a pipe: never grown
+    if (size > 0) reader->pipe_size_ = size;
     uv_pipe_init(loop, &reader->pipe_, 0);
     reader->pipe_.data = reader;
     int rc = uv_pipe_open(&reader->pipe_, fd);
@@ -103,6 +101,7 @@ void PipeReader::on_close(uv_handle_t* handle) {
 }
 
 void PipeReader::consume(std::string_view chunk) {
+    if (chunk.size() >= static_cast<std::size_t>(pipe_size_)) grow_pipe();
     consuming_ = true;
     cutter_.feed(chunk, begin_batch(), *this);
     file_->flush();
@@ -117,6 +116,16 @@ void PipeReader::consume(std::string_view chunk) {
         paused_ = true;
         file_->wait_for_drain(this);
     }
+}
+
+// The read emptied a full pipe: the app writes faster than a small pipe
+// carries. The kernel may refuse (quota), which is fine; we ask only once.
+void PipeReader::grow_pipe() {
+    uv_os_fd_t fd = -1;
+    if (pipe_size_ < kPipeSize && uv_fileno(reinterpret_cast<uv_handle_t*>(&pipe_), &fd) == 0) {
+        (void)::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
+    }
+    pipe_size_ = kPipeSize;
 }
 
 void PipeReader::finish() {

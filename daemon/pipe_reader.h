@@ -38,7 +38,10 @@ class ReaderHost {
 
 class PipeReader final : public DrainWaiter, private LineConsumer {
   public:
-    // Asks the kernel for pipes this big, so a loud app blocks less often.
+    // A pipe found full is grown to this size, so a loud app blocks less
+    // often. Quiet apps keep the default: an unprivileged user's pipes share
+    // a quota (pipe-user-pages-soft, 64 MiB), and past it every new pipe of
+    // that user, the apps' own included, is cut to two pages.
     static constexpr int kPipeSize = 1 << 20;
 
     // Takes ownership of fd and starts reading it. The reader deletes itself
@@ -69,6 +72,7 @@ class PipeReader final : public DrainWaiter, private LineConsumer {
     static void on_close(uv_handle_t* handle);
 
     void consume(std::string_view chunk);
+    void grow_pipe();
     void finish();
     CutMode begin_batch();
     void on_lines(std::string_view head, std::string_view tail) override;
@@ -83,6 +87,7 @@ class PipeReader final : public DrainWaiter, private LineConsumer {
     std::string_view prefix_;  // timestamp prefix of the batch being cut
     bool publish_ = false;     // the batch being cut goes to subscribers
     bool timestamp_;
+    int pipe_size_ = kPipeSize;  // as far as we know; kPipeSize once grown or refused
     bool paused_ = false;
     bool closing_ = false;
     bool consuming_ = false;

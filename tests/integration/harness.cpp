@@ -249,9 +249,10 @@ void TendHome::start_daemon() {
     }
 }
 
-// The auto-start path must launch the tendd under test, never one in PATH.
+// No TEND_DAEMON_BIN: the auto-start path finds the tendd under test beside
+// the tend under test (both are in the build's bin/), as a user's would.
 std::vector<std::string> TendHome::env() const {
-    return {"TEND_HOME=" + home_, std::string("TEND_DAEMON_BIN=") + TENDD_BIN};
+    return {"TEND_HOME=" + home_};
 }
 
 Result TendHome::run(std::vector<std::string> args, Millis timeout) const {

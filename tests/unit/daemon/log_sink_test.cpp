@@ -25,6 +25,7 @@
 #include "common/errors.h"
 #include "daemon/log_file.h"
 #include "daemon/log_timestamp.h"
+#include "daemon/pipe_reader.h"
 
 using namespace tend;
 
@@ -120,17 +121,33 @@ std::string make_lines(const std::string& tag, int count) {
     return text;
 }
 
-// Forks a child that writes text to fd in writes of random sizes (cutting
-// lines anywhere) and exits. Closes nothing in the parent.
-pid_t fork_writer(int fd, const std::string& text, unsigned seed, std::size_t max_write = 8192) {
+// How a forked writer writes: writes of random sizes up to max_write bytes
+// (cutting lines anywhere); with pace it naps now and then, and with a start
+// pipe it waits for that pipe's EOF, so that two writers overlap in time even
+// on a busy machine.
+struct WriterOptions {
+    std::size_t max_write = 8192;
+    bool pace = false;
+    Pipe* start = nullptr;
+};
+
+// Forks a child that writes text to fd and exits. Closes nothing in the parent.
+pid_t fork_writer(int fd, const std::string& text, unsigned seed, WriterOptions options = {}) {
     pid_t pid = ::fork();
     if (pid == 0) {
+        if (options.start != nullptr) {
+            ::close(options.start->write_fd);
+            char c;
+            while (::read(options.start->read_fd, &c, 1) > 0) {
+            }
+        }
         std::mt19937 rng(seed);
         std::string_view rest = text;
-        while (!rest.empty()) {
-            std::size_t len = std::min<std::size_t>(rest.size(), 1 + rng() % max_write);
+        for (int writes = 1; !rest.empty(); ++writes) {
+            std::size_t len = std::min<std::size_t>(rest.size(), 1 + rng() % options.max_write);
             write_all(fd, rest.substr(0, len));
             rest.remove_prefix(len);
+            if (options.pace && writes % 8 == 0) ::usleep(100);
         }
         ::_exit(0);
     }
@@ -209,11 +226,42 @@ TEST_CASE("log sink: lines written by a child arrive complete and in order in th
     CHECK(loop.close() == 0);
 }
 
+// What a merged file holds, writer by writer: how many whole lines in order,
+// how many torn or out of order, and how often the writer changed.
+struct MergedCheck {
+    std::map<std::string, int> next{{"w0", 0}, {"w1", 0}};
+    int bad = 0;
+    int switches = 0;
+};
+
+MergedCheck check_merged(const std::string& path) {
+    MergedCheck result;
+    std::string previous;
+    for (const auto& line : split_lines(read_file(path))) {
+        std::istringstream in(line);
+        std::string tag;
+        int seq = -1;
+        in >> tag >> seq;
+        std::string expected = tag + " " + std::to_string(seq) + " " +
+                               std::string(static_cast<std::size_t>(seq % 60), '.') + "|";
+        if (!result.next.count(tag) || line != expected || seq != result.next[tag]) {
+            if (++result.bad <= 3) FAIL_CHECK("torn or out of order: '" << line << "'");
+            continue;
+        }
+        ++result.next[tag];
+        if (tag != previous) ++result.switches;
+        previous = tag;
+    }
+    return result;
+}
+
 TEST_CASE("log sink: two writers into one merged file never tear a line") {
+    // Both pipes get pieces that end inside a line, and the loop reads both
+    // between rounds: every read ends mid-line, and the two alternate.
     Loop loop;
     TempDir dir;
     std::string path = dir.file("api.log");
-    const int count = 100000;
+    const int count = 20000;
     {
         LogSink sink(loop.get());
         auto file = sink.open(path);
@@ -221,8 +269,45 @@ TEST_CASE("log sink: two writers into one merged file never tear a line") {
         Pipe first, second;
         sink.attach(first.take_read(), {1, "api", 0}, StreamKind::kOut, file, false);
         sink.attach(second.take_read(), {2, "api", 1}, StreamKind::kOut, file, false);
-        pid_t a = fork_writer(first.write_fd, make_lines("w0", count), 7, 5000);
-        pid_t b = fork_writer(second.write_fd, make_lines("w1", count), 8, 3000);
+        std::string a = make_lines("w0", count), b = make_lines("w1", count);
+        std::mt19937 rng(11);
+        for (std::size_t pa = 0, pb = 0; pa < a.size() || pb < b.size();) {
+            std::size_t la = std::min<std::size_t>(a.size() - pa, 1 + rng() % 4000);
+            std::size_t lb = std::min<std::size_t>(b.size() - pb, 1 + rng() % 4000);
+            write_all(first.write_fd, std::string_view(a).substr(pa, la));
+            write_all(second.write_fd, std::string_view(b).substr(pb, lb));
+            pa += la;
+            pb += lb;
+            uv_run(loop.get(), UV_RUN_NOWAIT);
+        }
+        first.close_write();
+        second.close_write();
+        file.reset();
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+    }
+    auto merged = check_merged(path);
+    CHECK(merged.bad == 0);
+    CHECK(merged.switches > 100);
+    CHECK(merged.next["w0"] == count);
+    CHECK(merged.next["w1"] == count);
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: two writer processes into one merged file lose nothing, each in order") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("api.log");
+    const int count = 100000;
+    {
+        LogSink sink(loop.get());
+        auto file = sink.open(path);
+        Pipe first, second;
+        sink.attach(first.take_read(), {1, "api", 0}, StreamKind::kOut, file, false);
+        sink.attach(second.take_read(), {2, "api", 1}, StreamKind::kOut, file, false);
+        Pipe start;
+        pid_t a = fork_writer(first.write_fd, make_lines("w0", count), 7, {5000, true, &start});
+        pid_t b = fork_writer(second.write_fd, make_lines("w1", count), 8, {3000, true, &start});
+        start.close_write();  // both go
         first.close_write();
         second.close_write();
         file.reset();
@@ -230,24 +315,10 @@ TEST_CASE("log sink: two writers into one merged file never tear a line") {
         CHECK(wait_exit(a) == 0);
         CHECK(wait_exit(b) == 0);
     }
-    std::map<std::string, int> next{{"w0", 0}, {"w1", 0}};
-    int bad = 0;
-    for (const auto& line : split_lines(read_file(path))) {
-        std::istringstream in(line);
-        std::string tag, padding;
-        int seq = -1;
-        in >> tag >> seq;
-        std::string expected = tag + " " + std::to_string(seq) + " " +
-                               std::string(static_cast<std::size_t>(seq % 60), '.') + "|";
-        if (!next.count(tag) || line != expected || seq != next[tag]) {
-            if (++bad <= 3) FAIL_CHECK("torn or out of order: '" << line << "'");
-            continue;
-        }
-        ++next[tag];
-    }
-    CHECK(bad == 0);
-    CHECK(next["w0"] == count);
-    CHECK(next["w1"] == count);
+    auto merged = check_merged(path);
+    CHECK(merged.bad == 0);
+    CHECK(merged.next["w0"] == count);
+    CHECK(merged.next["w1"] == count);
     CHECK(loop.close() == 0);
 }
 
@@ -434,7 +505,7 @@ TEST_CASE("log sink: a congested file stops reading its pipe until it drains") {
         ThreadpoolBlocker blocker(loop.get());  // the disk is "stuck"
         Pipe pipe;
         sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
-        child = fork_writer(pipe.write_fd, text, 3, 65536);
+        child = fork_writer(pipe.write_fd, text, 3, {65536});
         pipe.close_write();
         REQUIRE(
             run_until(loop.get(), [&] { return sink.queued_bytes() >= LogFile::kHighWatermark; }));
@@ -463,7 +534,7 @@ TEST_CASE("log sink: a line over 1 MiB is split with a marker") {
         LogSink sink(loop.get());
         Pipe pipe;
         sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
-        pid_t child = fork_writer(pipe.write_fd, "before\n" + big + "\nafter\n", 5, 100000);
+        pid_t child = fork_writer(pipe.write_fd, "before\n" + big + "\nafter\n", 5, {100000});
         pipe.close_write();
         uv_run(loop.get(), UV_RUN_DEFAULT);
         CHECK(wait_exit(child) == 0);
@@ -592,7 +663,7 @@ TEST_CASE("log sink: a file the disk refuses drops its lines and keeps the pipe 
         auto full = sink.open("/dev/full");  // every write fails with ENOSPC
         Pipe pipe;
         sink.attach(pipe.take_read(), kApi, StreamKind::kOut, full, false);
-        pid_t child = fork_writer(pipe.write_fd, text, 9, 65536);
+        pid_t child = fork_writer(pipe.write_fd, text, 9, {65536});
         pipe.close_write();
         uv_run(loop.get(), UV_RUN_DEFAULT);  // would hang if the pipe stopped for good
         CHECK(wait_exit(child) == 0);
@@ -619,6 +690,32 @@ TEST_CASE("log file: an idle file gives its buffer memory back") {
         CHECK(file->release_if_idle() >= lines.size());
         CHECK(file->release_if_idle() == 0);
         CHECK(read_file(dir.file("idle.log")) == lines);
+    }
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: a pipe found full is grown, a quiet one keeps its size") {
+    Loop loop;
+    TempDir dir;
+    {
+        LogSink sink(loop.get());
+        Pipe quiet, loud;
+        int initial = ::fcntl(loud.write_fd, F_GETPIPE_SZ);
+        REQUIRE(initial > 0);
+        REQUIRE(initial < PipeReader::kPipeSize);
+        sink.attach(quiet.take_read(), kApi, StreamKind::kOut, sink.open(dir.file("q.log")), false);
+        sink.attach(loud.take_read(), kApi, StreamKind::kErr, sink.open(dir.file("l.log")), false);
+        write_all(quiet.write_fd, "x\n");
+        std::string line(99, 'y');
+        line += '\n';
+        std::string full;
+        while (full.size() < static_cast<std::size_t>(initial)) full += line;
+        full.resize(static_cast<std::size_t>(initial));
+        write_all(loud.write_fd, full);  // fills the pipe exactly, then the loop reads it
+        REQUIRE(run_until(loop.get(), [&] { return read_file(dir.file("q.log")) == "x\n"; }));
+        REQUIRE(run_until(loop.get(), [&] { return sink.queued_bytes() == 0; }));
+        CHECK(::fcntl(quiet.write_fd, F_GETPIPE_SZ) == initial);
+        CHECK(::fcntl(loud.write_fd, F_GETPIPE_SZ) == PipeReader::kPipeSize);
     }
     CHECK(loop.close() == 0);
 }
