@@ -58,6 +58,7 @@ void validate(const AppSpec& spec) {
     if (spec.restart.min_uptime_ms < 0 || spec.restart.restart_delay_ms < 0 ||
         spec.restart.exp_backoff_restart_delay_ms < 0 || spec.restart.kill_timeout_ms < 0)
         bad("durations must not be negative");
+    if (spec.restart.max_memory_bytes < 0) bad("max_memory_restart must not be negative");
     if (signal_number(spec.restart.kill_signal) == 0)
         bad("unknown signal '" + spec.restart.kill_signal + "'");
 }
@@ -79,6 +80,7 @@ void to_json(json& j, const AppSpec& s) {
              {"stop_exit_codes", s.restart.stop_exit_codes},
              {"kill_timeout", s.restart.kill_timeout_ms},
              {"kill_signal", s.restart.kill_signal},
+             {"max_memory_restart", s.restart.max_memory_bytes},
              {"time", s.logs.time},
              {"out_file", s.logs.out_file},
              {"error_file", s.logs.error_file},
@@ -104,6 +106,7 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "stop_exit_codes", s.restart.stop_exit_codes, "an array of integers");
     read_field(j, "kill_timeout", s.restart.kill_timeout_ms, "an integer (ms)");
     read_field(j, "kill_signal", s.restart.kill_signal, "a string");
+    read_field(j, "max_memory_restart", s.restart.max_memory_bytes, "an integer (bytes)");
     read_field(j, "time", s.logs.time, "a boolean");
     read_field(j, "out_file", s.logs.out_file, "a string");
     read_field(j, "error_file", s.logs.error_file, "a string");

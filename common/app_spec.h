@@ -20,6 +20,7 @@ struct RestartPolicy {
     std::vector<int> stop_exit_codes;               // exits with these codes are final
     std::int64_t kill_timeout_ms = 1600;            // SIGKILL the group after this
     std::string kill_signal = "SIGINT";
+    std::int64_t max_memory_bytes = 0;  // 0 = off; else restart when RSS stays above
 };
 
 struct LogOptions {

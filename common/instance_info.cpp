@@ -48,6 +48,12 @@ void to_json(json& j, const InstanceInfo& i) {
              {"exit_signal", i.exit_signal ? json(*i.exit_signal) : json(nullptr)},
              {"out_log", i.out_log},
              {"err_log", i.err_log}};
+    j["restart_reason"] = i.restart_reason.empty() ? json(nullptr) : json(i.restart_reason);
+    j["restart_reason_detail"] = i.restart_reason_detail;
+    if (!i.cpu_history.empty() || !i.memory_history.empty()) {
+        j["cpu_history"] = i.cpu_history;
+        j["memory_history"] = i.memory_history;
+    }
     if (i.spec) j["spec"] = *i.spec;
 }
 
@@ -71,6 +77,11 @@ void from_json(const json& j, InstanceInfo& i) {
         i.exit_signal = s->get<std::string>();
     i.out_log = j.value("out_log", "");
     i.err_log = j.value("err_log", "");
+    if (auto r = j.find("restart_reason"); r != j.end() && r->is_string())
+        i.restart_reason = r->get<std::string>();
+    i.restart_reason_detail = j.value("restart_reason_detail", "");
+    i.cpu_history = j.value("cpu_history", std::vector<double>{});
+    i.memory_history = j.value("memory_history", std::vector<std::int64_t>{});
     if (auto s = j.find("spec"); s != j.end() && s->is_object()) i.spec = s->get<AppSpec>();
 }
 

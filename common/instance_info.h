@@ -5,10 +5,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/app_spec.h"
 
 namespace tend {
+
+// Samples of CPU and memory kept per instance (a minute at the default 1 s).
+inline constexpr std::size_t kMetricsHistory = 60;
 
 enum class InstanceState { kLaunching, kOnline, kWaitingRestart, kStopping, kStopped, kErrored };
 
@@ -31,6 +35,15 @@ struct InstanceInfo {
     std::int64_t memory = 0;                 // RSS bytes
     std::optional<int> exit_code;            // of the last exit
     std::optional<std::string> exit_signal;  // of the last exit, "SIGKILL"
+    // Why the instance last restarted: "crash" (a core-dumping signal),
+    // "signal" (another signal), "exit_code" (it exited by itself),
+    // "memory" (over max_memory_restart), "user" (tend restart); empty = never.
+    std::string restart_reason;
+    std::string restart_reason_detail;  // "exit code 3", "signal SIGKILL", ...
+    // Oldest first, one per sampling interval, at most kMetricsHistory; only
+    // filled for jlist and monit's snapshot.
+    std::vector<double> cpu_history;
+    std::vector<std::int64_t> memory_history;
     std::string out_log;
     std::string err_log;
     std::optional<AppSpec> spec;  // only in `describe`

@@ -65,6 +65,37 @@ void from_json(const json& j, LogsResult& v) {
     v.following = j.value("following", false);
 }
 
+void to_json(json& j, const ListArgs& v) {
+    j = json{{"history", v.history}};
+}
+void from_json(const json& j, ListArgs& v) {
+    v.history = j.is_object() ? j.value("history", false) : false;
+}
+
+void to_json(json& j, const MonitArgs& v) {
+    j = json{{"tail_lines", v.tail_lines}, {"lines_per_second", v.lines_per_second}};
+}
+void from_json(const json& j, MonitArgs& v) {
+    v.tail_lines = j.value("tail_lines", 50);
+    v.lines_per_second = j.value("lines_per_second", 100);
+}
+
+void to_json(json& j, const MonitResult& v) {
+    j = json{{"instances", v.instances}, {"tail", v.tail}, {"interval_ms", v.interval_ms}};
+}
+void from_json(const json& j, MonitResult& v) {
+    v.instances = j.value("instances", std::vector<InstanceInfo>{});
+    v.tail = j.value("tail", std::vector<LogLine>{});
+    v.interval_ms = j.value("interval_ms", std::int64_t{1000});
+}
+
+void to_json(json& j, const MonitState& v) {
+    j = json{{"instances", v.instances}};
+}
+void from_json(const json& j, MonitState& v) {
+    v.instances = j.value("instances", std::vector<InstanceInfo>{});
+}
+
 void to_json(json& j, const InstancesResult& v) {
     j = json{{"instances", v.instances}};
 }
@@ -90,9 +121,11 @@ void from_json(const json& j, FlushResult& v) {
 
 void to_json(json& j, const MissedEvent& v) {
     j = json{{"count", v.count}};
+    if (v.id) j["id"] = *v.id;
 }
 void from_json(const json& j, MissedEvent& v) {
     v.count = j.value("count", std::int64_t{0});
+    if (auto i = j.find("id"); i != j.end() && i->is_number_integer()) v.id = i->get<int>();
 }
 
 }  // namespace tend

@@ -24,6 +24,7 @@ inline constexpr const char* kDescribe = "describe";
 inline constexpr const char* kLogs = "logs";
 inline constexpr const char* kFlush = "flush";
 inline constexpr const char* kKill = "kill";
+inline constexpr const char* kMonit = "monit";
 }  // namespace cmd
 
 struct StartArgs {
@@ -60,7 +61,36 @@ struct LogsResult {
     bool following = false;
 };
 
+// list / jlist: jlist asks for each instance's metrics history too.
+struct ListArgs {
+    bool history = false;
+};
+
 struct InstancesResult {
+    std::vector<InstanceInfo> instances;
+};
+
+// `monit`: one subscription that carries everything the dashboard shows.
+// The reply is a snapshot (instances with their metrics history, the last
+// lines of every log); then events follow until the client hangs up:
+//   "state"  MonitState, every sampling interval and soon after any change
+//   "log"    LogLine, every captured line, at most lines_per_second per
+//            instance (a burst of twice that is let through)
+//   "missed" MissedEvent with the instance id, lines held back by that cap
+//            or because the client's socket was full
+struct MonitArgs {
+    int tail_lines = 50;         // history lines per instance in the snapshot
+    int lines_per_second = 100;  // live lines per instance; 0 = no live lines
+};
+
+struct MonitResult {
+    std::vector<InstanceInfo> instances;  // with cpu_history / memory_history
+    std::vector<LogLine> tail;            // oldest first, grouped by instance
+    std::int64_t interval_ms = 1000;      // the daemon's sampling interval
+};
+
+// Current values only: the dashboard appends them to its own history.
+struct MonitState {
     std::vector<InstanceInfo> instances;
 };
 
@@ -77,6 +107,7 @@ struct FlushResult {
 // Event sent to a follower that fell behind: this many lines were skipped.
 struct MissedEvent {
     std::int64_t count = 0;
+    std::optional<int> id;  // the instance whose lines were held back (monit)
 };
 
 void to_json(json& j, const StartArgs& v);
@@ -89,6 +120,14 @@ void to_json(json& j, const LogLine& v);
 void from_json(const json& j, LogLine& v);
 void to_json(json& j, const LogsResult& v);
 void from_json(const json& j, LogsResult& v);
+void to_json(json& j, const ListArgs& v);
+void from_json(const json& j, ListArgs& v);
+void to_json(json& j, const MonitArgs& v);
+void from_json(const json& j, MonitArgs& v);
+void to_json(json& j, const MonitResult& v);
+void from_json(const json& j, MonitResult& v);
+void to_json(json& j, const MonitState& v);
+void from_json(const json& j, MonitState& v);
 void to_json(json& j, const InstancesResult& v);
 void from_json(const json& j, InstancesResult& v);
 void to_json(json& j, const PingResult& v);

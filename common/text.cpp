@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 
 namespace tend {
 
@@ -57,6 +58,32 @@ std::string format_bytes(std::int64_t bytes) {
         std::snprintf(buf, sizeof buf, "%.1fgb", bytes / (1024.0 * 1024 * 1024));
     }
     return buf;
+}
+
+std::optional<std::int64_t> parse_size(std::string_view text) {
+    auto unit_of = [](char c) -> std::int64_t {
+        switch (c) {
+            case 'k': case 'K': return std::int64_t{1} << 10;
+            case 'm': case 'M': return std::int64_t{1} << 20;
+            case 'g': case 'G': return std::int64_t{1} << 30;
+            default: return 0;
+        }
+    };
+    if (!text.empty() && (text.back() == 'b' || text.back() == 'B') && text.size() > 1 &&
+        unit_of(text[text.size() - 2]))
+        text.remove_suffix(1);
+    std::int64_t unit = 1;
+    if (!text.empty() && unit_of(text.back())) {
+        unit = unit_of(text.back());
+        text.remove_suffix(1);
+    }
+    if (text.empty() || text.find_first_not_of("0123456789.") != std::string_view::npos ||
+        text.front() == '.' || std::count(text.begin(), text.end(), '.') > 1)
+        return std::nullopt;
+    double value = std::strtod(std::string(text).c_str(), nullptr);
+    double bytes = value * static_cast<double>(unit);
+    if (bytes < 1 || bytes > 9.0e18) return std::nullopt;
+    return static_cast<std::int64_t>(bytes);
 }
 
 std::optional<std::int64_t> parse_int(std::string_view text) {

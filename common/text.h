@@ -22,6 +22,11 @@ std::string format_uptime(std::int64_t ms);
 // "1.2mb", "512kb", "0b".
 std::string format_bytes(std::int64_t bytes);
 
+// A size as users write it: "200M", "512K", "1G", "1.5G", "300000" (bytes);
+// K/M/G are powers of 1024, case-insensitive, an optional trailing B is
+// accepted ("200MB"). nullopt on anything else or on zero.
+std::optional<std::int64_t> parse_size(std::string_view text);
+
 // Parses a whole non-negative decimal integer; nullopt on anything else.
 std::optional<std::int64_t> parse_int(std::string_view text);
 
