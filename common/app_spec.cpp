@@ -45,6 +45,12 @@ std::vector<std::string> command_line(const AppSpec& spec) {
     return argv;
 }
 
+bool runs_node(const AppSpec& spec) {
+    std::string interp =
+        spec.interpreter.empty() ? default_interpreter(spec.script) : spec.interpreter;
+    return std::filesystem::path(interp).filename().string().rfind("node", 0) == 0;
+}
+
 void validate(const AppSpec& spec) {
     auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
     if (spec.name.empty()) bad("app name must not be empty");
@@ -59,6 +65,8 @@ void validate(const AppSpec& spec) {
         spec.restart.exp_backoff_restart_delay_ms < 0 || spec.restart.kill_timeout_ms < 0)
         bad("durations must not be negative");
     if (spec.restart.max_memory_bytes < 0) bad("max_memory_restart must not be negative");
+    if (spec.listen.port < 0 || spec.listen.port > 65535) bad("port must be 1..65535");
+    if (spec.listen.listen_timeout_ms < 0) bad("durations must not be negative");
     if (signal_number(spec.restart.kill_signal) == 0)
         bad("unknown signal '" + spec.restart.kill_signal + "'");
 }
@@ -84,7 +92,11 @@ void to_json(json& j, const AppSpec& s) {
              {"time", s.logs.time},
              {"out_file", s.logs.out_file},
              {"error_file", s.logs.error_file},
-             {"merge_logs", s.logs.merge_logs}};
+             {"merge_logs", s.logs.merge_logs},
+             {"port", s.listen.port},
+             {"host", s.listen.host},
+             {"wait_ready", s.listen.wait_ready},
+             {"listen_timeout", s.listen.listen_timeout_ms}};
 }
 
 void from_json(const json& j, AppSpec& s) {
@@ -111,6 +123,10 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "out_file", s.logs.out_file, "a string");
     read_field(j, "error_file", s.logs.error_file, "a string");
     read_field(j, "merge_logs", s.logs.merge_logs, "a boolean");
+    read_field(j, "port", s.listen.port, "an integer");
+    read_field(j, "host", s.listen.host, "a string");
+    read_field(j, "wait_ready", s.listen.wait_ready, "a boolean");
+    read_field(j, "listen_timeout", s.listen.listen_timeout_ms, "an integer (ms)");
 }
 
 }  // namespace tend

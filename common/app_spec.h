@@ -30,6 +30,15 @@ struct LogOptions {
     bool merge_logs = false;  // one pair of files for every instance
 };
 
+// Cluster mode's shared port: the daemon binds it once and hands the
+// listening socket to every instance as fd 3 (systemd socket activation).
+struct ListenOptions {
+    int port = 0;                     // 0 = none
+    std::string host = "0.0.0.0";     // address to bind
+    bool wait_ready = false;          // online only once the instance says ready
+    std::int64_t listen_timeout_ms = 3000;  // ...or after this long
+};
+
 struct AppSpec {
     std::string name;
     std::string script;  // absolute path, or a command found in PATH
@@ -41,7 +50,12 @@ struct AppSpec {
     std::map<std::string, std::string> base_env;  // the starting shell's environment
     RestartPolicy restart;
     LogOptions logs;
+    ListenOptions listen;
 };
+
+// Whether instances run under node (by interpreter or extension): they get
+// NODE_CHANNEL_FD for process.send, and the preload that shares the port.
+bool runs_node(const AppSpec& spec);
 
 // Interpreter chosen by the script's extension when none is given:
 // .js/.mjs/.cjs → node, .py → python3, .sh → bash, otherwise "" (exec it).

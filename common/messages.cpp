@@ -65,6 +65,55 @@ void from_json(const json& j, LogsResult& v) {
     v.following = j.value("following", false);
 }
 
+void to_json(json& j, const ScaleArgs& v) {
+    j = json{{"name", v.name}, {"count", v.count}, {"relative", v.relative}};
+}
+void from_json(const json& j, ScaleArgs& v) {
+    v.name = j.at("name").get<std::string>();
+    v.count = j.at("count").get<int>();
+    v.relative = j.value("relative", false);
+}
+
+void to_json(json& j, const SendArgs& v) {
+    j = json{{"targets", v.targets},
+             {"instance", v.instance ? json(*v.instance) : json(nullptr)},
+             {"message", v.message}};
+}
+void from_json(const json& j, SendArgs& v) {
+    v.targets = j.value("targets", std::vector<std::string>{});
+    if (auto i = j.find("instance"); i != j.end() && !i->is_null()) v.instance = i->get<int>();
+    v.message = j.at("message");
+}
+
+void to_json(json& j, const SendResult& v) {
+    j = json{{"delivered", v.delivered}};
+}
+void from_json(const json& j, SendResult& v) {
+    v.delivered = j.value("delivered", std::vector<int>{});
+}
+
+void to_json(json& j, const EventsArgs& v) {
+    j = json{{"targets", v.targets}};
+}
+void from_json(const json& j, EventsArgs& v) {
+    v.targets = j.value("targets", std::vector<std::string>{});
+}
+
+void to_json(json& j, const AppMessage& v) {
+    j = json{{"id", v.id},
+             {"name", v.name},
+             {"instance", v.instance},
+             {"time", v.time},
+             {"data", v.data}};
+}
+void from_json(const json& j, AppMessage& v) {
+    v.id = j.at("id").get<int>();
+    v.name = j.at("name").get<std::string>();
+    v.instance = j.at("instance").get<int>();
+    v.time = j.value("time", std::int64_t{0});
+    v.data = j.value("data", json());
+}
+
 void to_json(json& j, const ListArgs& v) {
     j = json{{"history", v.history}};
 }

@@ -25,6 +25,10 @@ inline constexpr const char* kLogs = "logs";
 inline constexpr const char* kFlush = "flush";
 inline constexpr const char* kKill = "kill";
 inline constexpr const char* kMonit = "monit";
+inline constexpr const char* kReload = "reload";
+inline constexpr const char* kScale = "scale";
+inline constexpr const char* kSend = "send";
+inline constexpr const char* kEvents = "events";
 }  // namespace cmd
 
 struct StartArgs {
@@ -59,6 +63,40 @@ struct LogLine {
 struct LogsResult {
     std::vector<LogLine> tail;  // oldest first, grouped by file
     bool following = false;
+};
+
+// `tend scale api 4` (count), `tend scale api +2` / `-1` (relative).
+struct ScaleArgs {
+    std::string name;
+    int count = 0;
+    bool relative = false;
+};
+
+// `tend send <target> [--instance N] '<json>'`: to every matching running
+// instance's IPC channel.
+struct SendArgs {
+    std::vector<std::string> targets;
+    std::optional<int> instance;
+    json message;
+};
+
+struct SendResult {
+    std::vector<int> delivered;  // ids
+};
+
+// `tend events [target]`: streams "message" events (AppMessage) until the
+// client hangs up.
+struct EventsArgs {
+    std::vector<std::string> targets;  // empty = every app
+};
+
+// A message an instance sent on its IPC channel (not readiness).
+struct AppMessage {
+    int id = 0;
+    std::string name;
+    int instance = 0;
+    std::int64_t time = 0;  // ms since the epoch
+    json data;
 };
 
 // list / jlist: jlist asks for each instance's metrics history too.
@@ -120,6 +158,16 @@ void to_json(json& j, const LogLine& v);
 void from_json(const json& j, LogLine& v);
 void to_json(json& j, const LogsResult& v);
 void from_json(const json& j, LogsResult& v);
+void to_json(json& j, const ScaleArgs& v);
+void from_json(const json& j, ScaleArgs& v);
+void to_json(json& j, const SendArgs& v);
+void from_json(const json& j, SendArgs& v);
+void to_json(json& j, const SendResult& v);
+void from_json(const json& j, SendResult& v);
+void to_json(json& j, const EventsArgs& v);
+void from_json(const json& j, EventsArgs& v);
+void to_json(json& j, const AppMessage& v);
+void from_json(const json& j, AppMessage& v);
 void to_json(json& j, const ListArgs& v);
 void from_json(const json& j, ListArgs& v);
 void to_json(json& j, const MonitArgs& v);

@@ -11,6 +11,7 @@
 #include "common/protocol.h"
 #include "daemon/control_server.h"
 #include "daemon/log_sink.h"
+#include "daemon/message_bus.h"
 #include "daemon/monit_hub.h"
 #include "daemon/process_table.h"
 
@@ -22,6 +23,7 @@ struct Services {
     ControlServer& server;
     const Paths& paths;
     MonitHub& monit;
+    MessageBus& messages;
     std::int64_t sample_interval_ms;
     std::function<void()> table_changed;  // re-arms deadline timers, tells monit
     std::function<void()> shutdown;       // `tend kill`: stop serving and exit

@@ -18,7 +18,10 @@
 #include "daemon/home_lock.h"
 #include "daemon/log_sink.h"
 #include "daemon/metrics_sampler.h"
+#include "daemon/app_message.h"
+#include "daemon/message_bus.h"
 #include "daemon/monit_hub.h"
+#include "daemon/notify_socket.h"
 #include "daemon/orphan_reaper.h"
 #include "daemon/uv_spawner.h"
 
@@ -37,6 +40,24 @@ std::map<std::string, std::string> current_environment() {
     return env;
 }
 
+// tend's Node preload: TEND_NODE_PRELOAD, else share/tend/preload.js beside
+// the bin/ tendd runs from (installed, and in the build tree); "" if none.
+std::string find_node_preload() {
+    if (const char* env = std::getenv("TEND_NODE_PRELOAD"); env && *env) return env;
+    char exe[4096];
+    std::size_t size = sizeof exe;
+    if (uv_exepath(exe, &size) != 0) return "";
+    auto path = std::filesystem::path(std::string(exe, size)).parent_path().parent_path() /
+                "share" / "tend" / "preload.js";
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec) ? path.string() : "";
+}
+
+TableConfig table_config(const Paths& paths) {
+    return TableConfig{paths.home, paths.log_dir, current_environment(), find_node_preload(),
+                       paths.home + "/notify.sock"};
+}
+
 }  // namespace
 
 struct Daemon::Parts {
@@ -44,15 +65,17 @@ struct Daemon::Parts {
         : lock(paths.pidfile),
           sink(loop),
           spawner(loop, sink),
-          table(spawner, clock, TableConfig{paths.home, paths.log_dir, current_environment()}),
+          table(spawner, clock, table_config(paths)),
           server(loop,
                  [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
           monit(loop, table),
+          notify(loop, [&daemon](int pid) { daemon.on_ready(pid); }),
           services{table,
                    sink,
                    server,
                    paths,
                    monit,
+                   messages,
                    daemon.options_.sample_interval_ms,
                    [&daemon] { daemon.table_changed(); },
                    [&daemon] { daemon.begin_shutdown(); }},
@@ -71,6 +94,8 @@ struct Daemon::Parts {
     ProcessTable table;
     ControlServer server;
     MonitHub monit;
+    MessageBus messages;
+    NotifySocket notify;
     Services services;
     Dispatcher dispatcher;
     MetricsSampler sampler;
@@ -134,6 +159,10 @@ void Daemon::start_parts() {
         parts_->table.on_exit(id, pid, code, sig);
         table_changed();
     });
+    p.spawner.on_message([this](int id, int pid, std::string_view line) {
+        on_message(id, pid, line);
+    });
+    p.notify.open(paths_.home + "/notify.sock");
     uv_timer_init(&loop_, &p.deadline_timer);
     p.deadline_timer.data = this;
     const int kSignals[3] = {SIGTERM, SIGINT, SIGUSR2};
@@ -149,6 +178,28 @@ void Daemon::start_parts() {
     }
     ::signal(SIGPIPE, SIG_IGN);
     p.server.listen(paths_.socket);
+}
+
+void Daemon::on_message(int id, int pid, std::string_view line) {
+    Parts& p = *parts_;
+    ParsedMessage m = parse_app_message(line);
+    if (m.kind == MessageKind::kReady) {
+        p.table.mark_ready(pid);
+        table_changed();
+        return;
+    }
+    const Instance* inst = p.table.find(id);
+    if (m.kind != MessageKind::kData || !inst) return;
+    p.messages.publish(AppMessage{id, inst->app, inst->index, p.clock.wall_ms(), std::move(m.data)});
+}
+
+// sd_notify may come from a child of the instance (a shell script's
+// server): it counts for the group it belongs to.
+void Daemon::on_ready(int pid) {
+    Parts& p = *parts_;
+    int leader = p.table.instance_of_pid(pid) ? pid : static_cast<int>(::getpgid(pid));
+    p.table.mark_ready(leader);
+    table_changed();
 }
 
 void Daemon::table_changed() {
@@ -199,6 +250,8 @@ void Daemon::begin_shutdown() {
     p.server.close();
     p.sampler.close();
     p.monit.close();
+    p.notify.close();
+    p.spawner.close_channels();
     p.reaper.close();
     p.sink.close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&p.deadline_timer), nullptr);

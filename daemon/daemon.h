@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <string_view>
 
 #include "common/paths.h"
 
@@ -30,6 +31,9 @@ class Daemon {
     void rearm_deadline();
     // Re-arms the deadline timer and tells monit subscribers, soon.
     void table_changed();
+    // A line an instance wrote on its IPC channel; a READY=1 from pid.
+    void on_message(int id, int pid, std::string_view line);
+    void on_ready(int pid);
     void begin_shutdown();
     void handle_signal(int signum);
 

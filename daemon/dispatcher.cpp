@@ -13,16 +13,20 @@
 namespace tend {
 namespace {
 
-constexpr std::array<CommandEntry, 11> kCommands{{
+constexpr std::array<CommandEntry, 15> kCommands{{
     {cmd::kDelete, &handlers::remove, true},
     {cmd::kDescribe, &handlers::describe, false},
+    {cmd::kEvents, &handlers::events, false},
     {cmd::kFlush, &handlers::flush, true},
     {cmd::kKill, &handlers::kill, true},
     {cmd::kList, &handlers::list, false},
     {cmd::kLogs, &handlers::logs, false},
     {cmd::kMonit, &handlers::monit, false},
     {cmd::kPing, &handlers::ping, false},
+    {cmd::kReload, &handlers::reload, true},
     {cmd::kRestart, &handlers::restart, true},
+    {cmd::kScale, &handlers::scale, true},
+    {cmd::kSend, &handlers::send, false},
     {cmd::kStart, &handlers::start, true},
     {cmd::kStop, &handlers::stop, true},
 }};

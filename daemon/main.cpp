@@ -2,6 +2,9 @@
 // `tendd --foreground` also logs to stderr (tests, systemd). The metrics
 // sampling interval is --metrics-interval MS, or TEND_METRICS_INTERVAL_MS
 // in the environment (which reaches a daemon the CLI starts).
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -34,7 +37,20 @@ int bad_interval(const char* what, const char* text) {
 
 }  // namespace
 
+// `tendd --exec-listen-pid PROGRAM ARGS...`: what the spawner runs for an
+// instance with a shared port. Sets LISTEN_PID to this pid, which exec keeps.
+int exec_with_listen_pid(int argc, char** argv) {
+    if (argc < 3) return 64;
+    std::string pid = std::to_string(::getpid());
+    ::setenv("LISTEN_PID", pid.c_str(), 1);
+    ::execvp(argv[2], argv + 2);
+    std::fprintf(stderr, "tendd: cannot start %s: %s\n", argv[2], std::strerror(errno));
+    return 127;
+}
+
 int main(int argc, char** argv) {
+    if (argc >= 2 && std::strcmp(argv[1], "--exec-listen-pid") == 0)
+        return exec_with_listen_pid(argc, argv);
     tend::DaemonOptions options;
     if (const char* env = std::getenv("TEND_METRICS_INTERVAL_MS"); env && *env) {
         auto ms = parse_interval(env);

@@ -2,6 +2,7 @@
 // and deadlines. Reading the table (targets, infos) is in process_table_view.cpp.
 #include "daemon/process_table.h"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 
@@ -45,19 +46,19 @@ std::vector<int> ProcessTable::start(const AppSpec& spec) {
         throw TendError(ErrorCode::kAlreadyExists, "an app named '" + spec.name +
                                                        "' already exists; use 'tend restart " +
                                                        spec.name + "'");
+    if (spec.listen.port != 0 && runs_node(spec) && config_.node_preload.empty())
+        throw TendError(ErrorCode::kSpawnFailed,
+                        "cannot share port " + std::to_string(spec.listen.port) + " with '" +
+                            spec.name + "': tend's node preload (preload.js) is not installed");
+    // Bound before anything is added: a port in use fails the start cleanly.
+    int listen_fd = spec.listen.port != 0
+                        ? spawner_.open_listener(spec.listen.host, spec.listen.port)
+                        : -1;
     App& app = apps_[spec.name];
     app.spec = spec;
+    app.listen_fd = listen_fd;
     app_order_.push_back(spec.name);
-    for (int index = 0; index < spec.instances; ++index) {
-        Instance inst;
-        inst.id = next_id_++;
-        inst.index = index;
-        inst.app = spec.name;
-        inst.created_wall_ms = clock_.wall_ms();
-        std::tie(inst.out_log, inst.err_log) = log_paths(spec, inst.id);
-        app.ids.push_back(inst.id);
-        instances_.emplace(inst.id, std::move(inst));
-    }
+    for (int index = 0; index < spec.instances; ++index) add_instance(app, index);
     try {
         spawn(instances_.at(app.ids.front()));
     } catch (const TendError&) {
@@ -68,6 +69,19 @@ std::vector<int> ProcessTable::start(const AppSpec& spec) {
     }
     for (std::size_t i = 1; i < app.ids.size(); ++i) spawn_or_error(instances_.at(app.ids[i]));
     return app.ids;
+}
+
+Instance& ProcessTable::add_instance(App& app, int index) {
+    Instance inst;
+    inst.id = next_id_++;
+    inst.index = index;
+    inst.app = app.spec.name;
+    inst.created_wall_ms = clock_.wall_ms();
+    std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, inst.id);
+    auto at = std::find_if(app.ids.begin(), app.ids.end(),
+                           [&](int id) { return instances_.at(id).index > index; });
+    app.ids.insert(at, inst.id);
+    return instances_.emplace(inst.id, std::move(inst)).first->second;
 }
 
 void ProcessTable::stop(const std::vector<int>& ids) {
@@ -92,7 +106,14 @@ void ProcessTable::remove(const std::vector<int>& ids) {
 void ProcessTable::on_exit(int id, int pid, std::optional<int> exit_code,
                            std::optional<int> signal) {
     Instance* inst = lookup(id);
-    if (!inst || inst->pid != pid) return;
+    if (!inst) return;
+    if (on_retired_exit(*inst, pid)) return;
+    if (inst->pid != pid) return;
+    if (on_replacement_failed(*inst, pid)) {
+        inst->exit_code = exit_code;
+        inst->exit_signal = signal;
+        return;
+    }
     inst->pid = 0;
     inst->exit_code = exit_code;
     inst->exit_signal = signal;
@@ -109,11 +130,20 @@ void ProcessTable::tick() {
     std::int64_t now = clock_.now_ms();
     std::vector<int> due;
     for (const auto& [id, inst] : instances_)
-        if (inst.deadline_ms != 0 && inst.deadline_ms <= now) due.push_back(id);
+        if ((inst.deadline_ms != 0 && inst.deadline_ms <= now) ||
+            (inst.retire_deadline_ms != 0 && inst.retire_deadline_ms <= now))
+            due.push_back(id);
     for (int id : due) {
         Instance& inst = instances_.at(id);
+        if (inst.retire_deadline_ms != 0 && inst.retire_deadline_ms <= now) {
+            inst.retire_deadline_ms = 0;
+            spawner_.signal_group(inst.retiring_pid, SIGKILL);
+        }
+        if (inst.deadline_ms == 0 || inst.deadline_ms > now) continue;
         inst.deadline_ms = 0;
-        if (inst.state == InstanceState::kWaitingRestart) {
+        if (inst.state == InstanceState::kLaunching) {
+            become_online(inst);  // listen_timeout passed without a ready: online anyway
+        } else if (inst.state == InstanceState::kWaitingRestart) {
             inst.restarts++;
             inst.last_reason = inst.pending_reason;
             spawn_or_error(inst);
@@ -127,7 +157,8 @@ void ProcessTable::tick() {
 std::optional<std::int64_t> ProcessTable::next_deadline() const {
     std::optional<std::int64_t> next;
     for (const auto& [id, inst] : instances_)
-        if (inst.deadline_ms != 0 && (!next || inst.deadline_ms < *next)) next = inst.deadline_ms;
+        for (std::int64_t at : {inst.deadline_ms, inst.retire_deadline_ms})
+            if (at != 0 && (!next || at < *next)) next = at;
     return next;
 }
 
@@ -161,10 +192,11 @@ void ProcessTable::check_memory(Instance& inst) {
 
 void ProcessTable::spawn(Instance& inst) {
     inst.pid = spawner_.spawn(spawn_request(inst));
-    inst.state = InstanceState::kOnline;
+    const ListenOptions& listen = apps_.at(inst.app).spec.listen;
+    inst.state = listen.wait_ready ? InstanceState::kLaunching : InstanceState::kOnline;
     inst.started_ms = clock_.now_ms();
     inst.started_wall_ms = clock_.wall_ms();
-    inst.deadline_ms = 0;
+    inst.deadline_ms = listen.wait_ready ? inst.started_ms + listen.listen_timeout_ms : 0;
     inst.cpu = 0;
     inst.memory = 0;
     inst.memory_over = 0;
@@ -181,6 +213,7 @@ void ProcessTable::spawn_or_error(Instance& inst) {
 
 void ProcessTable::begin_stop(Instance& inst, AfterStop after, RestartReason reason) {
     if (after == AfterStop::kRestart) inst.pending_reason = std::move(reason);
+    if (inst.retiring_pid != 0 && inst.retire_deadline_ms == 0) retire(inst);
     switch (inst.state) {
         case InstanceState::kLaunching:
         case InstanceState::kOnline: {
@@ -255,11 +288,19 @@ void ProcessTable::erase(int id) {
     auto it = instances_.find(id);
     if (it == instances_.end()) return;
     std::string name = it->second.app;
+    // A process being replaced goes with its instance (its exit finds no one).
+    if (it->second.retiring_pid != 0) spawner_.signal_group(it->second.retiring_pid, SIGKILL);
     instances_.erase(it);
+    std::erase(reload_queue_, id);
+    if (reloading_id_ == id) {
+        reloading_id_ = -1;
+        advance_reload();
+    }
     auto app = apps_.find(name);
     if (app == apps_.end()) return;
     std::erase(app->second.ids, id);
     if (app->second.ids.empty()) {
+        spawner_.close_listener(app->second.listen_fd);
         apps_.erase(app);
         std::erase(app_order_, name);
     }
@@ -267,8 +308,12 @@ void ProcessTable::erase(int id) {
 
 bool ProcessTable::settled(int id) const {
     const Instance* inst = find(id);
-    return !inst ||
-           (inst->state != InstanceState::kStopping && inst->after_stop == AfterStop::kNone);
+    if (!inst) return true;
+    bool reloading = inst->retiring_pid != 0 || reloading_id_ == id ||
+                     std::find(reload_queue_.begin(), reload_queue_.end(), id) !=
+                         reload_queue_.end();
+    return !reloading && inst->state != InstanceState::kStopping &&
+           inst->after_stop == AfterStop::kNone;
 }
 
 void ProcessTable::notify_waiters() {

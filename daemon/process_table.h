@@ -63,17 +63,25 @@ struct Instance {
     int memory_over = 0;           // samples in a row over max_memory_restart
     RestartReason last_reason;     // of the last restart; empty kind = none yet
     RestartReason pending_reason;  // of the restart a stopping instance waits for
+    // Reload: the process being replaced, stopped once pid is ready.
+    int retiring_pid = 0;
+    std::int64_t retire_deadline_ms = 0;  // its SIGKILL time, once signalled
+    std::int64_t retiring_started_ms = 0;
+    std::int64_t retiring_started_wall_ms = 0;
 };
 
 struct App {
     AppSpec spec;
     std::vector<int> ids;  // in index order
+    int listen_fd = -1;    // the shared listening socket (--port), for the app's life
 };
 
 struct TableConfig {
     std::string home;                                // TEND_HOME, given to every instance
     std::string log_dir;                             // default log location
     std::map<std::string, std::string> default_env;  // when a spec has no base_env
+    std::string node_preload;   // makes a Node app's listen(port) use fd 3; "" = none found
+    std::string notify_socket;  // NOTIFY_SOCKET for sd_notify("READY=1"); "" = none
 };
 
 class ProcessTable {
@@ -91,6 +99,23 @@ class ProcessTable {
     void stop(const std::vector<int>& ids);
     void restart(const std::vector<int>& ids);
     void remove(const std::vector<int>& ids);
+    // Zero-downtime restart, one instance at a time: start the replacement,
+    // wait until it is ready (or listen_timeout), then stop the old process
+    // gracefully, then go on with the next. An instance that is not online
+    // is simply restarted.
+    void reload(const std::vector<int>& ids);
+    // Grows (new indexes, lowest free first) or shrinks (highest indexes
+    // stop and go) the app to count instances; returns the ids added or
+    // being removed. Throws kNotFound / kBadRequest.
+    std::vector<int> scale(const std::string& name, int count);
+
+    // The process pid said it is ready (process.send('ready'), READY=1).
+    void mark_ready(int pid);
+    // The instance whose current or retiring process is pid.
+    std::optional<int> instance_of_pid(int pid) const;
+    // Writes line to the IPC channel of each running instance of ids;
+    // returns the ids it reached.
+    std::vector<int> send_message(const std::vector<int>& ids, const std::string& line);
 
     // The process pid of instance id exited (code, or signal when signalled).
     void on_exit(int id, int pid, std::optional<int> exit_code, std::optional<int> signal);
@@ -119,7 +144,14 @@ class ProcessTable {
     std::vector<std::pair<int, int>> running() const;  // (id, pid)
 
   private:
+    Instance& add_instance(App& app, int index);
     void spawn(Instance& inst);
+    void become_online(Instance& inst);
+    void advance_reload();
+    void start_replacement(Instance& inst);
+    void retire(Instance& inst);
+    bool on_retired_exit(Instance& inst, int pid);
+    bool on_replacement_failed(Instance& inst, int pid);
     void spawn_or_error(Instance& inst);
     void begin_stop(Instance& inst, AfterStop after, RestartReason reason = {});
     void check_memory(Instance& inst);
@@ -144,6 +176,8 @@ class ProcessTable {
         std::function<void()> done;
     };
     std::vector<Waiter> waiters_;
+    std::vector<int> reload_queue_;  // ids waiting for their turn
+    int reloading_id_ = -1;          // the instance being replaced now
 };
 
 }  // namespace tend

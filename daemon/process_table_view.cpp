@@ -22,6 +22,32 @@ std::string with_id(const std::string& path, int id) {
     return (p.parent_path() / stem).string();
 }
 
+// The IPC channel, for process.send in Node (as child_process.fork sets it
+// up) and as TEND_IPC_FD for any program; sd_notify's socket.
+void add_channel_env(SpawnRequest& r, bool node, const std::string& notify_socket) {
+    // Inherited from the shell that started tend they would name fds the
+    // instance does not have.
+    for (const char* key : {"LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD",
+                            "NODE_CHANNEL_SERIALIZATION_MODE", "NOTIFY_SOCKET", "TEND_LISTEN_FD"})
+        r.env.erase(key);
+    std::string fd = std::to_string(r.ipc_fd_number());
+    r.env["TEND_IPC_FD"] = fd;
+    if (node) {
+        r.env["NODE_CHANNEL_FD"] = fd;
+        r.env["NODE_CHANNEL_SERIALIZATION_MODE"] = "json";
+    }
+    if (!notify_socket.empty()) r.env["NOTIFY_SOCKET"] = notify_socket;
+}
+
+// systemd's socket activation: one socket, at fd 3. LISTEN_PID is set by the
+// spawner's shim, once the pid is known.
+void add_listen_env(SpawnRequest& r, const AppSpec& spec) {
+    r.env["LISTEN_FDS"] = "1";
+    r.env["LISTEN_FDNAMES"] = spec.name;
+    r.env["PORT"] = std::to_string(spec.listen.port);
+    r.env["TEND_LISTEN_FD"] = "3";
+}
+
 }  // namespace
 
 std::vector<int> ProcessTable::resolve(const std::vector<std::string>& targets,
@@ -118,12 +144,18 @@ std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec,
 }
 
 SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
-    const AppSpec& spec = apps_.at(inst.app).spec;
+    const App& app = apps_.at(inst.app);
+    const AppSpec& spec = app.spec;
     SpawnRequest r;
     r.id = inst.id;
     r.name = inst.app;
     r.instance = inst.index;
     r.argv = command_line(spec);
+    r.listen_fd = app.listen_fd;
+    bool node = runs_node(spec);
+    // The preload makes an unmodified server.listen(port) use the inherited socket.
+    if (node && r.listen_fd >= 0)
+        r.argv.insert(r.argv.begin() + 1, {"--require", config_.node_preload});
     r.cwd = spec.cwd;
     r.env = spec.base_env.empty() ? config_.default_env : spec.base_env;
     for (const auto& [k, v] : spec.env) r.env[k] = v;
@@ -132,6 +164,8 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     r.env["NODE_APP_INSTANCE"] = std::to_string(inst.index);
     r.env["TEND_APP_NAME"] = inst.app;
     r.env["TEND_HOME"] = config_.home;
+    add_channel_env(r, node, config_.notify_socket);
+    if (r.listen_fd >= 0) add_listen_env(r, spec);
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;
     r.timestamp = spec.logs.time;

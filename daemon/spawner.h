@@ -1,5 +1,6 @@
 // The narrow interface through which the process table starts and signals
-// processes. The real one (UvSpawner) uses uv_spawn; tests use a fake.
+// processes, and owns what they share with the daemon (listening sockets,
+// IPC channels). The real one (UvSpawner) uses uv_spawn; tests use a fake.
 #pragma once
 
 #include <map>
@@ -18,6 +19,12 @@ struct SpawnRequest {
     std::string out_log;
     std::string err_log;
     bool timestamp = false;  // --time
+    // A listening socket to pass as fd 3 (cluster mode's shared port), with
+    // LISTEN_PID set to the instance's own pid; -1 = none.
+    int listen_fd = -1;
+    // The IPC channel's fd number in the instance: after fd 3 when there is
+    // a listening socket. The table names it in the environment.
+    int ipc_fd_number() const { return listen_fd >= 0 ? 4 : 3; }
 };
 
 class Spawner {
@@ -29,6 +36,13 @@ class Spawner {
     virtual int spawn(const SpawnRequest& request) = 0;
     // Sends sig to the whole process group led by pid.
     virtual void signal_group(int pid, int sig) = 0;
+    // Binds and listens on host:port for an app's instances to share; the
+    // socket, or throws TendError(kSpawnFailed) "cannot listen on ...".
+    virtual int open_listener(const std::string& host, int port) = 0;
+    virtual void close_listener(int fd) = 0;
+    // Writes one line to the IPC channel of process pid; false when it has
+    // none (any more) or its queue is full.
+    virtual bool send_message(int pid, const std::string& line) = 0;
 };
 
 }  // namespace tend

@@ -1,10 +1,12 @@
 // Spawning with libuv. The instance's stdout and stderr are real pipes we
 // create (not libuv's socketpairs), so apps see what they would under a shell
-// and the daemon can enlarge them with F_SETPIPE_SZ.
+// and the daemon can enlarge them with F_SETPIPE_SZ. Its fd 3 is the app's
+// listening socket when it has a port; the IPC channel comes next.
 #include "daemon/uv_spawner.h"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +14,7 @@
 #include <cstring>
 
 #include "common/errors.h"
+#include "daemon/listener.h"
 
 namespace tend {
 
@@ -60,12 +63,43 @@ struct CStrings {
 
 }  // namespace
 
-UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink) : loop_(loop), sink_(sink) {}
+UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink) : loop_(loop), sink_(sink) {
+    char path[4096];
+    std::size_t size = sizeof path;
+    if (uv_exepath(path, &size) == 0) self_exe_.assign(path, size);
+}
 
 UvSpawner::~UvSpawner() {
     // Exit callbacks that never ran (the loop ended first) must not reach us.
     for (auto& [pid, child] : live_) child->owner = nullptr;
 }
+
+namespace {
+
+// systemd sets LISTEN_PID in the child between fork and exec; uv_spawn has no
+// such hook, so an instance with a listening socket is started through
+// `tendd --exec-listen-pid`, which sets it to its own pid and execs the app
+// (the pid stays the same). A missing program is still refused at once.
+std::vector<std::string> with_listen_pid_shim(const std::string& self_exe,
+                                              const SpawnRequest& r) {
+    const std::string& program = r.argv.front();
+    if (program.find('/') != std::string::npos && ::access(program.c_str(), X_OK) != 0)
+        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + program +
+                                                     ": " + uv_strerror(uv_translate_sys_error(errno)));
+    std::vector<std::string> argv{self_exe, "--exec-listen-pid"};
+    argv.insert(argv.end(), r.argv.begin(), r.argv.end());
+    return argv;
+}
+
+void open_socketpair(Pipe& p) {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        throw TendError(ErrorCode::kSpawnFailed, std::string("socketpair: ") + std::strerror(errno));
+    p.read_fd = fds[0];   // the daemon's end
+    p.write_fd = fds[1];  // the instance's end
+}
+
+}  // namespace
 
 int UvSpawner::spawn(const SpawnRequest& r) {
     std::shared_ptr<LogFile> out_file, err_file;
@@ -75,28 +109,38 @@ int UvSpawner::spawn(const SpawnRequest& r) {
     } catch (const TendError& e) {
         throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + e.what());
     }
-    Pipe out, err;
+    std::vector<std::string> argv =
+        r.listen_fd >= 0 ? with_listen_pid_shim(self_exe_, r) : r.argv;
+    Pipe out, err, ipc;
     open_pipe(out);
     open_pipe(err);
+    open_socketpair(ipc);
 
-    CStrings args{r.argv, {}}, env;
+    CStrings args{argv, {}}, env;
     for (const auto& [k, v] : r.env) env.storage.push_back(k + "=" + v);
-    uv_stdio_container_t stdio[3];
-    stdio[0].flags = UV_IGNORE;
-    stdio[1].flags = UV_INHERIT_FD;
-    stdio[1].data.fd = out.write_fd;
-    stdio[2].flags = UV_INHERIT_FD;
-    stdio[2].data.fd = err.write_fd;
+    uv_stdio_container_t stdio[5];
+    int count = 0;
+    stdio[count++].flags = UV_IGNORE;
+    for (int fd : {out.write_fd, err.write_fd}) {
+        stdio[count].flags = UV_INHERIT_FD;
+        stdio[count++].data.fd = fd;
+    }
+    if (r.listen_fd >= 0) {
+        stdio[count].flags = UV_INHERIT_FD;
+        stdio[count++].data.fd = r.listen_fd;
+    }
+    stdio[count].flags = UV_INHERIT_FD;  // at r.ipc_fd_number()
+    stdio[count++].data.fd = ipc.write_fd;
 
     uv_process_options_t options{};
-    options.file = r.argv.front().c_str();
+    options.file = argv.front().c_str();
     options.args = args.get();
     options.env = env.get();
     options.cwd = r.cwd.empty() ? nullptr : r.cwd.c_str();
     // Detached = setsid: the instance leads its own process group, so a stop
     // can signal everything it started, and a Ctrl-C to tendd never reaches it.
     options.flags = UV_PROCESS_DETACHED;
-    options.stdio_count = 3;
+    options.stdio_count = count;
     options.stdio = stdio;
     options.exit_cb = &UvSpawner::handle_exit;
 
@@ -114,11 +158,41 @@ int UvSpawner::spawn(const SpawnRequest& r) {
     live_[pid] = child;
     ::close(release(out.write_fd));
     ::close(release(err.write_fd));
+    ::close(release(ipc.write_fd));
     LogSource source{r.id, r.name, r.instance};
     sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.timestamp);
     sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.timestamp);
+    open_channel(release(ipc.read_fd), r.id, pid);
     spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
     return pid;
+}
+
+void UvSpawner::open_channel(int fd, int id, int pid) {
+    channels_[pid] = IpcChannel::open(
+        loop_, fd,
+        [this, id, pid](std::string_view line) {
+            if (on_message_) on_message_(id, pid, line);
+        },
+        [this, pid] { channels_.erase(pid); });
+}
+
+bool UvSpawner::send_message(int pid, const std::string& line) {
+    auto it = channels_.find(pid);
+    return it != channels_.end() && it->second->send(line);
+}
+
+void UvSpawner::close_channels() {
+    std::vector<IpcChannel*> open;
+    for (auto& [pid, channel] : channels_) open.push_back(channel);
+    for (IpcChannel* channel : open) channel->close();
+}
+
+int UvSpawner::open_listener(const std::string& host, int port) {
+    return open_tcp_listener(host, port);
+}
+
+void UvSpawner::close_listener(int fd) {
+    if (fd >= 0) ::close(fd);
 }
 
 void UvSpawner::signal_group(int pid, int sig) {

@@ -17,6 +17,10 @@ std::optional<json> logs(const Request& request, Context& ctx);
 std::optional<json> flush(const Request& request, Context& ctx);
 std::optional<json> kill(const Request& request, Context& ctx);
 std::optional<json> monit(const Request& request, Context& ctx);
+std::optional<json> reload(const Request& request, Context& ctx);
+std::optional<json> scale(const Request& request, Context& ctx);
+std::optional<json> send(const Request& request, Context& ctx);
+std::optional<json> events(const Request& request, Context& ctx);
 
 // The last args.lines lines of each log file of ids (a merged file once),
 // filtered by args.instance and args.streams; shared by logs and monit.

@@ -32,6 +32,19 @@ class FakeSpawner : public Spawner {
         return next_pid++;
     }
     void signal_group(int pid, int sig) override { signals.emplace_back(pid, sig); }
+    std::vector<std::pair<std::string, int>> listeners;  // (host, port)
+    std::vector<int> closed_listeners;
+    std::vector<std::pair<int, std::string>> messages;  // (pid, line)
+    int open_listener(const std::string& host, int port) override {
+        if (port == 1) throw TendError(ErrorCode::kSpawnFailed, "cannot listen on :1: in use");
+        listeners.emplace_back(host, port);
+        return 50 + static_cast<int>(listeners.size());
+    }
+    void close_listener(int fd) override { closed_listeners.push_back(fd); }
+    bool send_message(int pid, const std::string& line) override {
+        messages.emplace_back(pid, line);
+        return true;
+    }
     bool signalled(int pid, int sig) const {
         for (auto [p, s] : signals)
             if (p == pid && s == sig) return true;
@@ -51,7 +64,7 @@ AppSpec app(const std::string& name, int instances = 1) {
 struct Fixture {
     FakeClock clock;
     FakeSpawner spawner;
-    ProcessTable table{spawner, clock, TableConfig{"/home/t", "/home/t/logs", {{"PATH", "/bin"}}}};
+    ProcessTable table{spawner, clock, TableConfig{"/home/t", "/home/t/logs", {{"PATH", "/bin"}}, "/share/preload.js", "/home/t/notify.sock"}};
     InstanceState state(int id) { return table.find(id)->state; }
     int pid(int id) { return table.find(id)->pid; }
 };
@@ -297,4 +310,155 @@ TEST_CASE("restart reasons: user, signal, crash, exit code") {
     CHECK(f.table.info(id, false).restart_reason == "exit_code");
     CHECK(f.table.info(id, false).restart_reason_detail == "exit code 3");
     CHECK(f.table.info(id, false).restarts == 4);
+}
+
+TEST_CASE("--port: one listening socket for the app, fd 3 and the activation env for each instance") {
+    Fixture f;
+    AppSpec spec = app("web", 2);
+    spec.listen.port = 8000;
+    auto ids = f.table.start(spec);
+    REQUIRE(f.spawner.listeners.size() == 1);
+    CHECK(f.spawner.listeners[0] == std::pair<std::string, int>{"0.0.0.0", 8000});
+    for (const auto& r : f.spawner.spawned) {
+        CHECK(r.listen_fd == 51);
+        CHECK(r.ipc_fd_number() == 4);
+        CHECK(r.env.at("LISTEN_FDS") == "1");
+        CHECK(r.env.at("LISTEN_FDNAMES") == "web");
+        CHECK(r.env.at("PORT") == "8000");
+        CHECK(r.env.at("TEND_IPC_FD") == "4");
+        CHECK(r.env.count("NODE_CHANNEL_FD") == 0);  // not a node app
+        CHECK(r.env.at("NOTIFY_SOCKET") == "/home/t/notify.sock");
+    }
+    f.table.remove(ids);
+    for (int id : ids) f.table.on_exit(id, f.pid(id), 0, std::nullopt);
+    CHECK(f.spawner.closed_listeners == std::vector<int>{51});
+}
+
+TEST_CASE("a node app with a port is started with the preload and gets NODE_CHANNEL_FD") {
+    Fixture f;
+    AppSpec spec = app("web");
+    spec.script = "/srv/app.js";
+    spec.interpreter = "";
+    spec.listen.port = 8000;
+    f.table.start(spec);
+    const auto& r = f.spawner.spawned.at(0);
+    CHECK(r.argv == std::vector<std::string>{"node", "--require", "/share/preload.js", "/srv/app.js"});
+    CHECK(r.env.at("NODE_CHANNEL_FD") == "4");
+    CHECK(r.env.at("NODE_CHANNEL_SERIALIZATION_MODE") == "json");
+}
+
+TEST_CASE("a port in use fails the start and adds nothing") {
+    Fixture f;
+    AppSpec spec = app("web");
+    spec.listen.port = 1;
+    CHECK_THROWS_WITH(f.table.start(spec), "cannot listen on :1: in use");
+    CHECK(f.table.all_ids().empty());
+    CHECK(f.spawner.spawned.empty());
+}
+
+TEST_CASE("wait_ready: launching until ready, or online anyway after listen_timeout") {
+    Fixture f;
+    AppSpec spec = app("w", 2);
+    spec.listen.wait_ready = true;
+    spec.listen.listen_timeout_ms = 3000;
+    auto ids = f.table.start(spec);
+    CHECK(f.state(ids[0]) == InstanceState::kLaunching);
+    f.table.mark_ready(f.pid(ids[0]));
+    CHECK(f.state(ids[0]) == InstanceState::kOnline);
+    CHECK(f.state(ids[1]) == InstanceState::kLaunching);
+    CHECK(f.table.next_deadline() == f.clock.now + 3000);
+    f.clock.now += 3000;
+    f.table.tick();
+    CHECK(f.state(ids[1]) == InstanceState::kOnline);
+}
+
+TEST_CASE("reload replaces one instance at a time, each new one ready before the old one stops") {
+    Fixture f;
+    AppSpec spec = app("api", 2);
+    spec.listen.wait_ready = true;
+    auto ids = f.table.start(spec);
+    for (int id : ids) f.table.mark_ready(f.pid(id));
+    int old0 = f.pid(ids[0]), old1 = f.pid(ids[1]);
+    bool done = false;
+    f.table.reload(ids);
+    f.table.when_settled(ids, [&] { done = true; });
+
+    int new0 = f.pid(ids[0]);
+    CHECK(new0 != old0);
+    CHECK(f.spawner.spawned.size() == 3);  // only instance 0's replacement so far
+    CHECK_FALSE(f.spawner.signalled(old0, SIGINT));  // not ready yet: the old one serves
+    f.table.mark_ready(new0);
+    CHECK(f.spawner.signalled(old0, SIGINT));
+    CHECK(f.spawner.spawned.size() == 3);  // the next waits until the old one is gone
+    f.table.on_exit(ids[0], old0, 0, std::nullopt);
+    CHECK(f.spawner.spawned.size() == 4);
+    int new1 = f.pid(ids[1]);
+    f.table.mark_ready(new1);
+    CHECK(f.spawner.signalled(old1, SIGINT));
+    CHECK_FALSE(done);
+    f.table.on_exit(ids[1], old1, 0, std::nullopt);
+    CHECK(done);
+    for (int id : ids) {
+        CHECK(f.state(id) == InstanceState::kOnline);
+        CHECK(f.table.info(id, false).restarts == 1);
+        CHECK(f.table.info(id, false).restart_reason == "user");
+    }
+}
+
+TEST_CASE("reload: a replacement that dies before it is ready leaves the old process serving") {
+    Fixture f;
+    AppSpec spec = app("api");
+    spec.listen.wait_ready = true;
+    int id = f.table.start(spec)[0];
+    f.table.mark_ready(f.pid(id));
+    int old = f.pid(id);
+    f.table.reload({id});
+    int replacement = f.pid(id);
+    f.table.on_exit(id, replacement, 1, std::nullopt);
+    CHECK(f.pid(id) == old);
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK_FALSE(f.spawner.signalled(old, SIGINT));
+}
+
+TEST_CASE("reload: an old process that ignores the stop signal is SIGKILLed after kill_timeout") {
+    Fixture f;
+    int id = f.table.start(app("api"))[0];
+    int old = f.pid(id);
+    f.table.reload({id});  // no wait_ready: ready once spawned
+    CHECK(f.spawner.signalled(old, SIGINT));
+    f.clock.now += 1600;
+    f.table.tick();
+    CHECK(f.spawner.signalled(old, SIGKILL));
+}
+
+TEST_CASE("scale grows with the next indexes and shrinks from the highest") {
+    Fixture f;
+    auto ids = f.table.start(app("api", 2));
+    auto added = f.table.scale("api", 4);
+    REQUIRE(added.size() == 2);
+    CHECK(f.table.find(added[0])->index == 2);
+    CHECK(f.table.find(added[1])->index == 3);
+    CHECK(f.state(added[1]) == InstanceState::kOnline);
+    CHECK(f.table.info(ids[0], false).mode == "cluster");
+
+    auto removed = f.table.scale("api", 1);
+    REQUIRE(removed.size() == 3);
+    for (int id : removed) CHECK(f.state(id) == InstanceState::kStopping);
+    CHECK(f.state(ids[0]) == InstanceState::kOnline);
+    for (int id : removed) f.table.on_exit(id, f.pid(id), 0, std::nullopt);
+    CHECK(f.table.all_ids() == std::vector<int>{ids[0]});
+
+    CHECK_THROWS_WITH(f.table.scale("api", 0),
+                      "cannot scale 'api' to 0 instances (1..10000; use 'tend stop api' to stop it)");
+    CHECK_THROWS_WITH(f.table.scale("nope", 2), "no app named 'nope'");
+}
+
+TEST_CASE("messages go to running instances' channels") {
+    Fixture f;
+    auto ids = f.table.start(app("api", 2));
+    f.table.stop({ids[1]});
+    f.table.on_exit(ids[1], f.pid(ids[1]), 0, std::nullopt);
+    auto reached = f.table.send_message(ids, "{\"hi\":1}");
+    CHECK(reached == std::vector<int>{ids[0]});
+    CHECK(f.spawner.messages.at(0).second == "{\"hi\":1}");
 }

@@ -1,0 +1,24 @@
+// `tend scale <name> <N|+N|-N>`: the reply waits until instances removed
+// have stopped, then lists the app.
+#include "common/messages.h"
+#include "daemon/handlers/handlers.h"
+
+namespace tend::handlers {
+
+std::optional<json> scale(const Request& request, Context& ctx) {
+    auto args = args_as<ScaleArgs>(request.args);
+    ProcessTable& table = ctx.services.table;
+    const App* app = table.find_app(args.name);
+    if (!app) table.resolve({args.name}, false);  // throws "no app or id" with a suggestion
+    if (!app) throw TendError(ErrorCode::kNotFound, "no app named '" + args.name + "'");
+    int count = args.relative ? static_cast<int>(app->ids.size()) + args.count : args.count;
+    std::vector<int> changed = table.scale(args.name, count);
+    table.when_settled(changed, [responder = ctx.responder, &table, name = args.name] {
+        const App* now = table.find_app(name);
+        responder.reply(json(InstancesResult{now ? table.infos(now->ids, false)
+                                                 : std::vector<InstanceInfo>{}}));
+    });
+    return std::nullopt;
+}
+
+}  // namespace tend::handlers

@@ -1,0 +1,78 @@
+// Reading and writing an instance's IPC socketpair with libuv.
+#include "daemon/ipc_channel.h"
+
+#include <unistd.h>
+
+#include <memory>
+
+namespace tend {
+namespace {
+
+struct WriteRequest {
+    uv_write_t req{};
+    std::string bytes;
+};
+
+}  // namespace
+
+IpcChannel::IpcChannel(OnLine on_line, OnClose on_close)
+    : on_line_(std::move(on_line)), on_close_(std::move(on_close)) {}
+
+IpcChannel* IpcChannel::open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on_close) {
+    auto* channel = new IpcChannel(std::move(on_line), std::move(on_close));
+    uv_pipe_init(loop, &channel->pipe_, 0);
+    channel->pipe_.data = channel;
+    if (uv_pipe_open(&channel->pipe_, fd) != 0) {
+        ::close(fd);
+        channel->close();
+        return channel;
+    }
+    auto alloc = [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+        auto* self = static_cast<IpcChannel*>(h->data);
+        *buf = uv_buf_init(self->buffer_, sizeof self->buffer_);
+    };
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&channel->pipe_), alloc, &IpcChannel::on_read);
+    return channel;
+}
+
+void IpcChannel::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+    auto* self = static_cast<IpcChannel*>(stream->data);
+    if (nread < 0) {
+        self->close();
+        return;
+    }
+    bool ok = self->framer_.feed(std::string_view(buf->base, static_cast<std::size_t>(nread)),
+                                 [self](std::string_view line) {
+                                     if (!self->closing_) self->on_line_(line);
+                                 });
+    if (!ok) self->close();
+}
+
+bool IpcChannel::send(std::string_view line) {
+    auto* stream = reinterpret_cast<uv_stream_t*>(&pipe_);
+    if (closing_ || uv_stream_get_write_queue_size(stream) > kMaxQueued) return false;
+    auto* w = new WriteRequest;
+    w->req.data = w;
+    w->bytes.reserve(line.size() + 1);
+    w->bytes.append(line).push_back('\n');
+    uv_buf_t buf = uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size()));
+    int rc = uv_write(&w->req, stream, &buf, 1,
+                      [](uv_write_t* req, int) { delete static_cast<WriteRequest*>(req->data); });
+    if (rc != 0) {
+        delete w;
+        return false;
+    }
+    return true;
+}
+
+void IpcChannel::close() {
+    if (closing_) return;
+    closing_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), [](uv_handle_t* h) {
+        auto* self = static_cast<IpcChannel*>(h->data);
+        if (self->on_close_) self->on_close_();
+        delete self;
+    });
+}
+
+}  // namespace tend

@@ -1,0 +1,49 @@
+// The daemon's end of one instance's IPC channel: a Unix socketpair whose
+// other end the instance gets as NODE_CHANNEL_FD (Node's process.send and
+// process.on('message') speak newline-delimited JSON on it, as under
+// child_process.fork) or TEND_IPC_FD (the same format, for any language).
+#pragma once
+
+#include <uv.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/protocol.h"
+
+namespace tend {
+
+class IpcChannel {
+  public:
+    using OnLine = std::function<void(std::string_view line)>;
+    using OnClose = std::function<void()>;
+
+    // Adopts fd and reads it until EOF; each complete line goes to on_line.
+    // The channel deletes itself once closed, after calling on_close.
+    static IpcChannel* open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on_close);
+
+    // Queues line plus '\n'; false (nothing queued) when the instance has
+    // stopped reading and too much is waiting already.
+    bool send(std::string_view line);
+    // Stops reading and closes; on_close runs from the close callback.
+    void close();
+
+  private:
+    IpcChannel(OnLine on_line, OnClose on_close);
+    static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+
+    // A message longer than this closes the channel: the app is not
+    // speaking the protocol, and its line must not grow the daemon.
+    static constexpr std::size_t kMaxLine = 1 << 20;
+    static constexpr std::size_t kMaxQueued = 4 << 20;
+
+    uv_pipe_t pipe_{};
+    LineFramer framer_{kMaxLine};
+    OnLine on_line_;
+    OnClose on_close_;
+    char buffer_[16 * 1024];
+    bool closing_ = false;
+};
+
+}  // namespace tend
