@@ -13,6 +13,7 @@ namespace {
 constexpr std::array kCommands{
     CommandSpec{"delete",   {"del", ""},      "stop instances and forget them",                    true,  false, true,  false, setup_delete},
     CommandSpec{"describe", {"", ""},         "show every field of the matching instances",        true,  false, false, false, setup_describe},
+    CommandSpec{"events",   {"", ""},         "stream the messages instances send (JSON lines)",   true,  true,  false, false, setup_events},
     CommandSpec{"flush",    {"", ""},         "empty log files (every app's without a target)",    true,  false, true,  false, setup_flush},
     CommandSpec{"help",     {"", ""},         "list the commands, or show one command's options",  false, false, false, false, setup_help},
     CommandSpec{"jlist",    {"", ""},         "print the instance list as one JSON array",         true,  false, false, false, setup_jlist},
@@ -20,7 +21,10 @@ constexpr std::array kCommands{
     CommandSpec{"list",     {"ls", "status"}, "show the instance table",                           true,  false, false, false, setup_list},
     CommandSpec{"logs",     {"", ""},         "print the last log lines, then follow them",        true,  true,  false, false, setup_logs},
     CommandSpec{"ping",     {"", ""},         "check that the daemon answers",                     false, false, false, false, setup_ping},
+    CommandSpec{"reload",   {"", ""},         "replace instances one by one with no downtime",     true,  false, true,  false, setup_reload},
     CommandSpec{"restart",  {"", ""},         "stop then start instances",                         true,  false, true,  false, setup_restart},
+    CommandSpec{"scale",    {"", ""},         "grow or shrink an app to N instances (or +N, -N)",  true,  false, true,  false, setup_scale},
+    CommandSpec{"send",     {"", ""},         "send a JSON message to instances (process.on('message'))", true, false, false, false, setup_send},
     CommandSpec{"start",    {"", ""},         "start an app with one or more instances",           true,  false, true,  true,  setup_start},
     CommandSpec{"stop",     {"", ""},         "stop instances gracefully",                         true,  false, true,  false, setup_stop},
 };

@@ -49,6 +49,22 @@ void apply_restart_flags(const StartFlags& f, RestartPolicy& r) {
     if (f.max_memory_restart) r.max_memory_bytes = parse_memory_limit(*f.max_memory_restart);
 }
 
+void apply_listen_flags(const StartFlags& f, ListenOptions& l) {
+    if (f.port) {
+        auto port = parse_int(*f.port);
+        if (!port || *port < 1 || *port > 65535)
+            throw UsageError("--port: expected a port number 1..65535, got '" + *f.port + "'");
+        l.port = static_cast<int>(*port);
+    }
+    if (!f.host.empty()) {
+        if (!f.port) throw UsageError("--host needs --port");
+        l.host = f.host;
+    }
+    l.wait_ready = f.wait_ready;
+    if (f.listen_timeout)
+        l.listen_timeout_ms = parse_option_int("--listen-timeout", *f.listen_timeout);
+}
+
 std::string log_path(const std::string& path, const std::string& cwd) {
     return path.empty() ? "" : absolute_path(path, cwd);
 }
@@ -82,6 +98,7 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     spec.base_env = env.env;
     spec.logs = LogOptions{flags.time, log_path(flags.output, spec.cwd),
                            log_path(flags.error, spec.cwd), flags.merge_logs};
+    apply_listen_flags(flags, spec.listen);
     validate(spec);
     return spec;
 }

@@ -32,6 +32,10 @@ struct StartFlags {
     std::optional<std::string> kill_timeout;
     std::optional<std::string> kill_signal;
     std::optional<std::string> max_memory_restart;
+    std::optional<std::string> port;
+    std::string host;
+    bool wait_ready = false;
+    std::optional<std::string> listen_timeout;
     bool time = false;
     std::string output;
     std::string error;

@@ -19,7 +19,11 @@ CommandRunner setup_kill(CLI::App& app);
 CommandRunner setup_list(CLI::App& app);
 CommandRunner setup_logs(CLI::App& app);
 CommandRunner setup_ping(CLI::App& app);
+CommandRunner setup_events(CLI::App& app);
+CommandRunner setup_reload(CLI::App& app);
 CommandRunner setup_restart(CLI::App& app);
+CommandRunner setup_scale(CLI::App& app);
+CommandRunner setup_send(CLI::App& app);
 CommandRunner setup_start(CLI::App& app);
 CommandRunner setup_stop(CLI::App& app);
 

@@ -1,5 +1,6 @@
-// `tend stop|restart|delete <target>...`: one request naming the targets;
-// the daemon replies once the instances have stopped or restarted.
+// `tend stop|restart|delete|reload <target>...`: one request naming the
+// targets; the daemon replies once the instances have stopped, restarted or
+// been replaced.
 #include <memory>
 
 #include "cli/commands/commands.h"
@@ -17,6 +18,7 @@ struct Lifecycle {
 constexpr Lifecycle kStop{cmd::kStop, "stopped"};
 constexpr Lifecycle kRestart{cmd::kRestart, "restarted"};
 constexpr Lifecycle kDelete{cmd::kDelete, "deleted"};
+constexpr Lifecycle kReload{cmd::kReload, "reloaded"};
 
 int run_lifecycle(const Lifecycle& what, const TargetsArgs& args, CommandContext& ctx) {
     if (args.targets.empty())
@@ -45,6 +47,9 @@ CommandRunner setup_restart(CLI::App& app) {
 }
 CommandRunner setup_delete(CLI::App& app) {
     return setup_lifecycle(app, kDelete);
+}
+CommandRunner setup_reload(CLI::App& app) {
+    return setup_lifecycle(app, kReload);
 }
 
 }  // namespace tend

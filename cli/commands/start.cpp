@@ -52,6 +52,17 @@ void add_restart_options(CLI::App& app, StartFlags& f) {
                  "restart gracefully when memory stays above this (K, M, G suffixes)", "SIZE");
 }
 
+void add_cluster_options(CLI::App& app, StartFlags& f) {
+    add_optional(app, "--port", f.port,
+                 "bind this port once and share it with every instance (fd 3)", "PORT");
+    add_value_option(app, "--host", f.host, "address to bind --port on (default 0.0.0.0)",
+                     "ADDR");
+    app.add_flag("--wait-ready", f.wait_ready,
+                 "online only once the instance says ready (process.send('ready') or READY=1)");
+    add_optional(app, "--listen-timeout", f.listen_timeout,
+                 "with --wait-ready: online anyway after this long (default 3000)", "MS");
+}
+
 void add_log_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--time", f.time, "prefix every log line with a timestamp");
     add_value_option(app, "--output", f.output, "stdout log file", "FILE");
@@ -78,6 +89,7 @@ CommandRunner setup_start(CLI::App& app) {
     add_process_options(app, *flags);
     add_restart_options(app, *flags);
     add_log_options(app, *flags);
+    add_cluster_options(app, *flags);
     app.footer("Words after -- are passed to the script: tend start server.js -- --port 3000");
     return [flags](CommandContext& ctx) { return run_start(*flags, ctx); };
 }

@@ -1,0 +1,48 @@
+// `tend send <target> [--instance N] '<json>'`: a JSON message to each
+// matching instance (Node: process.on('message'); others: TEND_IPC_FD).
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/usage_error.h"
+#include "common/messages.h"
+
+namespace tend {
+namespace {
+
+struct SendFlags {
+    std::string target;
+    std::string message;
+    std::optional<std::string> instance;
+};
+
+SendArgs send_args(const SendFlags& f) {
+    if (f.target.empty() || f.message.empty())
+        throw UsageError("'send' needs a target and a JSON message: tend send api '{\"cmd\":1}'");
+    SendArgs args;
+    args.targets = {f.target};
+    if (f.instance) args.instance = parse_option_small_int("--instance", *f.instance);
+    args.message = json::parse(f.message, nullptr, false);
+    if (args.message.is_discarded())
+        throw UsageError("send: the message is not JSON: '" + f.message + "'");
+    return args;
+}
+
+}  // namespace
+
+CommandRunner setup_send(CLI::App& app) {
+    auto f = std::make_shared<SendFlags>();
+    app.add_option("target", f->target, "an instance id, an app name, or 'all'")
+        ->type_name("TARGET");
+    app.add_option("message", f->message, "the message, as JSON")->type_name("JSON");
+    app.add_option_function<std::string>(
+           "--instance", [f](const std::string& text) { f->instance = text; },
+           "only instance index N of the app")
+        ->type_name("N");
+    return [f](CommandContext& ctx) {
+        auto sent = decode_result<SendResult>(ctx.call(cmd::kSend, send_args(*f)));
+        print_now("[tend] sent to " + std::to_string(sent.delivered.size()) + " instance(s)\n");
+        return 0;
+    };
+}
+
+}  // namespace tend
