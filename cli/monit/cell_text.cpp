@@ -64,6 +64,13 @@ std::string fit(std::string_view text, std::size_t width, Align align) {
     return align == Align::kLeft ? std::string(text) + padding : padding + std::string(text);
 }
 
+std::string fit_end(std::string_view text, std::size_t width) {
+    std::size_t columns = display_width(text);
+    if (columns <= width) return fit(text, width);
+    if (width == 0) return "";
+    return "…" + std::string(text.substr(offset_of_column(text, columns - (width - 1))));
+}
+
 std::string printable(std::string_view line) {
     std::string out;
     out.reserve(line.size());

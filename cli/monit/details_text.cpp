@@ -2,6 +2,7 @@
 #include "cli/monit/details_text.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "cli/monit/cell_text.h"
 #include "cli/monit/list_row.h"
@@ -26,6 +27,16 @@ std::string restart_text(const InstanceInfo& info) {
     std::string why =
         info.restart_reason_detail.empty() ? info.restart_reason : info.restart_reason_detail;
     return text + " (last: " + why + ")";
+}
+
+// "api-out-3.log  api-err-3.log  in /home/u/.tend/logs": names first,
+// since a narrow pane cuts the end.
+std::string log_files_text(const InstanceInfo& info) {
+    std::filesystem::path out(info.out_log);
+    std::filesystem::path err(info.err_log);
+    std::string text = out.filename().string() + "  " + err.filename().string();
+    if (out.parent_path() == err.parent_path()) return text + "  in " + out.parent_path().string();
+    return text + "  in " + out.parent_path().string() + ", " + err.parent_path().string();
 }
 
 std::string uptime_text(const InstanceInfo& info) {
@@ -54,12 +65,12 @@ std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec
         {"status", std::string(to_string(info.status))},
         {"pid", info.pid > 0 ? std::to_string(info.pid) : "-"},
         {"command", command_text(spec)},
-        {"cwd", spec ? spec->cwd : kUnknown},
+        {"cwd", spec ? spec->cwd : kUnknown, true},
         {"uptime", uptime_text(info)},
         {"restarts", restart_text(info)},
         {"last exit", last_exit_text(info)},
-        {"out log", info.out_log},
-        {"err log", info.err_log},
+        {"out log", info.out_log, true},
+        {"err log", info.err_log, true},
         {"cpu", cpu_graph(info, value_width)},
         {"memory", memory_graph(info, value_width)},
     };
@@ -74,9 +85,9 @@ std::vector<DetailLine> compact_lines(const InstanceInfo& info, const AppSpec* s
     return {
         {"status", state},
         {"command", command_text(spec)},
-        {"cwd", spec ? spec->cwd : kUnknown},
+        {"cwd", spec ? spec->cwd : kUnknown, true},
         {"last exit", last_exit_text(info)},
-        {"logs", info.out_log + "  " + info.err_log},
+        {"logs", log_files_text(info)},
         {"cpu/mem", cpu_graph(info, half) + "  " + memory_graph(info, value_width - half - 2)},
     };
 }
@@ -98,7 +109,8 @@ std::vector<DetailLine> details_lines(const InstanceInfo& info, const AppSpec* s
         lines.resize(static_cast<std::size_t>(std::max(0, rows)));
     for (auto& line : lines) {
         line.label = fit(line.label, kLabelWidth);
-        line.value = fit(line.value, static_cast<std::size_t>(value_width));
+        auto width = static_cast<std::size_t>(value_width);
+        line.value = line.path ? fit_end(line.value, width) : fit(line.value, width);
     }
     return lines;
 }

@@ -13,6 +13,7 @@ namespace tend {
 struct DetailLine {
     std::string label;  // "pid", "command", ...
     std::string value;  // already cut to fit the pane
+    bool path = false;  // a path: cut at its start, so the file name shows
 };
 
 // Lines for an instance in a pane `width` columns wide with `rows` rows for

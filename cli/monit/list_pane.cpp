@@ -20,9 +20,11 @@ attr_t cell_attr(const Screen& screen, const Cell& cell, const InstanceInfo& inf
     }
 }
 
+// stale: the daemon is gone, so the values are the last it sent.
 void paint_row(WINDOW* win, const Screen& screen, int y, const InstanceInfo& info,
-               const ListColumns& columns, bool selected) {
+               const ListColumns& columns, bool selected, bool stale) {
     attr_t extra = selected ? screen.attr(Role::kSelected) : A_NORMAL;
+    if (stale) extra |= A_DIM;
     if (selected)
         put_text(win, y, 0, std::string(static_cast<std::size_t>(getmaxx(win)), ' '), extra);
     for (const Cell& cell : list_cells(info, columns))
@@ -36,7 +38,8 @@ void paint_list(WINDOW* win, const Screen& screen, const MonitModel& model, int 
     int width = getmaxx(win);
     ListColumns columns = list_columns(width);
     std::string titles;
-    for (const Cell& cell : list_title_cells(columns)) titles += cell.text + " ";
+    for (const Cell& cell : list_title_cells(columns))
+        titles += (titles.empty() ? "" : " ") + cell.text;
     paint_title(win, screen, titles, "");
     const auto& visible = model.visible();
     if (visible.empty()) {
@@ -50,7 +53,7 @@ void paint_list(WINDOW* win, const Screen& screen, const MonitModel& model, int 
         auto row = static_cast<std::size_t>(top + y - 1);
         if (row >= visible.size()) break;
         paint_row(win, screen, y, model.instances()[visible[row]], columns,
-                  static_cast<int>(row) == model.selected_row());
+                  static_cast<int>(row) == model.selected_row(), model.link() != LinkState::kLive);
     }
     wnoutrefresh(win);
 }

@@ -38,7 +38,8 @@ void paint_line(WINDOW* win, const Screen& screen, int y, const LogLine& line, b
     auto width = static_cast<std::size_t>(getmaxx(win));
     std::size_t x = 0;
     if (prefixed) {
-        std::string prefix = fit(std::to_string(line.id) + "|" + line.name + "| ", width);
+        std::string prefix = std::to_string(line.id) + "|" + line.name + "| ";
+        if (display_width(prefix) > width) prefix = fit(prefix, width);
         put_text(win, y, 0, prefix, screen.attr(prefix_role(line.id)));
         x = display_width(prefix);
     }

@@ -111,7 +111,7 @@ void MonitModel::set_link(LinkState state, std::string detail) {
     if (state == link_ && detail == link_detail_) return;
     link_ = state;
     link_detail_ = std::move(detail);
-    dirty_.header = dirty_.status = true;
+    dirty_.header = dirty_.status = dirty_.list = true;
 }
 
 const InstanceInfo* MonitModel::find(int id) const {

@@ -166,6 +166,8 @@ TEST_CASE("fit pads to the width or cuts with an ellipsis, by code points") {
     CHECK(fit("worker-queue", 6) == "worke…");
     CHECK(fit("▁▂▃▄", 3) == "▁▂…");
     CHECK(fit("x", 0) == "");
+    CHECK(fit_end("/home/u/logs/api-out-3.log", 16) == "…s/api-out-3.log");
+    CHECK(fit_end("/srv", 6) == "/srv  ");
 }
 
 TEST_CASE("printable drops escape sequences and control characters and expands tabs") {
@@ -203,6 +205,7 @@ TEST_CASE("details show every field when tall and six packed lines when short") 
     REQUIRE(shorter.size() == 6);
     CHECK(shorter[0].value.find("online  pid 4242  up 2m  restarts 2") == 0);
     CHECK(shorter[1].value.find("…") == 0);  // the command line is not known yet
+    CHECK(shorter[4].value.find("api-out-3.log  api-err-3.log  in /home/u/.tend/logs") == 0);
     for (const auto& line : shorter) CHECK(display_width(line.label + line.value) == 79);
 }
 
