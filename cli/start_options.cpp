@@ -46,6 +46,7 @@ void apply_restart_flags(const StartFlags& f, RestartPolicy& r) {
     if (f.kill_timeout) r.kill_timeout_ms = parse_option_int("--kill-timeout", *f.kill_timeout);
     if (f.stop_exit_codes) r.stop_exit_codes = parse_stop_exit_codes(*f.stop_exit_codes);
     if (f.kill_signal) r.kill_signal = canonical_signal(*f.kill_signal);
+    if (f.max_memory_restart) r.max_memory_bytes = parse_memory_limit(*f.max_memory_restart);
 }
 
 std::string log_path(const std::string& path, const std::string& cwd) {
@@ -53,6 +54,12 @@ std::string log_path(const std::string& path, const std::string& cwd) {
 }
 
 }  // namespace
+
+std::int64_t parse_memory_limit(std::string_view text) {
+    if (auto bytes = parse_size(text)) return *bytes;
+    throw UsageError("--max-memory-restart: expected a size such as 200M, 1G or 512K, got '" +
+                     std::string(text) + "'");
+}
 
 StartEnvironment current_start_environment() {
     return StartEnvironment{std::filesystem::current_path().string(), current_environ(),

@@ -31,6 +31,7 @@ struct StartFlags {
     std::optional<std::string> stop_exit_codes;
     std::optional<std::string> kill_timeout;
     std::optional<std::string> kill_signal;
+    std::optional<std::string> max_memory_restart;
     bool time = false;
     std::string output;
     std::string error;
@@ -53,6 +54,9 @@ StartEnvironment current_start_environment();
 // a script that is nowhere throws TendError "script 'x' not found"; then
 // common's validate() runs.
 AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env);
+
+// --max-memory-restart: "200M", "1G", "512K" or bytes; throws UsageError.
+std::int64_t parse_memory_limit(std::string_view text);
 
 // -i: "max" or "0" = cpu_count, "-1" = cpu_count - 1 (at least 1), or N >= 1.
 int resolve_instances(std::string_view text, unsigned cpu_count);

@@ -63,10 +63,17 @@ std::string format_bytes(std::int64_t bytes) {
 std::optional<std::int64_t> parse_size(std::string_view text) {
     auto unit_of = [](char c) -> std::int64_t {
         switch (c) {
-            case 'k': case 'K': return std::int64_t{1} << 10;
-            case 'm': case 'M': return std::int64_t{1} << 20;
-            case 'g': case 'G': return std::int64_t{1} << 30;
-            default: return 0;
+            case 'k':
+            case 'K':
+                return std::int64_t{1} << 10;
+            case 'm':
+            case 'M':
+                return std::int64_t{1} << 20;
+            case 'g':
+            case 'G':
+                return std::int64_t{1} << 30;
+            default:
+                return 0;
         }
     };
     if (!text.empty() && (text.back() == 'b' || text.back() == 'B') && text.size() > 1 &&

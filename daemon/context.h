@@ -11,6 +11,7 @@
 #include "common/protocol.h"
 #include "daemon/control_server.h"
 #include "daemon/log_sink.h"
+#include "daemon/monit_hub.h"
 #include "daemon/process_table.h"
 
 namespace tend {
@@ -20,7 +21,9 @@ struct Services {
     LogSink& sink;
     ControlServer& server;
     const Paths& paths;
-    std::function<void()> table_changed;  // re-arms deadline timers
+    MonitHub& monit;
+    std::int64_t sample_interval_ms;
+    std::function<void()> table_changed;  // re-arms deadline timers, tells monit
     std::function<void()> shutdown;       // `tend kill`: stop serving and exit
     bool shutting_down = false;
 };

@@ -18,6 +18,7 @@
 #include "daemon/home_lock.h"
 #include "daemon/log_sink.h"
 #include "daemon/metrics_sampler.h"
+#include "daemon/monit_hub.h"
 #include "daemon/orphan_reaper.h"
 #include "daemon/uv_spawner.h"
 
@@ -46,14 +47,21 @@ struct Daemon::Parts {
           table(spawner, clock, TableConfig{paths.home, paths.log_dir, current_environment()}),
           server(loop,
                  [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
+          monit(loop, table),
           services{table,
                    sink,
                    server,
                    paths,
-                   [&daemon] { daemon.rearm_deadline(); },
+                   monit,
+                   daemon.options_.sample_interval_ms,
+                   [&daemon] { daemon.table_changed(); },
                    [&daemon] { daemon.begin_shutdown(); }},
           dispatcher(services),
-          sampler(loop, table, daemon.options_.sample_interval_ms),
+          sampler(loop, table, daemon.options_.sample_interval_ms,
+                  [&daemon] {
+                      daemon.rearm_deadline();  // a memory restart has a kill deadline
+                      daemon.parts_->monit.publish();
+                  }),
           reaper(loop, [this](int pid) { return spawner.owns(pid); }) {}
 
     HomeLock lock;
@@ -62,6 +70,7 @@ struct Daemon::Parts {
     UvSpawner spawner;
     ProcessTable table;
     ControlServer server;
+    MonitHub monit;
     Services services;
     Dispatcher dispatcher;
     MetricsSampler sampler;
@@ -123,7 +132,7 @@ void Daemon::start_parts() {
     Parts& p = *parts_;
     p.spawner.on_exit([this](int id, int pid, std::optional<int> code, std::optional<int> sig) {
         parts_->table.on_exit(id, pid, code, sig);
-        rearm_deadline();
+        table_changed();
     });
     uv_timer_init(&loop_, &p.deadline_timer);
     p.deadline_timer.data = this;
@@ -142,6 +151,11 @@ void Daemon::start_parts() {
     p.server.listen(paths_.socket);
 }
 
+void Daemon::table_changed() {
+    rearm_deadline();
+    if (!parts_->closed) parts_->monit.mark_changed();
+}
+
 void Daemon::rearm_deadline() {
     Parts& p = *parts_;
     if (p.closed) return;
@@ -156,7 +170,7 @@ void Daemon::rearm_deadline() {
         [](uv_timer_t* t) {
             auto* self = static_cast<Daemon*>(t->data);
             self->parts_->table.tick();
-            self->rearm_deadline();
+            self->table_changed();
         },
         static_cast<std::uint64_t>(wait), 0);
 }
@@ -184,6 +198,7 @@ void Daemon::begin_shutdown() {
     p.closed = true;
     p.server.close();
     p.sampler.close();
+    p.monit.close();
     p.reaper.close();
     p.sink.close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&p.deadline_timer), nullptr);

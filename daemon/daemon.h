@@ -28,6 +28,8 @@ class Daemon {
     void prepare_home();
     void start_parts();
     void rearm_deadline();
+    // Re-arms the deadline timer and tells monit subscribers, soon.
+    void table_changed();
     void begin_shutdown();
     void handle_signal(int signum);
 

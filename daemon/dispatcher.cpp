@@ -13,13 +13,14 @@
 namespace tend {
 namespace {
 
-constexpr std::array<CommandEntry, 10> kCommands{{
+constexpr std::array<CommandEntry, 11> kCommands{{
     {cmd::kDelete, &handlers::remove, true},
     {cmd::kDescribe, &handlers::describe, false},
     {cmd::kFlush, &handlers::flush, true},
     {cmd::kKill, &handlers::kill, true},
     {cmd::kList, &handlers::list, false},
     {cmd::kLogs, &handlers::logs, false},
+    {cmd::kMonit, &handlers::monit, false},
     {cmd::kPing, &handlers::ping, false},
     {cmd::kRestart, &handlers::restart, true},
     {cmd::kStart, &handlers::start, true},

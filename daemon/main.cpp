@@ -1,18 +1,54 @@
 // tendd: the tend daemon. Normally started by the tend CLI on first use;
-// `tendd --foreground` also logs to stderr (tests, systemd).
+// `tendd --foreground` also logs to stderr (tests, systemd). The metrics
+// sampling interval is --metrics-interval MS, or TEND_METRICS_INTERVAL_MS
+// in the environment (which reaches a daemon the CLI starts).
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string>
 
 #include "common/errors.h"
 #include "common/paths.h"
+#include "common/text.h"
 #include "common/version.h"
 #include "daemon/daemon.h"
 
+namespace {
+
+constexpr std::int64_t kMinInterval = 50;
+constexpr std::int64_t kMaxInterval = 3'600'000;
+
+std::optional<std::int64_t> parse_interval(const char* text) {
+    auto ms = tend::parse_int(text ? text : "");
+    if (!ms || *ms < kMinInterval || *ms > kMaxInterval) return std::nullopt;
+    return ms;
+}
+
+int bad_interval(const char* what, const char* text) {
+    std::fprintf(stderr, "tendd: error: %s: expected milliseconds from %lld to %lld, got '%s'\n",
+                 what, static_cast<long long>(kMinInterval), static_cast<long long>(kMaxInterval),
+                 text ? text : "");
+    return 2;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     tend::DaemonOptions options;
+    if (const char* env = std::getenv("TEND_METRICS_INTERVAL_MS"); env && *env) {
+        auto ms = parse_interval(env);
+        if (!ms) return bad_interval("TEND_METRICS_INTERVAL_MS", env);
+        options.sample_interval_ms = *ms;
+    }
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--foreground") == 0) {
             options.log_to_stderr = true;
+        } else if (std::strcmp(argv[i], "--metrics-interval") == 0) {
+            const char* value = i + 1 < argc ? argv[++i] : nullptr;
+            auto ms = parse_interval(value);
+            if (!ms) return bad_interval("--metrics-interval", value);
+            options.sample_interval_ms = *ms;
         } else if (std::strcmp(argv[i], "--version") == 0) {
             std::printf("tendd %s\n", tend::kVersion);
             return 0;

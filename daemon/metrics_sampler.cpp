@@ -1,56 +1,19 @@
-// /proc parsing and the sampling timer.
+// The sampling timer: one /proc scan a round, CPU from tick deltas per pid.
 #include "daemon/metrics_sampler.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstring>
-#include <string>
+#include "daemon/proc_stat.h"
 
 namespace tend {
-namespace {
 
-// Reads a small /proc file in one read(2): cheaper than iostreams, and a
-// /proc file is generated at open, so one read sees a consistent snapshot.
-std::optional<std::string> read_small(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    char buf[1024];
-    ssize_t n = ::read(fd, buf, sizeof buf - 1);
-    ::close(fd);
-    if (n <= 0) return std::nullopt;
-    return std::string(buf, static_cast<std::size_t>(n));
-}
-
-}  // namespace
-
-std::optional<ProcSample> read_proc_sample(int pid) {
-    auto stat = read_small("/proc/" + std::to_string(pid) + "/stat");
-    auto statm = read_small("/proc/" + std::to_string(pid) + "/statm");
-    if (!stat || !statm) return std::nullopt;
-    // The command name (field 2) may hold spaces and parens: fields are
-    // counted from the last ')'. utime and stime are fields 14 and 15.
-    auto close = stat->rfind(')');
-    if (close == std::string::npos) return std::nullopt;
-    unsigned long long utime = 0, stime = 0;
-    if (std::sscanf(stat->c_str() + close + 1,
-                    " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
-        return std::nullopt;
-    long long size = 0, resident = 0;
-    if (std::sscanf(statm->c_str(), "%lld %lld", &size, &resident) != 2) return std::nullopt;
-    return ProcSample{utime + stime, resident * ::sysconf(_SC_PAGESIZE)};
-}
-
-double cpu_percent(std::uint64_t ticks_before, std::uint64_t ticks_after, std::int64_t elapsed_ms,
-                   long ticks_per_second) {
-    if (elapsed_ms <= 0 || ticks_after < ticks_before || ticks_per_second <= 0) return 0;
-    double cpu_ms = (ticks_after - ticks_before) * 1000.0 / ticks_per_second;
-    return cpu_ms * 100.0 / elapsed_ms;
-}
-
-MetricsSampler::MetricsSampler(uv_loop_t* loop, ProcessTable& table, std::int64_t interval_ms)
-    : table_(table), ticks_per_second_(::sysconf(_SC_CLK_TCK)) {
+MetricsSampler::MetricsSampler(uv_loop_t* loop, ProcessTable& table, std::int64_t interval_ms,
+                               std::function<void()> after_sample)
+    : table_(table),
+      interval_ms_(interval_ms),
+      after_sample_(std::move(after_sample)),
+      ticks_per_second_(::sysconf(_SC_CLK_TCK)),
+      page_size_(::sysconf(_SC_PAGESIZE)) {
     uv_timer_init(loop, &timer_);
     timer_.data = this;
     uv_timer_start(
@@ -69,18 +32,36 @@ void MetricsSampler::close() {
 
 void MetricsSampler::sample() {
     std::uint64_t now = uv_now(timer_.loop);
-    std::unordered_map<int, Last> next;
-    for (auto [id, pid] : table_.running()) {
-        auto s = read_proc_sample(pid);
-        if (!s) continue;
-        double cpu = 0;
-        if (auto it = last_.find(id); it != last_.end() && it->second.pid == pid)
-            cpu = cpu_percent(it->second.ticks, s->cpu_ticks,
-                              static_cast<std::int64_t>(now - it->second.at_ms), ticks_per_second_);
-        table_.set_metrics(id, cpu, s->rss_bytes);
-        next[id] = Last{pid, s->cpu_ticks, now};
+    auto elapsed = static_cast<std::int64_t>(now - last_at_ms_);
+    auto running = table_.running();
+    std::unordered_set<int> pgids;
+    for (auto [id, pid] : running) pgids.insert(pid);  // each instance leads its own group
+    auto groups = scan_process_groups(pgids);
+
+    std::unordered_map<int, Seen> next;
+    for (auto [id, pid] : running) {
+        auto members = groups.find(pid);
+        if (members == groups.end()) continue;  // exited since; its exit is on its way
+        // CPU needs an earlier sample of this very leader (a reused pid is not one).
+        bool known = false;
+        std::uint64_t ticks = 0;
+        std::int64_t pages = 0;
+        for (const ProcStat& p : members->second) {
+            auto prev = seen_.find(p.pid);
+            bool same = prev != seen_.end() && prev->second.start_time == p.start_time;
+            if (p.pid == pid) known = same;
+            // A member new since the last round spent all its ticks within it.
+            ticks += same && p.cpu_ticks >= prev->second.ticks ? p.cpu_ticks - prev->second.ticks
+                                                               : p.cpu_ticks;
+            pages += p.rss_pages;
+            next[p.pid] = Seen{p.start_time, p.cpu_ticks};
+        }
+        double cpu = known ? cpu_percent(ticks, elapsed, ticks_per_second_) : 0.0;
+        table_.set_metrics(id, cpu, pages * page_size_);
     }
-    last_.swap(next);
+    seen_.swap(next);
+    last_at_ms_ = now;
+    if (after_sample_) after_sample_();
 }
 
 }  // namespace tend

@@ -1,45 +1,40 @@
-// Samples CPU % and RSS of every running instance once an interval, from
-// /proc/<pid>/stat and /proc/<pid>/statm, into the process table.
+// Samples CPU % and RSS of every running instance once an interval, summed
+// over the instance's whole process group (what it forked counts too), into
+// the process table.
 #pragma once
 
 #include <uv.h>
 
 #include <cstdint>
-#include <optional>
+#include <functional>
 #include <unordered_map>
 
 #include "daemon/process_table.h"
 
 namespace tend {
 
-struct ProcSample {
-    std::uint64_t cpu_ticks = 0;  // utime + stime
-    std::int64_t rss_bytes = 0;
-};
-
-// Reads one process's sample; nullopt when it is gone.
-std::optional<ProcSample> read_proc_sample(int pid);
-
-// CPU % of one core between two samples taken elapsed_ms apart.
-double cpu_percent(std::uint64_t ticks_before, std::uint64_t ticks_after, std::int64_t elapsed_ms,
-                   long ticks_per_second);
-
 class MetricsSampler {
   public:
-    MetricsSampler(uv_loop_t* loop, ProcessTable& table, std::int64_t interval_ms);
+    // after_sample runs after each round, once the table has the new values.
+    MetricsSampler(uv_loop_t* loop, ProcessTable& table, std::int64_t interval_ms,
+                   std::function<void()> after_sample);
     void close();
     void sample();
+    std::int64_t interval_ms() const { return interval_ms_; }
 
   private:
-    struct Last {
-        int pid = 0;
+    struct Seen {
+        std::uint64_t start_time = 0;
         std::uint64_t ticks = 0;
-        std::uint64_t at_ms = 0;
     };
     uv_timer_t timer_{};
     ProcessTable& table_;
-    std::unordered_map<int, Last> last_;  // by instance id
+    std::int64_t interval_ms_;
+    std::function<void()> after_sample_;
+    std::unordered_map<int, Seen> seen_;  // by pid, from the last round
+    std::uint64_t last_at_ms_ = 0;
     long ticks_per_second_;
+    long page_size_;
     bool open_ = false;
 };
 

@@ -7,8 +7,34 @@
 
 #include "common/errors.h"
 #include "common/signals.h"
+#include "common/text.h"
 
 namespace tend {
+namespace {
+
+// Signals that mean the program itself failed (they dump core by default),
+// as opposed to one that something else sent it.
+bool is_crash_signal(int sig) {
+    return sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGFPE || sig == SIGILL ||
+           sig == SIGSYS || sig == SIGTRAP;
+}
+
+RestartReason exit_reason(const Instance& inst) {
+    if (inst.exit_signal) {
+        std::string kind = is_crash_signal(*inst.exit_signal) ? "crash" : "signal";
+        return {kind, "signal " + signal_name(*inst.exit_signal)};
+    }
+    return {"exit_code", "exit code " + std::to_string(inst.exit_code.value_or(0))};
+}
+
+}  // namespace
+
+void MetricsHistory::add(double cpu_percent, std::int64_t rss) {
+    cpu.push_back(cpu_percent);
+    memory.push_back(rss);
+    while (cpu.size() > kMetricsHistory) cpu.pop_front();
+    while (memory.size() > kMetricsHistory) memory.pop_front();
+}
 
 ProcessTable::ProcessTable(Spawner& spawner, Clock& clock, TableConfig config)
     : spawner_(spawner), clock_(clock), config_(std::move(config)) {}
@@ -52,7 +78,8 @@ void ProcessTable::stop(const std::vector<int>& ids) {
 
 void ProcessTable::restart(const std::vector<int>& ids) {
     for (int id : ids)
-        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kRestart);
+        if (Instance* inst = lookup(id))
+            begin_stop(*inst, AfterStop::kRestart, {"user", "tend restart"});
     notify_waiters();
 }
 
@@ -88,6 +115,7 @@ void ProcessTable::tick() {
         inst.deadline_ms = 0;
         if (inst.state == InstanceState::kWaitingRestart) {
             inst.restarts++;
+            inst.last_reason = inst.pending_reason;
             spawn_or_error(inst);
         } else if (inst.state == InstanceState::kStopping && inst.pid != 0) {
             spawner_.signal_group(inst.pid, SIGKILL);
@@ -109,10 +137,26 @@ void ProcessTable::when_settled(std::vector<int> ids, std::function<void()> done
 }
 
 void ProcessTable::set_metrics(int id, double cpu, std::int64_t memory) {
-    if (Instance* inst = lookup(id)) {
-        inst->cpu = cpu;
-        inst->memory = memory;
+    Instance* inst = lookup(id);
+    if (!inst) return;
+    inst->cpu = cpu;
+    inst->memory = memory;
+    inst->metrics.add(cpu, memory);
+    check_memory(*inst);
+}
+
+void ProcessTable::check_memory(Instance& inst) {
+    std::int64_t limit = apps_.at(inst.app).spec.restart.max_memory_bytes;
+    if (limit <= 0 || inst.memory <= limit || inst.state != InstanceState::kOnline) {
+        inst.memory_over = 0;
+        return;
     }
+    if (++inst.memory_over < kMemoryOverSamples) return;
+    inst.memory_over = 0;
+    std::string detail =
+        "rss " + format_bytes(inst.memory) + " over max_memory_restart " + format_bytes(limit);
+    begin_stop(inst, AfterStop::kRestart, {"memory", detail});
+    notify_waiters();
 }
 
 void ProcessTable::spawn(Instance& inst) {
@@ -123,6 +167,7 @@ void ProcessTable::spawn(Instance& inst) {
     inst.deadline_ms = 0;
     inst.cpu = 0;
     inst.memory = 0;
+    inst.memory_over = 0;
 }
 
 void ProcessTable::spawn_or_error(Instance& inst) {
@@ -134,7 +179,8 @@ void ProcessTable::spawn_or_error(Instance& inst) {
     }
 }
 
-void ProcessTable::begin_stop(Instance& inst, AfterStop after) {
+void ProcessTable::begin_stop(Instance& inst, AfterStop after, RestartReason reason) {
+    if (after == AfterStop::kRestart) inst.pending_reason = std::move(reason);
     switch (inst.state) {
         case InstanceState::kLaunching:
         case InstanceState::kOnline: {
@@ -171,6 +217,7 @@ void ProcessTable::finish_stop(Instance& inst) {
         // the backoff begin again, so an errored instance gets a new chance.
         inst.history = RestartHistory{};
         inst.restarts++;
+        inst.last_reason = inst.pending_reason;
         spawn_or_error(inst);
         return;
     }
@@ -192,12 +239,14 @@ void ProcessTable::handle_crash(Instance& inst) {
             return;
         case ExitAction::kRestart:
             inst.history = d.next;
+            inst.pending_reason = exit_reason(inst);
             if (d.delay_ms > 0) {
                 inst.state = InstanceState::kWaitingRestart;
                 inst.deadline_ms = clock_.now_ms() + d.delay_ms;
                 return;
             }
             inst.restarts++;
+            inst.last_reason = inst.pending_reason;
             spawn_or_error(inst);
     }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -21,6 +22,23 @@ namespace tend {
 
 // What a user asked of a stopping instance, done once it has exited.
 enum class AfterStop { kNone, kRestart, kDelete };
+
+// Samples over max_memory_restart in a row before the instance is restarted:
+// "stays above", so one spike (a GC about to run) does not cost a restart.
+inline constexpr int kMemoryOverSamples = 2;
+
+// Why an instance restarted, as jlist and describe report it.
+struct RestartReason {
+    std::string kind;    // "crash", "signal", "exit_code", "memory", "user"
+    std::string detail;  // "signal SIGSEGV", "exit code 3", "rss 250.0mb over 200.0mb"
+};
+
+// The last kMetricsHistory samples of one instance, oldest first.
+struct MetricsHistory {
+    std::deque<double> cpu;
+    std::deque<std::int64_t> memory;
+    void add(double cpu_percent, std::int64_t rss);
+};
 
 struct Instance {
     int id = 0;
@@ -41,6 +59,10 @@ struct Instance {
     std::string err_log;
     double cpu = 0;
     std::int64_t memory = 0;
+    MetricsHistory metrics;
+    int memory_over = 0;           // samples in a row over max_memory_restart
+    RestartReason last_reason;     // of the last restart; empty kind = none yet
+    RestartReason pending_reason;  // of the restart a stopping instance waits for
 };
 
 struct App {
@@ -82,11 +104,16 @@ class ProcessTable {
     // action (a deleted id counts as settled). Called at once if already so.
     void when_settled(std::vector<int> ids, std::function<void()> done);
 
-    InstanceInfo info(int id, bool with_spec) const;
-    std::vector<InstanceInfo> infos(const std::vector<int>& ids, bool with_spec) const;
+    // What list, jlist and describe show; with_history adds the metrics history.
+    InstanceInfo info(int id, bool with_spec, bool with_history = false) const;
+    std::vector<InstanceInfo> infos(const std::vector<int>& ids, bool with_spec,
+                                    bool with_history = false) const;
     std::vector<int> all_ids() const;
     const Instance* find(int id) const;
     const App* find_app(const std::string& name) const;
+    // A new sample of instance id (summed over its process group). Records
+    // it, and restarts the instance gracefully, with reason "memory", once
+    // its RSS has stayed above max_memory_restart for kMemoryOverSamples.
     void set_metrics(int id, double cpu, std::int64_t memory);
     // Pids of running instances, for the metrics sampler and the reaper.
     std::vector<std::pair<int, int>> running() const;  // (id, pid)
@@ -94,7 +121,8 @@ class ProcessTable {
   private:
     void spawn(Instance& inst);
     void spawn_or_error(Instance& inst);
-    void begin_stop(Instance& inst, AfterStop after);
+    void begin_stop(Instance& inst, AfterStop after, RestartReason reason = {});
+    void check_memory(Instance& inst);
     void finish_stop(Instance& inst);
     void handle_crash(Instance& inst);
     void erase(int id);

@@ -62,7 +62,7 @@ std::vector<std::pair<int, int>> ProcessTable::running() const {
     return out;
 }
 
-InstanceInfo ProcessTable::info(int id, bool with_spec) const {
+InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const {
     const Instance& inst = instances_.at(id);
     const AppSpec& spec = apps_.at(inst.app).spec;
     InstanceInfo i;
@@ -84,6 +84,12 @@ InstanceInfo ProcessTable::info(int id, bool with_spec) const {
     if (inst.exit_signal) i.exit_signal = signal_name(*inst.exit_signal);
     i.out_log = inst.out_log;
     i.err_log = inst.err_log;
+    i.restart_reason = inst.last_reason.kind;
+    i.restart_reason_detail = inst.last_reason.detail;
+    if (with_history) {
+        i.cpu_history.assign(inst.metrics.cpu.begin(), inst.metrics.cpu.end());
+        i.memory_history.assign(inst.metrics.memory.begin(), inst.metrics.memory.end());
+    }
     if (with_spec) {
         i.spec = spec;
         i.spec->base_env.clear();  // the shell's whole environment is noise here
@@ -91,11 +97,12 @@ InstanceInfo ProcessTable::info(int id, bool with_spec) const {
     return i;
 }
 
-std::vector<InstanceInfo> ProcessTable::infos(const std::vector<int>& ids, bool with_spec) const {
+std::vector<InstanceInfo> ProcessTable::infos(const std::vector<int>& ids, bool with_spec,
+                                              bool with_history) const {
     std::vector<InstanceInfo> out;
     out.reserve(ids.size());
     for (int id : ids)
-        if (instances_.count(id)) out.push_back(info(id, with_spec));
+        if (instances_.count(id)) out.push_back(info(id, with_spec, with_history));
     return out;
 }
 

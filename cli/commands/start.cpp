@@ -48,6 +48,8 @@ void add_restart_options(CLI::App& app, StartFlags& f) {
     add_optional(app, "--kill-timeout", f.kill_timeout,
                  "SIGKILL the process group this long after the stop signal (default 1600)", "MS");
     add_optional(app, "--kill-signal", f.kill_signal, "stop signal (default SIGINT)", "SIG");
+    add_optional(app, "--max-memory-restart", f.max_memory_restart,
+                 "restart gracefully when memory stays above this (K, M, G suffixes)", "SIZE");
 }
 
 void add_log_options(CLI::App& app, StartFlags& f) {

@@ -69,10 +69,19 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
             {"stop_exit_codes", exit_codes(r.stop_exit_codes)},
             {"kill_timeout", ms(r.kill_timeout_ms)},
             {"kill_signal", r.kill_signal},
+            {"max_memory_restart",
+             r.max_memory_bytes == 0 ? "off" : format_bytes(r.max_memory_bytes)},
             {"log timestamps", on_off(spec.logs.time)},
             {"merge logs", on_off(spec.logs.merge_logs)},
             {"env keys", env_keys(spec)},
         });
+}
+
+// "memory (rss 250.0mb over max_memory_restart 200.0mb)", or "-".
+std::string restart_reason(const InstanceInfo& info) {
+    if (info.restart_reason.empty()) return kNone;
+    if (info.restart_reason_detail.empty()) return info.restart_reason;
+    return info.restart_reason + " (" + info.restart_reason_detail + ")";
 }
 
 }  // namespace
@@ -99,6 +108,7 @@ std::vector<Field> describe_fields(const InstanceInfo& info) {
                       {"unstable restarts", std::to_string(info.unstable_restarts)},
                       {"last exit code", info.exit_code ? std::to_string(*info.exit_code) : kNone},
                       {"last exit signal", info.exit_signal ? *info.exit_signal : kNone},
+                      {"last restart reason", restart_reason(info)},
                       {"cpu", format_cpu(info.cpu)},
                       {"memory", format_bytes(info.memory)},
                   });

@@ -1,6 +1,7 @@
 // Every control command's handler, one file each under daemon/handlers/.
 #pragma once
 
+#include "common/messages.h"
 #include "daemon/dispatcher.h"
 
 namespace tend::handlers {
@@ -15,5 +16,10 @@ std::optional<json> describe(const Request& request, Context& ctx);
 std::optional<json> logs(const Request& request, Context& ctx);
 std::optional<json> flush(const Request& request, Context& ctx);
 std::optional<json> kill(const Request& request, Context& ctx);
+std::optional<json> monit(const Request& request, Context& ctx);
+
+// The last args.lines lines of each log file of ids (a merged file once),
+// filtered by args.instance and args.streams; shared by logs and monit.
+LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx);
 
 }  // namespace tend::handlers

@@ -44,6 +44,8 @@ Filter make_filter(const LogsArgs& args, const ProcessTable& table) {
     return f;
 }
 
+}  // namespace
+
 LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx) {
     LogsResult result;
     std::set<std::string> seen;  // merged logs: one file for many instances
@@ -62,6 +64,8 @@ LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context&
     return result;
 }
 
+namespace {
+
 void follow(const Filter& filter, Context& ctx) {
     Connection* connection = ctx.responder.connection();
     if (!connection) return;
@@ -76,7 +80,7 @@ void follow(const Filter& filter, Context& ctx) {
             return;
         }
         if (*missed) {
-            responder.event("missed", json(MissedEvent{*missed}));
+            responder.event("missed", json(MissedEvent{*missed, std::nullopt}));
             *missed = 0;
         }
         responder.event("log", json(line));

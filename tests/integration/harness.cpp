@@ -206,6 +206,7 @@ TendHome::TendHome(Options options) {
     base_ = tmpl;
     home_ = base_ + "/home";
     try {
+        daemon_args_ = options.daemon_args;
         if (options.start_daemon) start_daemon();
     } catch (...) {
         cleanup();
@@ -230,7 +231,9 @@ std::string TendHome::scratch(const std::string& name) const {
 void TendHome::start_daemon() {
     int out =
         ::open((base_ + "/tendd.stdio").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    daemon_pid_ = spawn_command({{TENDD_BIN, "--foreground"}, env(), base_}, out, out);
+    std::vector<std::string> argv{TENDD_BIN, "--foreground"};
+    argv.insert(argv.end(), daemon_args_.begin(), daemon_args_.end());
+    daemon_pid_ = spawn_command({argv, env(), base_}, out, out);
     daemon_reaped_ = false;
     ::close(out);
     auto deadline = Clock::now() + 10s;

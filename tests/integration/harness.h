@@ -53,6 +53,7 @@ class TendHome {
   public:
     struct Options {
         bool start_daemon = true;
+        std::vector<std::string> daemon_args;  // after `tendd --foreground`
     };
 
     TendHome();
@@ -121,6 +122,7 @@ class TendHome {
 
     std::string base_;
     std::string home_;
+    std::vector<std::string> daemon_args_;
     pid_t daemon_pid_ = -1;
     bool daemon_reaped_ = true;
     std::optional<int> daemon_exit_code_;

@@ -59,3 +59,21 @@ TEST_CASE("spec validation names the bad field") {
     s.restart.kill_signal = "SIGNOPE";
     CHECK_THROWS_WITH(validate(s), "unknown signal 'SIGNOPE'");
 }
+
+TEST_CASE("sizes with K, M and G suffixes, as --max-memory-restart takes them") {
+    CHECK(parse_size("200M") == 200LL << 20);
+    CHECK(parse_size("200m") == 200LL << 20);
+    CHECK(parse_size("200MB") == 200LL << 20);
+    CHECK(parse_size("512K") == 512LL << 10);
+    CHECK(parse_size("1G") == 1LL << 30);
+    CHECK(parse_size("1.5G") == 3LL << 29);
+    CHECK(parse_size("300000") == 300000);
+    CHECK_FALSE(parse_size(""));
+    CHECK_FALSE(parse_size("M"));
+    CHECK_FALSE(parse_size("lots"));
+    CHECK_FALSE(parse_size("-5M"));
+    CHECK_FALSE(parse_size("0"));
+    CHECK_FALSE(parse_size("1.2.3M"));
+    CHECK_FALSE(parse_size("10T"));
+    CHECK_FALSE(parse_size("B"));
+}

@@ -227,3 +227,74 @@ TEST_CASE("merged logs share one pair of files; custom paths get the id") {
     auto cids = f.table.start(custom);
     CHECK(f.table.find(cids[1])->out_log == "/var/log/c-" + std::to_string(cids[1]) + ".log");
 }
+
+TEST_CASE("metrics history keeps the last 60 samples, oldest first") {
+    Fixture f;
+    int id = f.table.start(app("api"))[0];
+    for (int i = 0; i < 70; ++i) f.table.set_metrics(id, i, 1000 + i);
+    InstanceInfo info = f.table.info(id, false, true);
+    REQUIRE(info.cpu_history.size() == kMetricsHistory);
+    REQUIRE(info.memory_history.size() == kMetricsHistory);
+    CHECK(info.cpu_history.front() == 10);
+    CHECK(info.cpu_history.back() == 69);
+    CHECK(info.memory_history.back() == 1069);
+    CHECK(info.cpu == 69);
+    CHECK(f.table.info(id, false).cpu_history.empty());  // only when asked for
+}
+
+TEST_CASE("max_memory_restart: two samples over the limit in a row restart gracefully") {
+    Fixture f;
+    AppSpec spec = app("hog");
+    spec.restart.max_memory_bytes = 200 << 20;
+    int id = f.table.start(spec)[0];
+    int first = f.pid(id);
+
+    f.table.set_metrics(id, 0, 300 << 20);
+    f.table.set_metrics(id, 0, 100 << 20);  // a spike that passed: the count starts again
+    f.table.set_metrics(id, 0, 300 << 20);
+    CHECK(f.state(id) == InstanceState::kOnline);
+    f.table.set_metrics(id, 0, 300 << 20);
+    CHECK(f.state(id) == InstanceState::kStopping);
+    CHECK(f.spawner.signalled(first, SIGINT));
+
+    f.table.on_exit(id, first, std::nullopt, SIGINT);
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK(f.pid(id) != first);
+    InstanceInfo info = f.table.info(id, false);
+    CHECK(info.restarts == 1);
+    CHECK(info.restart_reason == "memory");
+    CHECK(info.restart_reason_detail == "rss 300.0mb over max_memory_restart 200.0mb");
+}
+
+TEST_CASE("without max_memory_restart any memory is fine") {
+    Fixture f;
+    int id = f.table.start(app("big"))[0];
+    for (int i = 0; i < 5; ++i) f.table.set_metrics(id, 0, std::int64_t{8} << 30);
+    CHECK(f.state(id) == InstanceState::kOnline);
+}
+
+TEST_CASE("restart reasons: user, signal, crash, exit code") {
+    Fixture f;
+    int id = f.table.start(app("api"))[0];
+    CHECK(f.table.info(id, false).restart_reason.empty());
+
+    f.table.restart({id});
+    f.table.on_exit(id, f.pid(id), std::nullopt, SIGINT);
+    CHECK(f.table.info(id, false).restart_reason == "user");
+
+    f.clock.now += 5000;  // stable runs, so every exit restarts at once
+    f.table.on_exit(id, f.pid(id), std::nullopt, SIGKILL);
+    CHECK(f.table.info(id, false).restart_reason == "signal");
+    CHECK(f.table.info(id, false).restart_reason_detail == "signal SIGKILL");
+
+    f.clock.now += 5000;
+    f.table.on_exit(id, f.pid(id), std::nullopt, SIGSEGV);
+    CHECK(f.table.info(id, false).restart_reason == "crash");
+    CHECK(f.table.info(id, false).restart_reason_detail == "signal SIGSEGV");
+
+    f.clock.now += 5000;
+    f.table.on_exit(id, f.pid(id), 3, std::nullopt);
+    CHECK(f.table.info(id, false).restart_reason == "exit_code");
+    CHECK(f.table.info(id, false).restart_reason_detail == "exit code 3");
+    CHECK(f.table.info(id, false).restarts == 4);
+}

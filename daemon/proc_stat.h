@@ -1,0 +1,35 @@
+// Reading processes from /proc: one line of /proc/<pid>/stat parsed into the
+// few fields the metrics need, and a scan of every process that keeps those
+// in the process groups we watch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace tend {
+
+struct ProcStat {
+    int pid = 0;
+    int pgid = 0;
+    std::uint64_t cpu_ticks = 0;   // utime + stime, in clock ticks
+    std::uint64_t start_time = 0;  // in clock ticks after boot: tells a reused pid apart
+    std::int64_t rss_pages = 0;
+};
+
+// Parses the text of /proc/<pid>/stat; nullopt when it is not one.
+std::optional<ProcStat> parse_proc_stat(std::string_view text);
+
+// Every live process whose process group is in pgids, by group. One pass
+// over /proc: a group's members are found however deep they were forked,
+// and a child that outlives its parent is still counted.
+std::unordered_map<int, std::vector<ProcStat>> scan_process_groups(
+    const std::unordered_set<int>& pgids);
+
+// CPU % of one core for ticks spent over elapsed_ms.
+double cpu_percent(std::uint64_t ticks, std::int64_t elapsed_ms, long ticks_per_second);
+
+}  // namespace tend
