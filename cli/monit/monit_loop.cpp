@@ -16,7 +16,7 @@ namespace tend {
 namespace {
 
 // At most this many frames a second, however fast lines come.
-constexpr auto kFrameInterval = std::chrono::milliseconds(33);
+constexpr auto kFrameInterval = std::chrono::milliseconds(50);
 // The loop wakes at least this often to look at the quit flag, since a
 // signal can land between the check and poll().
 constexpr int kMaxWaitMs = 1000;
