@@ -93,13 +93,38 @@ Client::ReadStatus Client::fill(std::optional<Deadline> deadline) {
         if (n < 0 && errno == EINTR) continue;
         if (n == 0 || (n < 0 && errno == ECONNRESET)) return ReadStatus::kClosed;
         if (n < 0) throw connection_lost();
-        bool within_limit =
-            framer_.feed(std::string_view(buf, static_cast<std::size_t>(n)),
-                         [this](std::string_view line) { lines_.emplace_back(line); });
-        if (!within_limit)
-            throw TendError(ErrorCode::kLineTooLong, "the daemon sent a reply line over 64 MiB");
+        take_bytes(buf, static_cast<std::size_t>(n));
         return ReadStatus::kData;
     }
+}
+
+void Client::take_bytes(const char* data, std::size_t size) {
+    bool within_limit = framer_.feed(std::string_view(data, size),
+                                     [this](std::string_view line) { lines_.emplace_back(line); });
+    if (!within_limit)
+        throw TendError(ErrorCode::kLineTooLong, "the daemon sent a reply line over 64 MiB");
+}
+
+bool Client::read_available(std::size_t max_bytes) {
+    char buf[64 * 1024];
+    std::size_t taken = 0;
+    while (taken < max_bytes) {
+        ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) return false;
+        if (n < 0) throw connection_lost();
+        take_bytes(buf, static_cast<std::size_t>(n));
+        taken += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+std::optional<Response> Client::take_buffered() {
+    if (lines_.empty()) return std::nullopt;
+    std::string line = std::move(lines_.front());
+    lines_.pop_front();
+    return parse_response(line);
 }
 
 std::optional<Response> Client::next(std::optional<Deadline> deadline) {

@@ -44,10 +44,23 @@ class Client {
     // Reads until the daemon closes the connection; false if the deadline passes first.
     bool wait_for_close(Deadline deadline);
 
+    // For event loops that poll() the socket themselves (monit): the socket,
+    // still owned by the Client.
+    int fd() const { return fd_; }
+
+    // Reads what the socket holds now, up to about max_bytes, without
+    // waiting; false once the daemon has closed the connection.
+    bool read_available(std::size_t max_bytes);
+
+    // The next response read_available() completed, or nullopt; never reads.
+    std::optional<Response> take_buffered();
+
   private:
     enum class ReadStatus { kData, kClosed, kTimedOut };
     // Reads once from the socket into lines_.
     ReadStatus fill(std::optional<Deadline> deadline);
+    // Hands bytes to the framer; throws when a line passes the limit.
+    void take_bytes(const char* data, std::size_t size);
 
     int fd_ = -1;
     LineFramer framer_;

@@ -20,6 +20,7 @@ constexpr std::array kCommands{
     CommandSpec{"kill",     {"", ""},         "stop every app gracefully, then the daemon",        false, false, true,  false, setup_kill},
     CommandSpec{"list",     {"ls", "status"}, "show the instance table",                           true,  false, false, false, setup_list},
     CommandSpec{"logs",     {"", ""},         "print the last log lines, then follow them",        true,  true,  false, false, setup_logs},
+    CommandSpec{"monit",    {"", ""},         "live dashboard: processes, logs and metrics",       true,  true,  false, false, setup_monit},
     CommandSpec{"ping",     {"", ""},         "check that the daemon answers",                     false, false, false, false, setup_ping},
     CommandSpec{"reload",   {"", ""},         "replace instances one by one with no downtime",     true,  false, true,  false, setup_reload},
     CommandSpec{"restart",  {"", ""},         "stop then start instances",                         true,  false, true,  false, setup_restart},

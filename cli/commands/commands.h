@@ -18,6 +18,7 @@ CommandRunner setup_jlist(CLI::App& app);
 CommandRunner setup_kill(CLI::App& app);
 CommandRunner setup_list(CLI::App& app);
 CommandRunner setup_logs(CLI::App& app);
+CommandRunner setup_monit(CLI::App& app);
 CommandRunner setup_ping(CLI::App& app);
 CommandRunner setup_events(CLI::App& app);
 CommandRunner setup_reload(CLI::App& app);

@@ -122,3 +122,22 @@ TEST_CASE("wait_for_close is false when the deadline passes with the connection 
 TEST_CASE("decode_result turns a reply of the wrong shape into a TendError") {
     CHECK_THROWS_AS(decode_result<int>(json("text")), TendError);
 }
+
+TEST_CASE("read_available takes what is there without waiting, and reports the close") {
+    Pair pair;
+    Client client(pair.client_fd);
+    CHECK(client.read_available(1 << 20));  // nothing yet: no wait, still open
+    CHECK_FALSE(client.take_buffered().has_value());
+    pair.write("{\"id\":1,\"event\":\"log\",\"data\":{}}\n{\"id\":1,\"ok\":tr");
+    CHECK(client.read_available(1 << 20));
+    auto event = client.take_buffered();
+    REQUIRE(event.has_value());
+    CHECK(event->event == "log");
+    CHECK_FALSE(client.take_buffered().has_value());  // the reply is still partial
+    pair.write("ue,\"result\":{}}\n");
+    pair.close_daemon();
+    CHECK_FALSE(client.read_available(1 << 20));
+    auto reply = client.take_buffered();
+    REQUIRE(reply.has_value());
+    CHECK(reply->ok);
+}

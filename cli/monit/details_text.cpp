@@ -1,0 +1,118 @@
+// Details text: labels in a column, values cut to the pane's width.
+#include "cli/monit/details_text.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cli/monit/cell_text.h"
+#include "cli/monit/list_row.h"
+#include "cli/monit/sparkline.h"
+#include "cli/render/format.h"
+#include "common/text.h"
+
+namespace tend {
+namespace {
+
+constexpr int kLabelWidth = 10;  // "last exit" and a space
+constexpr int kFullRows = 11;
+constexpr const char* kUnknown = "…";  // the spec has not arrived yet
+
+std::string command_text(const AppSpec* spec) {
+    return spec ? join_command_line(command_line(*spec)) : kUnknown;
+}
+
+std::string restart_text(const InstanceInfo& info) {
+    std::string text = std::to_string(info.restarts);
+    if (info.restart_reason.empty()) return text;
+    std::string why =
+        info.restart_reason_detail.empty() ? info.restart_reason : info.restart_reason_detail;
+    return text + " (last: " + why + ")";
+}
+
+// "api-out-3.log  api-err-3.log  in /home/u/.tend/logs": names first,
+// since a narrow pane cuts the end.
+std::string log_files_text(const InstanceInfo& info) {
+    std::filesystem::path out(info.out_log);
+    std::filesystem::path err(info.err_log);
+    std::string text = out.filename().string() + "  " + err.filename().string();
+    if (out.parent_path() == err.parent_path()) return text + "  in " + out.parent_path().string();
+    return text + "  in " + out.parent_path().string() + ", " + err.parent_path().string();
+}
+
+std::string uptime_text(const InstanceInfo& info) {
+    return info.status == InstanceState::kOnline ? format_uptime(info.uptime_ms) : "-";
+}
+
+// "▁▂▃▅ 12%": a sparkline filling what the value leaves of width.
+std::string cpu_graph(const InstanceInfo& info, int width) {
+    std::string value = format_cpu(info.cpu);
+    int spark = width - static_cast<int>(value.size()) - 1;
+    if (spark < 4) return value;
+    return sparkline(info.cpu_history, static_cast<std::size_t>(spark),
+                     cpu_scale(info.cpu_history)) +
+           " " + value;
+}
+
+std::string memory_graph(const InstanceInfo& info, int width) {
+    std::string value = format_bytes(info.memory);
+    int spark = width - static_cast<int>(value.size()) - 1;
+    if (spark < 4) return value;
+    return sparkline(info.memory_history, static_cast<std::size_t>(spark)) + " " + value;
+}
+
+std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec, int value_width) {
+    return {
+        {"status", std::string(to_string(info.status))},
+        {"pid", info.pid > 0 ? std::to_string(info.pid) : "-"},
+        {"command", command_text(spec)},
+        {"cwd", spec ? spec->cwd : kUnknown, true},
+        {"uptime", uptime_text(info)},
+        {"restarts", restart_text(info)},
+        {"last exit", last_exit_text(info)},
+        {"out log", info.out_log, true},
+        {"err log", info.err_log, true},
+        {"cpu", cpu_graph(info, value_width)},
+        {"memory", memory_graph(info, value_width)},
+    };
+}
+
+std::vector<DetailLine> compact_lines(const InstanceInfo& info, const AppSpec* spec,
+                                      int value_width) {
+    std::string state = std::string(to_string(info.status)) + "  pid " +
+                        (info.pid > 0 ? std::to_string(info.pid) : "-") + "  up " +
+                        uptime_text(info) + "  restarts " + restart_text(info);
+    int half = (value_width - 2) / 2;
+    return {
+        {"status", state},
+        {"command", command_text(spec)},
+        {"cwd", spec ? spec->cwd : kUnknown, true},
+        {"last exit", last_exit_text(info)},
+        {"logs", log_files_text(info)},
+        {"cpu/mem", cpu_graph(info, half) + "  " + memory_graph(info, value_width - half - 2)},
+    };
+}
+
+}  // namespace
+
+std::string last_exit_text(const InstanceInfo& info) {
+    if (info.exit_signal) return "signal " + *info.exit_signal;
+    if (info.exit_code) return "code " + std::to_string(*info.exit_code);
+    return "-";
+}
+
+std::vector<DetailLine> details_lines(const InstanceInfo& info, const AppSpec* spec, int width,
+                                      int rows) {
+    int value_width = std::max(1, width - kLabelWidth);
+    auto lines = rows >= kFullRows ? full_lines(info, spec, value_width)
+                                   : compact_lines(info, spec, value_width);
+    if (static_cast<int>(lines.size()) > rows)
+        lines.resize(static_cast<std::size_t>(std::max(0, rows)));
+    for (auto& line : lines) {
+        line.label = fit(line.label, kLabelWidth);
+        auto width = static_cast<std::size_t>(value_width);
+        line.value = line.path ? fit_end(line.value, width) : fit(line.value, width);
+    }
+    return lines;
+}
+
+}  // namespace tend
