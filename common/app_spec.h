@@ -33,9 +33,9 @@ struct LogOptions {
 // Cluster mode's shared port: the daemon binds it once and hands the
 // listening socket to every instance as fd 3 (systemd socket activation).
 struct ListenOptions {
-    int port = 0;                     // 0 = none
-    std::string host = "0.0.0.0";     // address to bind
-    bool wait_ready = false;          // online only once the instance says ready
+    int port = 0;                           // 0 = none
+    std::string host = "0.0.0.0";           // address to bind
+    bool wait_ready = false;                // online only once the instance says ready
     std::int64_t listen_timeout_ms = 3000;  // ...or after this long
 };
 

@@ -12,14 +12,14 @@
 
 #include "common/errors.h"
 #include "common/version.h"
+#include "daemon/app_message.h"
 #include "daemon/clock.h"
 #include "daemon/control_server.h"
 #include "daemon/dispatcher.h"
 #include "daemon/home_lock.h"
 #include "daemon/log_sink.h"
-#include "daemon/metrics_sampler.h"
-#include "daemon/app_message.h"
 #include "daemon/message_bus.h"
+#include "daemon/metrics_sampler.h"
 #include "daemon/monit_hub.h"
 #include "daemon/notify_socket.h"
 #include "daemon/orphan_reaper.h"
@@ -159,9 +159,8 @@ void Daemon::start_parts() {
         parts_->table.on_exit(id, pid, code, sig);
         table_changed();
     });
-    p.spawner.on_message([this](int id, int pid, std::string_view line) {
-        on_message(id, pid, line);
-    });
+    p.spawner.on_message(
+        [this](int id, int pid, std::string_view line) { on_message(id, pid, line); });
     p.notify.open(paths_.home + "/notify.sock");
     uv_timer_init(&loop_, &p.deadline_timer);
     p.deadline_timer.data = this;
@@ -190,7 +189,8 @@ void Daemon::on_message(int id, int pid, std::string_view line) {
     }
     const Instance* inst = p.table.find(id);
     if (m.kind != MessageKind::kData || !inst) return;
-    p.messages.publish(AppMessage{id, inst->app, inst->index, p.clock.wall_ms(), std::move(m.data)});
+    p.messages.publish(
+        AppMessage{id, inst->app, inst->index, p.clock.wall_ms(), std::move(m.data)});
 }
 
 // sd_notify may come from a child of the instance (a shell script's

@@ -18,7 +18,8 @@ namespace {
 constexpr int kBacklog = 511;  // as Node and nginx ask; the kernel caps it at somaxconn
 
 std::string lower_first(std::string text) {
-    if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    if (!text.empty())
+        text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
     return text;
 }
 

@@ -15,7 +15,8 @@ bool notify_says_ready(std::string_view datagram) {
     std::size_t start = 0;
     while (start <= datagram.size()) {
         std::size_t nl = datagram.find('\n', start);
-        std::string_view line = datagram.substr(start, nl == std::string_view::npos ? nl : nl - start);
+        std::string_view line =
+            datagram.substr(start, nl == std::string_view::npos ? nl : nl - start);
         if (line == "READY=1") return true;
         if (nl == std::string_view::npos) break;
         start = nl + 1;

@@ -51,9 +51,8 @@ std::vector<int> ProcessTable::start(const AppSpec& spec) {
                         "cannot share port " + std::to_string(spec.listen.port) + " with '" +
                             spec.name + "': tend's node preload (preload.js) is not installed");
     // Bound before anything is added: a port in use fails the start cleanly.
-    int listen_fd = spec.listen.port != 0
-                        ? spawner_.open_listener(spec.listen.host, spec.listen.port)
-                        : -1;
+    int listen_fd =
+        spec.listen.port != 0 ? spawner_.open_listener(spec.listen.host, spec.listen.port) : -1;
     App& app = apps_[spec.name];
     app.spec = spec;
     app.listen_fd = listen_fd;
@@ -309,9 +308,9 @@ void ProcessTable::erase(int id) {
 bool ProcessTable::settled(int id) const {
     const Instance* inst = find(id);
     if (!inst) return true;
-    bool reloading = inst->retiring_pid != 0 || reloading_id_ == id ||
-                     std::find(reload_queue_.begin(), reload_queue_.end(), id) !=
-                         reload_queue_.end();
+    bool reloading =
+        inst->retiring_pid != 0 || reloading_id_ == id ||
+        std::find(reload_queue_.begin(), reload_queue_.end(), id) != reload_queue_.end();
     return !reloading && inst->state != InstanceState::kStopping &&
            inst->after_stop == AfterStop::kNone;
 }

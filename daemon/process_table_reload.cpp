@@ -12,8 +12,8 @@ namespace tend {
 
 void ProcessTable::reload(const std::vector<int>& ids) {
     for (int id : ids) {
-        bool queued = std::find(reload_queue_.begin(), reload_queue_.end(), id) !=
-                      reload_queue_.end();
+        bool queued =
+            std::find(reload_queue_.begin(), reload_queue_.end(), id) != reload_queue_.end();
         if (!queued && id != reloading_id_ && lookup(id)) reload_queue_.push_back(id);
     }
     advance_reload();

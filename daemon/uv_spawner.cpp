@@ -80,12 +80,12 @@ namespace {
 // such hook, so an instance with a listening socket is started through
 // `tendd --exec-listen-pid`, which sets it to its own pid and execs the app
 // (the pid stays the same). A missing program is still refused at once.
-std::vector<std::string> with_listen_pid_shim(const std::string& self_exe,
-                                              const SpawnRequest& r) {
+std::vector<std::string> with_listen_pid_shim(const std::string& self_exe, const SpawnRequest& r) {
     const std::string& program = r.argv.front();
     if (program.find('/') != std::string::npos && ::access(program.c_str(), X_OK) != 0)
         throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + program +
-                                                     ": " + uv_strerror(uv_translate_sys_error(errno)));
+                                                     ": " +
+                                                     uv_strerror(uv_translate_sys_error(errno)));
     std::vector<std::string> argv{self_exe, "--exec-listen-pid"};
     argv.insert(argv.end(), r.argv.begin(), r.argv.end());
     return argv;
@@ -94,7 +94,8 @@ std::vector<std::string> with_listen_pid_shim(const std::string& self_exe,
 void open_socketpair(Pipe& p) {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw TendError(ErrorCode::kSpawnFailed, std::string("socketpair: ") + std::strerror(errno));
+        throw TendError(ErrorCode::kSpawnFailed,
+                        std::string("socketpair: ") + std::strerror(errno));
     p.read_fd = fds[0];   // the daemon's end
     p.write_fd = fds[1];  // the instance's end
 }
@@ -109,8 +110,7 @@ int UvSpawner::spawn(const SpawnRequest& r) {
     } catch (const TendError& e) {
         throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + e.what());
     }
-    std::vector<std::string> argv =
-        r.listen_fd >= 0 ? with_listen_pid_shim(self_exe_, r) : r.argv;
+    std::vector<std::string> argv = r.listen_fd >= 0 ? with_listen_pid_shim(self_exe_, r) : r.argv;
     Pipe out, err, ipc;
     open_pipe(out);
     open_pipe(err);

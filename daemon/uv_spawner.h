@@ -50,9 +50,9 @@ class UvSpawner : public Spawner {
     LogSink& sink_;
     ExitHandler on_exit_;
     MessageHandler on_message_;
-    std::unordered_map<int, Child*> live_;  // pid → child, until its exit is handled
+    std::unordered_map<int, Child*> live_;           // pid → child, until its exit is handled
     std::unordered_map<int, IpcChannel*> channels_;  // pid → channel, until its EOF
-    std::string self_exe_;  // tendd: the LISTEN_PID shim
+    std::string self_exe_;                           // tendd: the LISTEN_PID shim
 };
 
 }  // namespace tend

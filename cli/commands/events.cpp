@@ -17,7 +17,8 @@ CommandRunner setup_events(CLI::App& app) {
         Client client = ctx.connect();
         client.send(cmd::kEvents, *args);
         auto reply = client.next();
-        if (!reply) throw TendError(ErrorCode::kDaemonUnavailable, "the daemon closed the connection");
+        if (!reply)
+            throw TendError(ErrorCode::kDaemonUnavailable, "the daemon closed the connection");
         result_of(*reply);
         std::signal(SIGINT, [](int) { ::_exit(0); });
         while (auto response = client.next()) {

@@ -55,8 +55,7 @@ void add_restart_options(CLI::App& app, StartFlags& f) {
 void add_cluster_options(CLI::App& app, StartFlags& f) {
     add_optional(app, "--port", f.port,
                  "bind this port once and share it with every instance (fd 3)", "PORT");
-    add_value_option(app, "--host", f.host, "address to bind --port on (default 0.0.0.0)",
-                     "ADDR");
+    add_value_option(app, "--host", f.host, "address to bind --port on (default 0.0.0.0)", "ADDR");
     app.add_flag("--wait-ready", f.wait_ready,
                  "online only once the instance says ready (process.send('ready') or READY=1)");
     add_optional(app, "--listen-timeout", f.listen_timeout,

@@ -15,8 +15,8 @@ std::optional<json> scale(const Request& request, Context& ctx) {
     std::vector<int> changed = table.scale(args.name, count);
     table.when_settled(changed, [responder = ctx.responder, &table, name = args.name] {
         const App* now = table.find_app(name);
-        responder.reply(json(InstancesResult{now ? table.infos(now->ids, false)
-                                                 : std::vector<InstanceInfo>{}}));
+        responder.reply(json(
+            InstancesResult{now ? table.infos(now->ids, false) : std::vector<InstanceInfo>{}}));
     });
     return std::nullopt;
 }

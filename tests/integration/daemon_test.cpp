@@ -90,7 +90,7 @@ TEST_CASE("tend kill stops every app and the daemon, and ping then fails") {
 }
 
 TEST_CASE("tend list starts a daemon when none runs, while ping and kill never do") {
-    TendHome t(TendHome::Options{.start_daemon = false});
+    TendHome t(TendHome::Options{.start_daemon = false, .daemon_args = {}});
     for (const char* never_starts : {"ping", "kill"}) {
         CAPTURE(never_starts);
         t.run({never_starts});

@@ -93,7 +93,7 @@ TEST_CASE("commands are found by name and by alias") {
     CHECK(find_command("strat") == nullptr);
 }
 
-TEST_CASE("ping and kill never start a daemon; start and list do") {
+TEST_CASE("ping and kill never start a daemon, start and list do") {
     CHECK_FALSE(find_command("ping")->starts_daemon);
     CHECK_FALSE(find_command("kill")->starts_daemon);
     CHECK(find_command("start")->starts_daemon);
@@ -185,7 +185,7 @@ TEST_CASE("--version, help and help <command> print to stdout and exit 0") {
     CHECK(r.err == "tend: error: unknown command 'strat' (did you mean 'start'?)\n");
 }
 
-TEST_CASE("ping with no daemon fails with exit 1; kill with none succeeds") {
+TEST_CASE("ping with no daemon fails with exit 1, kill with none succeeds") {
     EmptyHome home;
     Outcome r = run_captured({"ping"});
     CHECK(r.code == 1);

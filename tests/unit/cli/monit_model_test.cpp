@@ -233,7 +233,7 @@ TEST_CASE("d asks first: y deletes, anything else cancels") {
     CHECK(handle_key(model, 'q', 10).kind == IntentKind::kNone);  // q answers no, it does not quit
 }
 
-TEST_CASE("/ edits the filter live; Enter keeps it, Esc clears it") {
+TEST_CASE("/ edits the filter live, Enter keeps it, Esc clears it") {
     MonitModel model = four_instances();
     handle_key(model, '/', 10);
     CHECK(model.mode() == InputMode::kFilter);

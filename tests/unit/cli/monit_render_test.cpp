@@ -60,7 +60,7 @@ TEST_CASE("a sparkline scales samples to eight blocks, newest on the right") {
     CHECK(sparkline(samples, 7, 100) == "  ▁▂▄▆█");
 }
 
-TEST_CASE("a sparkline without a max scales to its largest sample; all zeros are flat") {
+TEST_CASE("a sparkline without a max scales to its largest sample, all zeros are flat") {
     std::vector<double> samples{1, 2, 4};
     CHECK(sparkline(samples, 3) == "▂▄█");
     std::vector<double> idle{0, 0, 0};

@@ -39,7 +39,7 @@ TEST_CASE("wrong argument types become bad_request, not a crash") {
                       "'instances' must be an integer, not string");
 }
 
-TEST_CASE("error replies carry code and message; invalid UTF-8 is replaced") {
+TEST_CASE("error replies carry code and message, invalid UTF-8 is replaced") {
     std::string line = encode_error(3, ErrorCode::kNotFound, "no app or id 'x'");
     Response r = parse_response(line.substr(0, line.size() - 1));
     CHECK_FALSE(r.ok);

@@ -6,7 +6,7 @@
 
 using namespace tend;
 
-TEST_CASE("process.send('ready') is readiness; Node's internal messages are dropped") {
+TEST_CASE("process.send('ready') is readiness and Node's internal messages are dropped") {
     CHECK(parse_app_message("\"ready\"").kind == MessageKind::kReady);
     CHECK(parse_app_message(R"({"cmd":"NODE_HANDLE_ACK"})").kind == MessageKind::kInternal);
     auto m = parse_app_message(R"({"topic":"stats","n":3})");

@@ -64,7 +64,12 @@ AppSpec app(const std::string& name, int instances = 1) {
 struct Fixture {
     FakeClock clock;
     FakeSpawner spawner;
-    ProcessTable table{spawner, clock, TableConfig{"/home/t", "/home/t/logs", {{"PATH", "/bin"}}, "/share/preload.js", "/home/t/notify.sock"}};
+    ProcessTable table{spawner, clock,
+                       TableConfig{"/home/t",
+                                   "/home/t/logs",
+                                   {{"PATH", "/bin"}},
+                                   "/share/preload.js",
+                                   "/home/t/notify.sock"}};
     InstanceState state(int id) { return table.find(id)->state; }
     int pid(int id) { return table.find(id)->pid; }
 };
@@ -228,7 +233,7 @@ TEST_CASE("targets resolve by id, name and all, and unknown ones suggest a name"
     CHECK_THROWS_WITH(f.table.resolve({"42"}, false), "no app or id '42'");
 }
 
-TEST_CASE("merged logs share one pair of files; custom paths get the id") {
+TEST_CASE("merged logs share one pair of files, custom paths get the id") {
     Fixture f;
     AppSpec merged = app("m", 2);
     merged.logs.merge_logs = true;
@@ -312,7 +317,8 @@ TEST_CASE("restart reasons: user, signal, crash, exit code") {
     CHECK(f.table.info(id, false).restarts == 4);
 }
 
-TEST_CASE("--port: one listening socket for the app, fd 3 and the activation env for each instance") {
+TEST_CASE(
+    "--port: one listening socket for the app, fd 3 and the activation env for each instance") {
     Fixture f;
     AppSpec spec = app("web", 2);
     spec.listen.port = 8000;
@@ -342,7 +348,8 @@ TEST_CASE("a node app with a port is started with the preload and gets NODE_CHAN
     spec.listen.port = 8000;
     f.table.start(spec);
     const auto& r = f.spawner.spawned.at(0);
-    CHECK(r.argv == std::vector<std::string>{"node", "--require", "/share/preload.js", "/srv/app.js"});
+    CHECK(r.argv ==
+          std::vector<std::string>{"node", "--require", "/share/preload.js", "/srv/app.js"});
     CHECK(r.env.at("NODE_CHANNEL_FD") == "4");
     CHECK(r.env.at("NODE_CHANNEL_SERIALIZATION_MODE") == "json");
 }
@@ -385,7 +392,7 @@ TEST_CASE("reload replaces one instance at a time, each new one ready before the
 
     int new0 = f.pid(ids[0]);
     CHECK(new0 != old0);
-    CHECK(f.spawner.spawned.size() == 3);  // only instance 0's replacement so far
+    CHECK(f.spawner.spawned.size() == 3);            // only instance 0's replacement so far
     CHECK_FALSE(f.spawner.signalled(old0, SIGINT));  // not ready yet: the old one serves
     f.table.mark_ready(new0);
     CHECK(f.spawner.signalled(old0, SIGINT));
@@ -448,8 +455,9 @@ TEST_CASE("scale grows with the next indexes and shrinks from the highest") {
     for (int id : removed) f.table.on_exit(id, f.pid(id), 0, std::nullopt);
     CHECK(f.table.all_ids() == std::vector<int>{ids[0]});
 
-    CHECK_THROWS_WITH(f.table.scale("api", 0),
-                      "cannot scale 'api' to 0 instances (1..10000; use 'tend stop api' to stop it)");
+    CHECK_THROWS_WITH(
+        f.table.scale("api", 0),
+        "cannot scale 'api' to 0 instances (1..10000; use 'tend stop api' to stop it)");
     CHECK_THROWS_WITH(f.table.scale("nope", 2), "no app named 'nope'");
 }
 

@@ -1,0 +1,91 @@
+// Sockets for the cluster tests' HTTP client.
+#include "http_client.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
+namespace tend::it {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool wait_fd(int fd, short events, Clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{fd, events, 0};
+    return ::poll(&p, 1, static_cast<int>(left)) == 1;
+}
+
+}  // namespace
+
+int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+std::optional<std::string> http_get(int port, Millis timeout) {
+    auto deadline = Clock::now() + timeout;
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string response;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+        const char request[] = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        if (::write(fd, request, sizeof request - 1) == sizeof request - 1) {
+            char buf[4096];
+            while (wait_fd(fd, POLLIN, deadline)) {
+                ssize_t n = ::read(fd, buf, sizeof buf);
+                if (n <= 0) break;
+                response.append(buf, static_cast<std::size_t>(n));
+            }
+        }
+    }
+    ::close(fd);
+    auto body = response.find("\r\n\r\n");
+    if (response.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) return std::nullopt;
+    return response.substr(body + 4);
+}
+
+ClosedLoopClient::ClosedLoopClient(int port) : port_(port) {
+    thread_ = std::thread([this] {
+        while (!stop_) {
+            auto body = http_get(port_, 10s);
+            if (!body) {
+                ++failed_;
+                continue;
+            }
+            ++ok_;
+            std::lock_guard lock(mutex_);
+            ++answers_[body->substr(0, body->find(' '))];
+        }
+    });
+}
+
+ClosedLoopClient::~ClosedLoopClient() {
+    stop();
+}
+
+void ClosedLoopClient::stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+}
+
+std::map<std::string, int> ClosedLoopClient::by_answer() const {
+    std::lock_guard lock(mutex_);
+    return answers_;
+}
+
+}  // namespace tend::it

@@ -1,0 +1,44 @@
+// A minimal HTTP/1.1 client for the cluster tests: one GET per connection,
+// and a closed-loop load that counts every failure (refused, reset, cut).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "process_util.h"
+
+namespace tend::it {
+
+// A port nothing listens on right now (bound to 0 and released).
+int free_port();
+
+// GET / on 127.0.0.1:port; the body, or nullopt on any failure.
+std::optional<std::string> http_get(int port, Millis timeout = 5s);
+
+// Requests one after another on a thread until stop(), each on a new
+// connection, so a reload is crossed by many of them.
+class ClosedLoopClient {
+  public:
+    explicit ClosedLoopClient(int port);
+    ~ClosedLoopClient();
+    void stop();
+    int ok() const { return ok_; }
+    int failed() const { return failed_; }
+    // Requests answered, by the body's first word (the instance index).
+    std::map<std::string, int> by_answer() const;
+
+  private:
+    int port_;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> ok_{0};
+    std::atomic<int> failed_{0};
+    mutable std::mutex mutex_;
+    std::map<std::string, int> answers_;
+    std::thread thread_;
+};
+
+}  // namespace tend::it
