@@ -139,10 +139,11 @@ void from_json(const json& j, MonitResult& v) {
 }
 
 void to_json(json& j, const MonitState& v) {
-    j = json{{"instances", v.instances}};
+    j = json{{"instances", v.instances}, {"sample", v.sample}};
 }
 void from_json(const json& j, MonitState& v) {
     v.instances = j.value("instances", std::vector<InstanceInfo>{});
+    v.sample = j.value("sample", false);
 }
 
 void to_json(json& j, const InstancesResult& v) {

@@ -122,7 +122,7 @@ struct MonitArgs {
 };
 
 struct MonitResult {
-    std::vector<InstanceInfo> instances;  // with cpu_history / memory_history
+    std::vector<InstanceInfo> instances;  // with spec and cpu_history / memory_history
     std::vector<LogLine> tail;            // oldest first, grouped by instance
     std::int64_t interval_ms = 1000;      // the daemon's sampling interval
 };
@@ -130,6 +130,7 @@ struct MonitResult {
 // Current values only: the dashboard appends them to its own history.
 struct MonitState {
     std::vector<InstanceInfo> instances;
+    bool sample = false;  // a sampling round (a new history point), not a change
 };
 
 struct PingResult {

@@ -83,7 +83,7 @@ struct Daemon::Parts {
           sampler(loop, table, daemon.options_.sample_interval_ms,
                   [&daemon] {
                       daemon.rearm_deadline();  // a memory restart has a kill deadline
-                      daemon.parts_->monit.publish();
+                      daemon.parts_->monit.publish(true);
                   }),
           reaper(loop, [this](int pid) { return spawner.owns(pid); }) {}
 

@@ -31,11 +31,11 @@ void MonitHub::unsubscribe(SubscriberId id) {
     subscribers_.erase(id);
 }
 
-void MonitHub::publish() {
+void MonitHub::publish(bool sample) {
     pending_ = false;
     if (open_) uv_timer_stop(&timer_);
     if (subscribers_.empty()) return;
-    json state = MonitState{table_.infos(table_.all_ids(), false)};
+    json state = MonitState{table_.infos(table_.all_ids(), false), sample};
     // A subscriber may unsubscribe (its client gone) while we iterate.
     std::vector<Subscriber> targets;
     for (const auto& [id, s] : subscribers_) targets.push_back(s);
@@ -46,7 +46,7 @@ void MonitHub::mark_changed() {
     if (!open_ || pending_ || subscribers_.empty()) return;
     pending_ = true;
     uv_timer_start(
-        &timer_, [](uv_timer_t* t) { static_cast<MonitHub*>(t->data)->publish(); }, kCoalesceMs, 0);
+        &timer_, [](uv_timer_t* t) { static_cast<MonitHub*>(t->data)->publish(false); }, kCoalesceMs, 0);
 }
 
 }  // namespace tend

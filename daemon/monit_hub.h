@@ -25,8 +25,8 @@ class MonitHub {
     SubscriberId subscribe(Subscriber subscriber);
     void unsubscribe(SubscriberId id);
 
-    // Sends the state to every subscriber now.
-    void publish();
+    // Sends the state to every subscriber now; sample = after a metrics round.
+    void publish(bool sample);
     // Sends it within kCoalesceMs, once however often this is called.
     void mark_changed();
 

@@ -34,10 +34,13 @@ MonitModel::MonitModel(std::size_t lines_per_instance) : logs_(lines_per_instanc
     dirty_.mark_all();
 }
 
-void MonitModel::load_snapshot(MonitResult snapshot, std::int64_t now_ms) {
+void MonitModel::load_snapshot(MonitResult snapshot) {
     instances_ = std::move(snapshot.instances);
     interval_ms_ = snapshot.interval_ms > 0 ? snapshot.interval_ms : 1000;
-    last_sample_ms_ = now_ms;
+    // The snapshot carries each instance's spec: the details pane needs no
+    // describe for what was there at connect time.
+    for (auto& info : instances_)
+        if (info.spec) specs_[info.id] = std::move(*info.spec), info.spec.reset();
     logs_.clear();
     for (auto& line : snapshot.tail) logs_.add(std::move(line));
     std::erase_if(specs_, [this](const auto& entry) { return !find(entry.first); });
@@ -60,9 +63,8 @@ void MonitModel::append_sample(InstanceInfo& info, const InstanceInfo* before, b
     }
 }
 
-void MonitModel::apply_state(MonitState state, std::int64_t now_ms) {
-    bool new_sample = now_ms - last_sample_ms_ >= interval_ms_ * 3 / 4;
-    if (new_sample) last_sample_ms_ = now_ms;
+void MonitModel::apply_state(MonitState state) {
+    bool new_sample = state.sample;
     std::unordered_map<int, const InstanceInfo*> before;
     for (const auto& info : instances_) before[info.id] = &info;
     for (auto& info : state.instances) {

@@ -38,11 +38,11 @@ class MonitModel {
     // ---- from the daemon ----
     // A fresh subscription's reply: replaces instances, history and logs,
     // keeping the selection when its instance still exists.
-    void load_snapshot(MonitResult snapshot, std::int64_t now_ms);
+    void load_snapshot(MonitResult snapshot);
     // A "state" event: current values; each instance's history gains a
     // sample, or its newest sample is updated when the event came sooner
     // than a sampling interval after the last (events also follow changes).
-    void apply_state(MonitState state, std::int64_t now_ms);
+    void apply_state(MonitState state);
     void add_log(LogLine line);
     // A "missed" event, shown in that instance's log as a notice line.
     void add_missed(const MissedEvent& missed);
@@ -116,7 +116,6 @@ class MonitModel {
     std::string status_;
     bool status_is_error_ = false;
     std::int64_t interval_ms_ = 1000;
-    std::int64_t last_sample_ms_ = 0;
     Dirty dirty_;
 };
 

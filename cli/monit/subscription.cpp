@@ -32,7 +32,7 @@ void Subscription::open(const CommandContext& ctx, MonitModel& model) {
         throw TendError(ErrorCode::kDaemonUnavailable,
                         "the daemon closed the connection without replying");
     auto snapshot = decode_result<MonitResult>(result_of(*reply));
-    model.load_snapshot(std::move(snapshot), steady_ms(SteadyClock::now()));
+    model.load_snapshot(std::move(snapshot));
     model.set_link(LinkState::kLive);
     client_ = std::move(client);
 }
@@ -64,11 +64,10 @@ bool Subscription::apply(const Response& response, MonitModel& model) {
             drop(model, response.error_message + " — retrying");
             return false;
         }
-        model.load_snapshot(decode_result<MonitResult>(response.result),
-                            steady_ms(SteadyClock::now()));
+        model.load_snapshot(decode_result<MonitResult>(response.result));
         model.set_link(LinkState::kLive);
     } else if (response.event == "state") {
-        model.apply_state(decode_result<MonitState>(response.data), steady_ms(SteadyClock::now()));
+        model.apply_state(decode_result<MonitState>(response.data));
     } else if (response.event == "log") {
         model.add_log(decode_result<LogLine>(response.data));
     } else if (response.event == "missed") {

@@ -59,7 +59,7 @@ std::optional<json> monit(const Request& request, Context& ctx) {
     std::vector<int> ids = table.all_ids();
     LogsArgs tail_args;
     tail_args.lines = args.tail_lines;
-    MonitResult result{table.infos(ids, false, true), read_tail(tail_args, ids, ctx).tail,
+    MonitResult result{table.infos(ids, true, true), read_tail(tail_args, ids, ctx).tail,
                        ctx.services.sample_interval_ms};
     ctx.responder.reply(json(result));
     if (!ctx.responder.connection()) return std::nullopt;

@@ -39,13 +39,13 @@ MonitModel four_instances() {
     MonitResult snapshot;
     snapshot.instances = {instance(0, "api"), instance(1, "api"), instance(2, "worker"),
                           instance(3, "web", InstanceState::kStopped)};
-    model.load_snapshot(snapshot, 0);
+    model.load_snapshot(snapshot);
     model.take_dirty();
     return model;
 }
 
 MonitState state_of(const MonitModel& model) {
-    return MonitState{model.instances()};
+    return MonitState{model.instances(), false};
 }
 
 }  // namespace
@@ -81,7 +81,7 @@ TEST_CASE("the snapshot selects the first instance and its logs") {
     MonitResult snapshot;
     snapshot.instances = {instance(4, "api"), instance(5, "web")};
     snapshot.tail = {line(4, "hello"), line(5, "other")};
-    model.load_snapshot(snapshot, 0);
+    model.load_snapshot(snapshot);
     REQUIRE(model.selected());
     CHECK(model.selected()->id == 4);
     CHECK(model.log_target() == 4);
@@ -99,18 +99,20 @@ TEST_CASE("state events grow each instance's history, capped, one sample per int
     api.cpu_history = {1, 2};
     api.memory_history = {10, 20};
     snapshot.instances = {api};
-    model.load_snapshot(snapshot, 0);
-    MonitState state{{instance(0, "api")}};
+    model.load_snapshot(snapshot);
+    MonitState state{{instance(0, "api")}, true};
     state.instances[0].cpu = 3;
     state.instances[0].memory = 30;
-    model.apply_state(state, 1000);
+    model.apply_state(state);
     CHECK(model.instances()[0].cpu_history == std::vector<double>{1, 2, 3});
     CHECK(model.instances()[0].memory_history == std::vector<std::int64_t>{10, 20, 30});
-    // An event soon after a change updates the newest sample instead.
+    // An event after a change, not a sampling round, updates the newest sample.
     state.instances[0].cpu = 4;
-    model.apply_state(state, 1100);
+    state.sample = false;
+    model.apply_state(state);
     CHECK(model.instances()[0].cpu_history == std::vector<double>{1, 2, 4});
-    for (int i = 0; i < 100; ++i) model.apply_state(state, 2000 + i * 1000);
+    state.sample = true;
+    for (int i = 0; i < 100; ++i) model.apply_state(state);
     CHECK(model.instances()[0].cpu_history.size() == kMetricsHistory);
     CHECK(model.instances()[0].memory_history.size() == kMetricsHistory);
 }
@@ -121,14 +123,14 @@ TEST_CASE("the selection follows its instance through list changes and deletions
     CHECK(model.selected()->id == 2);
     MonitState state = state_of(model);
     state.instances.erase(state.instances.begin());  // id 0 deleted
-    model.apply_state(state, 1000);
+    model.apply_state(state);
     CHECK(model.selected()->id == 2);
     CHECK(model.selected_row() == 1);
     state.instances.erase(state.instances.begin() + 1);  // the selected id 2 deleted
-    model.apply_state(state, 2000);
+    model.apply_state(state);
     REQUIRE(model.selected());
     CHECK(model.selected()->id == 3);  // the row it was on
-    model.apply_state(MonitState{}, 3000);
+    model.apply_state(MonitState{});
     CHECK(model.selected() == nullptr);
     CHECK(model.selected_row() == -1);
 }
