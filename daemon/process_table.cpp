@@ -293,7 +293,7 @@ void ProcessTable::erase(int id) {
     std::erase(reload_queue_, id);
     if (reloading_id_ == id) {
         reloading_id_ = -1;
-        advance_reload();
+        advance_reload();  // not end_reload_step: waiters are notified by our caller
     }
     auto app = apps_.find(name);
     if (app == apps_.end()) return;

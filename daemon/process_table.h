@@ -148,6 +148,7 @@ class ProcessTable {
     void spawn(Instance& inst);
     void become_online(Instance& inst);
     void advance_reload();
+    void end_reload_step(int id);
     void start_replacement(Instance& inst);
     void retire(Instance& inst);
     bool on_retired_exit(Instance& inst, int pid);

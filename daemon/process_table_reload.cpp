@@ -58,6 +58,15 @@ void ProcessTable::retire(Instance& inst) {
     spawner_.signal_group(inst.retiring_pid, signal_number(policy.kill_signal));
 }
 
+// Instance id is done with (replaced, or gone): the next one's turn.
+void ProcessTable::end_reload_step(int id) {
+    if (reloading_id_ == id) {
+        reloading_id_ = -1;
+        advance_reload();
+    }
+    notify_waiters();
+}
+
 void ProcessTable::become_online(Instance& inst) {
     inst.state = InstanceState::kOnline;
     inst.deadline_ms = 0;
@@ -69,11 +78,7 @@ bool ProcessTable::on_retired_exit(Instance& inst, int pid) {
     spawner_.signal_group(pid, SIGKILL);  // what it left in its group
     inst.retiring_pid = 0;
     inst.retire_deadline_ms = 0;
-    if (reloading_id_ == inst.id) {
-        reloading_id_ = -1;
-        advance_reload();
-    }
-    notify_waiters();
+    end_reload_step(inst.id);
     return true;
 }
 
@@ -88,11 +93,7 @@ bool ProcessTable::on_replacement_failed(Instance& inst, int pid) {
     inst.retiring_pid = 0;
     inst.state = InstanceState::kOnline;
     inst.deadline_ms = 0;
-    if (reloading_id_ == inst.id) {
-        reloading_id_ = -1;
-        advance_reload();
-    }
-    notify_waiters();
+    end_reload_step(inst.id);
     return true;
 }
 
