@@ -91,7 +91,20 @@ bool start_file_app(AppSpec spec, CommandContext& ctx) {
     }
 }
 
+// The file says how each app runs; an option that would silently lose to
+// it (or be applied to every app) is refused instead.
+void reject_app_options(const StartFlags& flags, const CommandContext& ctx) {
+    StartFlags file_only;
+    file_only.script = flags.script;
+    file_only.env = flags.env;
+    if (!(flags == file_only) || !ctx.passthrough.empty())
+        throw UsageError(
+            "with an ecosystem file, only --only and --env apply: set the other "
+            "options in the file");
+}
+
 int run_file_start(const StartFlags& flags, const std::string& only, CommandContext& ctx) {
+    reject_app_options(flags, ctx);
     EcosystemApps apps = load_ecosystem_apps(flags.script, only, flags.env);
     for (const auto& warning : apps.warnings)
         std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());

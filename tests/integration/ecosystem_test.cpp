@@ -46,6 +46,12 @@ TEST_CASE("start FILE.json --only b starts just b, then start FILE adds a and re
     write_text(file,
                json{{"apps", {fixture_app("a", {"sleep"}), fixture_app("b", {"sleep"})}}}.dump());
 
+    Result mixed = t.run({"start", file, "-i", "3"});
+    CHECK(mixed.exit_code == 2);
+    CHECK(mixed.err ==
+          "tend: error: with an ecosystem file, only --only and --env apply: set "
+          "the other options in the file\n");
+
     t.run_ok({"start", file, "--only", "b"});
     t.wait_for("b", online(1), "b online");
     CHECK(app_names(t.jlist()) == std::vector<std::string>{"b"});
