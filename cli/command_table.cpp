@@ -11,8 +11,10 @@ namespace {
 // clang-format off
 // Columns: name, aliases, help, starts_daemon, streams, mutates, passthrough, setup.
 constexpr std::array kCommands{
+    CommandSpec{"cleardump", {"", ""},        "empty the dump, so resurrect starts nothing",       true,  false, true,  false, setup_cleardump},
     CommandSpec{"delete",   {"del", ""},      "stop instances and forget them",                    true,  false, true,  false, setup_delete},
     CommandSpec{"describe", {"", ""},         "show every field of the matching instances",        true,  false, false, false, setup_describe},
+    CommandSpec{"ecosystem", {"init", ""},    "write a commented sample ecosystem.config.js here", false, false, false, false, setup_ecosystem},
     CommandSpec{"events",   {"", ""},         "stream the messages instances send (JSON lines)",   true,  true,  false, false, setup_events},
     CommandSpec{"flush",    {"", ""},         "empty log files (every app's without a target)",    true,  false, true,  false, setup_flush},
     CommandSpec{"help",     {"", ""},         "list the commands, or show one command's options",  false, false, false, false, setup_help},
@@ -24,6 +26,8 @@ constexpr std::array kCommands{
     CommandSpec{"ping",     {"", ""},         "check that the daemon answers",                     false, false, false, false, setup_ping},
     CommandSpec{"reload",   {"", ""},         "replace instances one by one with no downtime",     true,  false, true,  false, setup_reload},
     CommandSpec{"restart",  {"", ""},         "stop then start instances",                         true,  false, true,  false, setup_restart},
+    CommandSpec{"resurrect", {"", ""},        "start the apps of the last save again",             true,  false, true,  false, setup_resurrect},
+    CommandSpec{"save",     {"", ""},         "write every app's spec to the dump for resurrect",  true,  false, false, false, setup_save},
     CommandSpec{"scale",    {"", ""},         "grow or shrink an app to N instances (or +N, -N)",  true,  false, true,  false, setup_scale},
     CommandSpec{"send",     {"", ""},         "send a JSON message to instances (process.on('message'))", true, false, false, false, setup_send},
     CommandSpec{"start",    {"", ""},         "start an app with one or more instances",           true,  false, true,  true,  setup_start},

@@ -40,6 +40,8 @@ struct StartFlags {
     std::string output;
     std::string error;
     bool merge_logs = false;
+
+    bool operator==(const StartFlags&) const = default;
 };
 
 // Where `tend start` runs, as the conversion sees it.

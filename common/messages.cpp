@@ -153,6 +153,32 @@ void from_json(const json& j, InstancesResult& v) {
     v.instances = j.value("instances", std::vector<InstanceInfo>{});
 }
 
+void to_json(json& j, const DumpResult& v) {
+    j = json{{"path", v.path}, {"apps", v.apps}};
+}
+void from_json(const json& j, DumpResult& v) {
+    v.path = j.value("path", "");
+    v.apps = j.value("apps", 0);
+}
+
+void to_json(json& j, const ResurrectArgs& v) {
+    j = json{{"from_backup", v.from_backup}};
+}
+void from_json(const json& j, ResurrectArgs& v) {
+    v.from_backup = j.value("from_backup", false);
+}
+
+void to_json(json& j, const ResurrectResult& v) {
+    j = json{
+        {"path", v.path}, {"started", v.started}, {"skipped", v.skipped}, {"failed", v.failed}};
+}
+void from_json(const json& j, ResurrectResult& v) {
+    v.path = j.value("path", "");
+    v.started = j.value("started", std::vector<std::string>{});
+    v.skipped = j.value("skipped", std::vector<std::string>{});
+    v.failed = j.value("failed", std::vector<std::string>{});
+}
+
 void to_json(json& j, const PingResult& v) {
     j = json{{"pid", v.pid}, {"version", v.version}, {"home", v.home}};
 }

@@ -29,6 +29,9 @@ inline constexpr const char* kReload = "reload";
 inline constexpr const char* kScale = "scale";
 inline constexpr const char* kSend = "send";
 inline constexpr const char* kEvents = "events";
+inline constexpr const char* kSave = "save";
+inline constexpr const char* kResurrect = "resurrect";
+inline constexpr const char* kCleardump = "cleardump";
 }  // namespace cmd
 
 struct StartArgs {
@@ -133,6 +136,25 @@ struct MonitState {
     bool sample = false;  // a sampling round (a new history point), not a change
 };
 
+// `tend save` / `tend cleardump`: where the dump went and how many apps it holds.
+struct DumpResult {
+    std::string path;
+    int apps = 0;
+};
+
+// `tend resurrect [--from-backup]`: starts every app of the dump (or of its
+// .bak) that is not running already.
+struct ResurrectArgs {
+    bool from_backup = false;
+};
+
+struct ResurrectResult {
+    std::string path;
+    std::vector<std::string> started;  // app names, in dump order
+    std::vector<std::string> skipped;  // already running
+    std::vector<std::string> failed;   // "name: reason"
+};
+
 struct PingResult {
     int pid = 0;
     std::string version;
@@ -179,6 +201,12 @@ void to_json(json& j, const MonitState& v);
 void from_json(const json& j, MonitState& v);
 void to_json(json& j, const InstancesResult& v);
 void from_json(const json& j, InstancesResult& v);
+void to_json(json& j, const DumpResult& v);
+void from_json(const json& j, DumpResult& v);
+void to_json(json& j, const ResurrectArgs& v);
+void from_json(const json& j, ResurrectArgs& v);
+void to_json(json& j, const ResurrectResult& v);
+void from_json(const json& j, ResurrectResult& v);
 void to_json(json& j, const PingResult& v);
 void from_json(const json& j, PingResult& v);
 void to_json(json& j, const FlushResult& v);

@@ -13,7 +13,8 @@
 namespace tend {
 namespace {
 
-constexpr std::array<CommandEntry, 15> kCommands{{
+constexpr std::array<CommandEntry, 18> kCommands{{
+    {cmd::kCleardump, &handlers::cleardump, true},
     {cmd::kDelete, &handlers::remove, true},
     {cmd::kDescribe, &handlers::describe, false},
     {cmd::kEvents, &handlers::events, false},
@@ -25,6 +26,8 @@ constexpr std::array<CommandEntry, 15> kCommands{{
     {cmd::kPing, &handlers::ping, false},
     {cmd::kReload, &handlers::reload, true},
     {cmd::kRestart, &handlers::restart, true},
+    {cmd::kResurrect, &handlers::resurrect, true},
+    {cmd::kSave, &handlers::save, false},
     {cmd::kScale, &handlers::scale, true},
     {cmd::kSend, &handlers::send, false},
     {cmd::kStart, &handlers::start, true},

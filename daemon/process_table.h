@@ -136,6 +136,8 @@ class ProcessTable {
     std::vector<int> all_ids() const;
     const Instance* find(int id) const;
     const App* find_app(const std::string& name) const;
+    // Every app's spec in start order (instances = the current count), for `tend save`.
+    std::vector<AppSpec> specs() const;
     // A new sample of instance id (summed over its process group). Records
     // it, and restarts the instance gracefully, with reason "memory", once
     // its RSS has stayed above max_memory_restart for kMemoryOverSamples.

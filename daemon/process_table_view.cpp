@@ -74,6 +74,12 @@ std::vector<int> ProcessTable::resolve(const std::vector<std::string>& targets,
     return ids;
 }
 
+std::vector<AppSpec> ProcessTable::specs() const {
+    std::vector<AppSpec> out;
+    for (const auto& name : app_order_) out.push_back(apps_.at(name).spec);
+    return out;
+}
+
 std::vector<int> ProcessTable::all_ids() const {
     std::vector<int> ids;
     ids.reserve(instances_.size());

@@ -10,8 +10,10 @@
 
 namespace tend {
 
+CommandRunner setup_cleardump(CLI::App& app);
 CommandRunner setup_delete(CLI::App& app);
 CommandRunner setup_describe(CLI::App& app);
+CommandRunner setup_ecosystem(CLI::App& app);
 CommandRunner setup_flush(CLI::App& app);
 CommandRunner setup_help(CLI::App& app);
 CommandRunner setup_jlist(CLI::App& app);
@@ -23,6 +25,8 @@ CommandRunner setup_ping(CLI::App& app);
 CommandRunner setup_events(CLI::App& app);
 CommandRunner setup_reload(CLI::App& app);
 CommandRunner setup_restart(CLI::App& app);
+CommandRunner setup_resurrect(CLI::App& app);
+CommandRunner setup_save(CLI::App& app);
 CommandRunner setup_scale(CLI::App& app);
 CommandRunner setup_send(CLI::App& app);
 CommandRunner setup_start(CLI::App& app);

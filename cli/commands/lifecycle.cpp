@@ -1,9 +1,12 @@
 // `tend stop|restart|delete|reload <target>...`: one request naming the
 // targets; the daemon replies once the instances have stopped, restarted or
-// been replaced.
+// been replaced. An ecosystem file among the targets stands for its apps.
+#include <algorithm>
 #include <memory>
 
 #include "cli/commands/commands.h"
+#include "cli/ecosystem/ecosystem_file.h"
+#include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/usage_error.h"
 #include "common/messages.h"
 
@@ -20,10 +23,17 @@ constexpr Lifecycle kRestart{cmd::kRestart, "restarted"};
 constexpr Lifecycle kDelete{cmd::kDelete, "deleted"};
 constexpr Lifecycle kReload{cmd::kReload, "reloaded"};
 
-int run_lifecycle(const Lifecycle& what, const TargetsArgs& args, CommandContext& ctx) {
+int run_lifecycle(const Lifecycle& what, TargetsArgs args, const std::string& only,
+                  CommandContext& ctx) {
     if (args.targets.empty())
         throw UsageError(std::string("'") + what.command +
                          "' needs at least one target: an id, an app name or 'all'");
+    bool has_file = std::any_of(args.targets.begin(), args.targets.end(),
+                                [](const std::string& t) { return is_ecosystem_file(t); });
+    if (!only.empty() && !has_file)
+        throw UsageError("--only needs an ecosystem file among the targets");
+    args.targets = expand_file_targets(args.targets, only);
+    if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
     auto affected = decode_result<InstancesResult>(ctx.call(what.command, args));
     print_now(std::string("[tend] ") + what.done + " " + std::to_string(affected.instances.size()) +
               " instance(s)\n");
@@ -33,8 +43,12 @@ int run_lifecycle(const Lifecycle& what, const TargetsArgs& args, CommandContext
 
 CommandRunner setup_lifecycle(CLI::App& app, const Lifecycle& what) {
     auto args = std::make_shared<TargetsArgs>();
+    auto only = std::make_shared<std::string>();
     add_targets(app, args->targets);
-    return [&what, args](CommandContext& ctx) { return run_lifecycle(what, *args, ctx); };
+    add_value_option(app, "--only", *only, "with an ecosystem file: only these of its apps",
+                     "APP,APP");
+    return
+        [&what, args, only](CommandContext& ctx) { return run_lifecycle(what, *args, *only, ctx); };
 }
 
 }  // namespace

@@ -1,9 +1,14 @@
 // `tend start <script|binary> [options] [-- args...]`: build the AppSpec from
-// the options, ask the daemon to start it, print the table.
+// the options, ask the daemon to start it, print the table. `tend start FILE`
+// starts the apps of an ecosystem file instead, one request per app.
+#include <cstdio>
 #include <memory>
 
 #include "cli/commands/commands.h"
+#include "cli/ecosystem/ecosystem_file.h"
+#include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/start_options.h"
+#include "cli/usage_error.h"
 #include "common/messages.h"
 
 namespace tend {
@@ -26,8 +31,9 @@ void add_process_options(CLI::App& app, StartFlags& f) {
                      "instances: a number, 'max' (or 0) = CPU count, -1 = CPU count - 1", "N");
     add_value_option(app, "--cwd", f.cwd, "working directory; the script is resolved against it",
                      "DIR");
-    app.add_option("--env", f.env, "extra environment variable (repeatable)")
-        ->type_name("KEY=VAL")
+    app.add_option("--env", f.env,
+                   "extra environment variable (repeatable); with a file, NAME picks env_NAME")
+        ->type_name("KEY=VAL|NAME")
         ->allow_extra_args(false);
     add_value_option(app, "--interpreter", f.interpreter,
                      "run the script with PATH; 'none' executes it directly", "PATH|none");
@@ -69,7 +75,48 @@ void add_log_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
 }
 
-int run_start(StartFlags& flags, CommandContext& ctx) {
+// Starts one app of a file; an error is reported and the next app goes on,
+// as PM2 does.
+bool start_file_app(AppSpec spec, CommandContext& ctx) {
+    std::string name = spec.name;
+    try {
+        auto started =
+            decode_result<InstancesResult>(ctx.call(cmd::kStart, StartArgs{std::move(spec)}));
+        print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
+                  " instance(s))\n");
+        return true;
+    } catch (const TendError& e) {
+        std::fprintf(stderr, "tend: error: %s\n", e.what());
+        return false;
+    }
+}
+
+// The file says how each app runs; an option that would silently lose to
+// it (or be applied to every app) is refused instead.
+void reject_app_options(const StartFlags& flags, const CommandContext& ctx) {
+    StartFlags file_only;
+    file_only.script = flags.script;
+    file_only.env = flags.env;
+    if (!(flags == file_only) || !ctx.passthrough.empty())
+        throw UsageError(
+            "with an ecosystem file, only --only and --env apply: set the other "
+            "options in the file");
+}
+
+int run_file_start(const StartFlags& flags, const std::string& only, CommandContext& ctx) {
+    reject_app_options(flags, ctx);
+    EcosystemApps apps = load_ecosystem_apps(flags.script, only, flags.env);
+    for (const auto& warning : apps.warnings)
+        std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());
+    int failed = 0;
+    for (auto& spec : apps.specs) failed += start_file_app(std::move(spec), ctx) ? 0 : 1;
+    print_instance_table(ctx);
+    return failed == 0 ? 0 : 1;
+}
+
+int run_start(StartFlags& flags, const std::string& only, CommandContext& ctx) {
+    if (is_ecosystem_file(flags.script)) return run_file_start(flags, only, ctx);
+    if (!only.empty()) throw UsageError("--only needs an ecosystem file to start");
     flags.args = ctx.passthrough;
     AppSpec spec = to_app_spec(flags, current_start_environment());
     std::string name = spec.name;
@@ -85,12 +132,18 @@ int run_start(StartFlags& flags, CommandContext& ctx) {
 
 CommandRunner setup_start(CLI::App& app) {
     auto flags = std::make_shared<StartFlags>();
+    auto only = std::make_shared<std::string>();
     add_process_options(app, *flags);
+    add_value_option(app, "--only", *only, "with an ecosystem file: start only these apps",
+                     "APP,APP");
     add_restart_options(app, *flags);
     add_log_options(app, *flags);
     add_cluster_options(app, *flags);
-    app.footer("Words after -- are passed to the script: tend start server.js -- --port 3000");
-    return [flags](CommandContext& ctx) { return run_start(*flags, ctx); };
+    app.footer(
+        "Words after -- are passed to the script: tend start server.js -- --port 3000\n"
+        "An ecosystem file (*.config.js, .json, .yaml) starts its apps: tend start "
+        "ecosystem.config.js --env production --only api");
+    return [flags, only](CommandContext& ctx) { return run_start(*flags, *only, ctx); };
 }
 
 }  // namespace tend

@@ -21,6 +21,9 @@ std::optional<json> reload(const Request& request, Context& ctx);
 std::optional<json> scale(const Request& request, Context& ctx);
 std::optional<json> send(const Request& request, Context& ctx);
 std::optional<json> events(const Request& request, Context& ctx);
+std::optional<json> save(const Request& request, Context& ctx);
+std::optional<json> resurrect(const Request& request, Context& ctx);
+std::optional<json> cleardump(const Request& request, Context& ctx);
 
 // The last args.lines lines of each log file of ids (a merged file once),
 // filtered by args.instance and args.streams; shared by logs and monit.

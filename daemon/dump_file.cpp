@@ -1,0 +1,126 @@
+// dump.json: its format, its checks, and how it reaches the disk.
+#include "daemon/dump_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "common/errors.h"
+
+namespace tend {
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+    throw TendError(ErrorCode::kInternal,
+                    "cannot " + what + " '" + path + "': " + std::strerror(errno));
+}
+
+void write_all(int fd, std::string_view content, const std::string& path) {
+    while (!content.empty()) {
+        ssize_t n = ::write(fd, content.data(), content.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail("write", path);
+        content.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+// Makes the rename itself durable: the directory entry is data too.
+void sync_directory(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+AppSpec parse_app(const json& j, std::size_t index) {
+    try {
+        AppSpec spec = j.get<AppSpec>();
+        validate(spec);
+        return spec;
+    } catch (const TendError& e) {
+        throw DumpError("apps[" + std::to_string(index) + "]: " + e.what());
+    }
+}
+
+}  // namespace
+
+std::string dump_path(const std::string& home) {
+    return home + "/dump.json";
+}
+
+std::string encode_dump(const std::vector<AppSpec>& specs) {
+    json dump{{"format", kDumpFormat}, {"apps", specs}};
+    return dump.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::vector<AppSpec> parse_dump(std::string_view text) {
+    json dump = json::parse(text, nullptr, false);
+    if (dump.is_discarded()) throw DumpError("not valid JSON");
+    if (!dump.is_object()) throw DumpError("not a JSON object");
+    auto format = dump.find("format");
+    if (format == dump.end() || !format->is_number_integer()) throw DumpError("no format version");
+    if (*format != kDumpFormat)
+        throw DumpError("format " + format->dump() + ", this tend reads format " +
+                        std::to_string(kDumpFormat));
+    auto apps = dump.find("apps");
+    if (apps == dump.end() || !apps->is_array()) throw DumpError("no 'apps' array");
+    std::vector<AppSpec> specs;
+    for (std::size_t i = 0; i < apps->size(); ++i) specs.push_back(parse_app((*apps)[i], i));
+    return specs;
+}
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+    std::string temp = path + ".tmp";
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) fail("create", temp);
+    try {
+        write_all(fd, content, temp);
+        if (::fsync(fd) != 0) fail("sync", temp);
+    } catch (...) {
+        ::close(fd);
+        ::unlink(temp.c_str());
+        throw;
+    }
+    ::close(fd);
+    if (::rename(temp.c_str(), path.c_str()) != 0) fail("replace", path);
+    sync_directory(std::filesystem::path(path).parent_path().string());
+}
+
+void save_dump(const std::string& path, const std::vector<AppSpec>& specs) {
+    // The old dump is copied to .bak (atomically), not renamed: with a
+    // rename there would be a moment with no dump.json at all, and a crash
+    // then would leave `tend resurrect` nothing without --from-backup. With
+    // the copy, dump.json and dump.json.bak are each whole at every instant.
+    // A corrupt old dump is not copied, so it never overwrites a good .bak.
+    if (auto old = read_file(path)) {
+        try {
+            parse_dump(*old);
+            write_file_atomic(path + ".bak", *old);
+        } catch (const DumpError&) {
+        }
+    }
+    write_file_atomic(path, encode_dump(specs));
+}
+
+std::vector<AppSpec> load_dump(const std::string& path) {
+    auto text = read_file(path);
+    if (!text)
+        throw TendError(ErrorCode::kNotFound, "no dump at '" + path + "': run 'tend save' first");
+    return parse_dump(*text);
+}
+
+}  // namespace tend

@@ -1,0 +1,228 @@
+// Ecosystem documents → AppSpecs without disk or daemon: PM2's option
+// forms, env_<name> blocks, --only, warnings for unknown keys and the exact
+// errors for wrong types; and YAML's scalars as JSON types.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "cli/ecosystem/ecosystem_apps.h"
+#include "cli/ecosystem/ecosystem_file.h"
+#include "common/errors.h"
+
+using namespace tend;
+
+namespace {
+
+// A shell in /home/u with /srv/app holding server.js and worker.js.
+StartEnvironment fake_environment() {
+    StartEnvironment env;
+    env.cwd = "/home/u";
+    env.env = {{"PATH", "/usr/bin"}, {"HOME", "/home/u"}};
+    env.cpu_count = 4;
+    std::set<std::string> files{"/srv/app/server.js", "/srv/app/worker.js", "/srv/app/sub/job.py",
+                                "/usr/bin/sleep"};
+    env.is_file = [files](const std::string& p) { return files.count(p) > 0; };
+    env.is_executable = env.is_file;
+    return env;
+}
+
+EcosystemSelection selection(std::string env_name = "", std::vector<std::string> only = {}) {
+    return EcosystemSelection{
+        "ecosystem.json", "/srv/app", std::move(env_name), std::move(only), {}};
+}
+
+EcosystemApps convert(const std::string& text, const EcosystemSelection& sel = selection()) {
+    return ecosystem_apps(json::parse(text), sel, fake_environment());
+}
+
+std::string error_of(const std::string& text, const EcosystemSelection& sel = selection()) {
+    try {
+        convert(text, sel);
+    } catch (const TendError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("ecosystem: every option of an app reaches its spec, paths from the file's directory") {
+    auto apps = convert(R"({"apps":[{
+        "name":"api", "script":"server.js", "args":"--port 3000 --msg 'a b'",
+        "instances":"max", "exec_mode":"cluster", "port":8080, "wait_ready":true,
+        "listen_timeout":"5s", "autorestart":false, "max_restarts":3, "min_uptime":2000,
+        "restart_delay":100, "exp_backoff_restart_delay":50, "stop_exit_codes":[0,3],
+        "kill_timeout":4000, "max_memory_restart":"200M", "out_file":"out.log",
+        "error_file":"/var/log/err.log", "merge_logs":true, "time":true,
+        "env":{"A":"1","N":5,"B":true}}]})");
+    REQUIRE(apps.specs.size() == 1);
+    CHECK(apps.warnings.empty());
+    const AppSpec& s = apps.specs[0];
+    CHECK(s.name == "api");
+    CHECK(s.script == "/srv/app/server.js");
+    CHECK(s.cwd == "/srv/app");
+    CHECK(s.args == std::vector<std::string>{"--port", "3000", "--msg", "a b"});
+    CHECK(s.instances == 4);
+    CHECK(s.listen.port == 8080);
+    CHECK(s.listen.wait_ready);
+    CHECK(s.listen.listen_timeout_ms == 5000);
+    CHECK_FALSE(s.restart.autorestart);
+    CHECK(s.restart.max_restarts == 3);
+    CHECK(s.restart.min_uptime_ms == 2000);
+    CHECK(s.restart.restart_delay_ms == 100);
+    CHECK(s.restart.exp_backoff_restart_delay_ms == 50);
+    CHECK(s.restart.stop_exit_codes == std::vector<int>{0, 3});
+    CHECK(s.restart.kill_timeout_ms == 4000);
+    CHECK(s.restart.max_memory_bytes == 200 << 20);
+    CHECK(s.logs.out_file == "/srv/app/out.log");
+    CHECK(s.logs.error_file == "/var/log/err.log");
+    CHECK(s.logs.merge_logs);
+    CHECK(s.logs.time);
+    CHECK(s.env == std::map<std::string, std::string>{{"A", "1"}, {"B", "true"}, {"N", "5"}});
+    CHECK(s.base_env.at("HOME") == "/home/u");
+}
+
+TEST_CASE("ecosystem: cwd is relative to the file, script to cwd; the name defaults to the stem") {
+    auto apps = convert(R"({"apps":[{"script":"job.py","cwd":"sub","args":["-v",2]},
+                                    {"script":"sleep","interpreter":"none","instances":-1}]})");
+    REQUIRE(apps.specs.size() == 2);
+    CHECK(apps.specs[0].name == "job");
+    CHECK(apps.specs[0].cwd == "/srv/app/sub");
+    CHECK(apps.specs[0].script == "/srv/app/sub/job.py");
+    CHECK(apps.specs[0].args == std::vector<std::string>{"-v", "2"});
+    CHECK(apps.specs[1].script == "/usr/bin/sleep");
+    CHECK(apps.specs[1].interpreter == "none");
+    CHECK(apps.specs[1].instances == 3);
+}
+
+TEST_CASE("ecosystem: --env NAME lays env_NAME over env, and KEY=VAL pairs over both") {
+    std::string text = R"({"apps":[{"name":"api","script":"server.js",
+        "env":{"NODE_ENV":"development","PORT":"1"},"env_production":{"NODE_ENV":"production"}}]})";
+    CHECK(convert(text).specs[0].env.at("NODE_ENV") == "development");
+    auto sel = selection("production");
+    sel.env_pairs = {"PORT=2"};
+    auto apps = convert(text, sel);
+    CHECK(apps.specs[0].env.at("NODE_ENV") == "production");
+    CHECK(apps.specs[0].env.at("PORT") == "2");
+    CHECK(apps.warnings.empty());
+}
+
+TEST_CASE("ecosystem: --env NAME that no app has is a warning") {
+    auto apps = convert(R"({"apps":[{"script":"server.js"}]})", selection("staging"));
+    CHECK(apps.warnings == std::vector<std::string>{
+                               "ecosystem.json: no app has env_staging (--env staging), ignored"});
+}
+
+TEST_CASE("ecosystem: --only keeps the named apps in file order, and refuses a name not there") {
+    std::string text =
+        R"({"apps":[{"name":"a","script":"server.js"},{"name":"b","script":"worker.js"},
+                    {"name":"c","script":"worker.js"}]})";
+    auto apps = convert(text, selection("", {"c", "a"}));
+    REQUIRE(apps.specs.size() == 2);
+    CHECK(apps.specs[0].name == "a");
+    CHECK(apps.specs[1].name == "c");
+    CHECK(
+        error_of(text, selection("", {"bb"})) ==
+        "ecosystem.json: --only names 'bb', which is not an app of this file (did you mean 'b'?)");
+    CHECK(ecosystem_app_names(json::parse(text), selection("", {"b"})) ==
+          std::vector<std::string>{"b"});
+}
+
+TEST_CASE("ecosystem: unknown keys are warned about with the file and the path") {
+    auto apps = convert(R"({"apps":[{"script":"server.js","watch":true,"ignore_watch":["x"]}],
+                            "deploy":{}})");
+    CHECK(apps.specs.size() == 1);
+    CHECK(apps.warnings ==
+          std::vector<std::string>{"ecosystem.json: deploy is not supported, ignored",
+                                   "ecosystem.json: apps[0].ignore_watch is not supported, ignored",
+                                   "ecosystem.json: apps[0].watch is not supported, ignored"});
+}
+
+TEST_CASE("ecosystem: wrong types are errors naming the file, the key and the expected type") {
+    CHECK(
+        error_of(R"({"apps":[{"script":"server.js"},{"script":"worker.js","instances":true}]})") ==
+        "ecosystem.json: apps[1].instances must be an integer, 'max' or -1, not boolean");
+    CHECK(error_of(R"({"apps":[{"script":"server.js","instances":"lots"}]})") ==
+          "ecosystem.json: apps[0].instances must be an integer, 'max' or -1, not 'lots'");
+    CHECK(error_of(R"({"apps":[{"script":"server.js","autorestart":"yes"}]})") ==
+          "ecosystem.json: apps[0].autorestart must be a boolean, not 'yes'");
+    CHECK(error_of(R"({"apps":[{"script":"server.js","env":{"A":[1]}}]})") ==
+          "ecosystem.json: apps[0].env.A must be a string, number or boolean, not array");
+    CHECK(error_of(R"({"apps":[{"script":"server.js","max_memory_restart":"lots"}]})") ==
+          "ecosystem.json: apps[0].max_memory_restart must be a size such as '200M' or a number "
+          "of bytes, not 'lots'");
+    CHECK(error_of(R"({"apps":[{"script":"server.js","kill_timeout":"soon"}]})") ==
+          "ecosystem.json: apps[0].kill_timeout must be a number of milliseconds or a duration "
+          "such as '2s', not 'soon'");
+    CHECK(error_of(R"({"apps":[{"script":"server.js","args":{}}]})") ==
+          "ecosystem.json: apps[0].args must be a string or an array of strings, not object");
+    CHECK(error_of(R"({"apps":[{"script":"server.js","port":70000}]})") ==
+          "ecosystem.json: apps[0].port must be a port number 1..65535, not 70000");
+    CHECK(error_of(R"({"apps":{}})") == "ecosystem.json: apps must be an array, not object");
+    CHECK(error_of(R"({"apps":[{"name":"x"}]})") == "ecosystem.json: apps[0].script is required");
+}
+
+TEST_CASE("ecosystem: a missing script or a repeated name is an error for that app") {
+    CHECK(error_of(R"({"apps":[{"script":"nope.js"}]})") ==
+          "ecosystem.json: apps[0]: script 'nope.js' not found");
+    CHECK(error_of(R"({"apps":[{"script":"server.js"},{"name":"server","script":"worker.js"}]})") ==
+          "ecosystem.json: apps[1]: the name 'server' is used by an earlier app");
+}
+
+TEST_CASE("ecosystem: args strings split like a shell's words") {
+    CHECK(split_command_words("  a  'b c' \"d \\\" e\" f\\ g ''") ==
+          std::vector<std::string>{"a", "b c", "d \" e", "f g", ""});
+    CHECK(split_only("a,b,,c") == std::vector<std::string>{"a", "b", "c"});
+}
+
+TEST_CASE("ecosystem: --env values without '=' name the block, with '=' are pairs") {
+    auto sel = make_selection("conf/eco.yaml", "/home/u", "a,b", {"production", "X=1"});
+    CHECK(sel.file == "eco.yaml");
+    CHECK(sel.dir == "/home/u/conf");
+    CHECK(sel.env_name == "production");
+    CHECK(sel.env_pairs == std::vector<std::string>{"X=1"});
+    CHECK(sel.only == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("ecosystem files are told apart by name") {
+    CHECK(has_ecosystem_name("ecosystem.config.js"));
+    CHECK(has_ecosystem_name("dir/pm2.config.cjs"));
+    CHECK(has_ecosystem_name("apps.json"));
+    CHECK(has_ecosystem_name("apps.yaml"));
+    CHECK(has_ecosystem_name("apps.yml"));
+    CHECK_FALSE(has_ecosystem_name("server.js"));
+    CHECK_FALSE(has_ecosystem_name("api"));
+}
+
+TEST_CASE("yaml: core schema scalars become JSON types, quoted scalars stay strings") {
+    json doc = parse_yaml(R"(apps:
+  - name: api
+    script: server.js
+    instances: 2
+    ratio: 1.5
+    autorestart: false
+    port: "8080"
+    note: ~
+    args: [a, 1]
+    env:
+      DEBUG: yes
+)");
+    const json& app = doc["apps"][0];
+    CHECK(app["name"] == "api");
+    CHECK(app["instances"] == 2);
+    CHECK(app["ratio"] == 1.5);
+    CHECK(app["autorestart"] == false);
+    CHECK(app["port"] == "8080");
+    CHECK(app["note"].is_null());
+    CHECK(app["args"] == json::array({"a", 1}));
+    CHECK(app["env"]["DEBUG"] == "yes");  // YAML 1.2: not a boolean
+}
+
+TEST_CASE("yaml: a syntax error names the line") {
+    try {
+        parse_yaml("apps:\n  - name: [a\n");
+        FAIL("no error");
+    } catch (const TendError& e) {
+        CHECK(std::string(e.what()).rfind("invalid YAML at line ", 0) == 0);
+    }
+}
