@@ -37,6 +37,53 @@ std::vector<std::string> complete(const TendHome& t, const std::vector<std::stri
     return lines_of(r.out);
 }
 
+// The words that start with prefix: what a shell keeps of the candidates.
+std::vector<std::string> starting_with(const std::vector<std::string>& words,
+                                       const std::string& prefix) {
+    std::vector<std::string> kept;
+    for (const auto& w : words)
+        if (w.starts_with(prefix)) kept.push_back(w);
+    return kept;
+}
+
+// What zsh's _tend offers, with compadd and _files stubbed to print their
+// words (they work only inside the line editor); filtered by the typed prefix.
+std::vector<std::string> complete_zsh(const TendHome& t, const std::vector<std::string>& words) {
+    std::string script =
+        "compdef() { :; }\n"
+        "compadd() { [[ $1 == -a ]] && print -l -- ${(P)2}; }\n"
+        "_files() { print -- ::files; }\n"
+        "source '" +
+        std::string(TEND_SOURCE_DIR) + "/completions/_tend'\nwords=('" TEND_BIN "'";
+    for (std::size_t i = 1; i < words.size(); ++i) script += " '" + words[i] + "'";
+    script +=
+        ")\nCURRENT=" + std::to_string(words.size()) + "\nPREFIX='" + words.back() + "'\n_tend\n";
+    Result r = t.run_program({"/usr/bin/zsh", "-f", "-c", script});
+    INFO("zsh: " << r.err);
+    CHECK(r.err.empty());
+    return starting_with(lines_of(r.out), words.back());
+}
+
+// What fish offers for the command line (`complete -C`), tend found in PATH.
+std::vector<std::string> complete_fish(const TendHome& t, const std::string& line) {
+    std::string bin = std::filesystem::path(TEND_BIN).parent_path().string();
+    std::string script = "source '" + std::string(TEND_SOURCE_DIR) +
+                         "/completions/tend.fish'; complete -C '" + line + "'";
+    Result r = run_command({{"/usr/bin/fish", "--no-config", "-c", script},
+                            {"TEND_HOME=" + t.home(), "PATH=" + bin + ":/usr/bin:/bin"},
+                            ""},
+                           20s);
+    INFO("fish: " << r.err);
+    CHECK(r.exit_code == 0);
+    return lines_of(r.out);
+}
+
+bool installed(const std::string& shell) {
+    if (std::filesystem::exists(shell)) return true;
+    MESSAGE(shell << " is not installed: its completion is not tested");
+    return false;
+}
+
 }  // namespace
 
 TEST_CASE("tend re<TAB> offers every command starting with re, restart and reload among them") {
@@ -91,4 +138,27 @@ TEST_CASE("tend completion prints the installed scripts byte for byte, and hides
     CHECK(r.exit_code == 2);
     CHECK(r.err == "tend: error: no completion for shell 'tcsh' (bash, zsh or fish)\n");
     CHECK(t.run_ok({"help"}).out.find("__complete") == std::string::npos);
+}
+
+TEST_CASE("zsh and fish offer commands, flags and running apps as bash does") {
+    TendHome t;
+    t.run_ok(start_fixture("api", {}, {"sleep"}));
+    t.wait_for(
+        "api", [](const json& i) { return all_status(i, "online"); }, "api online");
+    if (installed("/usr/bin/zsh")) {
+        auto commands = complete_zsh(t, {"tend", "re"});
+        CHECK(offers(commands, "restart"));
+        CHECK(offers(commands, "reload"));
+        CHECK(complete_zsh(t, {"tend", "logs", "--no"}) == std::vector<std::string>{"--nostream"});
+        CHECK(offers(complete_zsh(t, {"tend", "logs", ""}), "api"));
+        CHECK(complete_zsh(t, {"tend", "start", "--cwd", ""}) ==
+              std::vector<std::string>{"::files"});
+    }
+    if (installed("/usr/bin/fish")) {
+        auto commands = complete_fish(t, "tend re");
+        CHECK(offers(commands, "restart"));
+        CHECK(offers(commands, "reload"));
+        CHECK(complete_fish(t, "tend logs --no") == std::vector<std::string>{"--nostream"});
+        CHECK(offers(complete_fish(t, "tend logs "), "api"));
+    }
 }
