@@ -12,6 +12,7 @@ namespace {
 // Columns: name, aliases, help, starts_daemon, streams, mutates, passthrough, setup.
 constexpr std::array kCommands{
     CommandSpec{"cleardump", {"", ""},        "empty the dump, so resurrect starts nothing",       true,  false, true,  false, setup_cleardump},
+    CommandSpec{"completion", {"", ""},       "print the shell completion script (bash, zsh, fish)", false, false, false, false, setup_completion},
     CommandSpec{"delete",   {"del", ""},      "stop instances and forget them",                    true,  false, true,  false, setup_delete},
     CommandSpec{"describe", {"", ""},         "show every field of the matching instances",        true,  false, false, false, setup_describe},
     CommandSpec{"ecosystem", {"init", ""},    "write a commented sample ecosystem.config.js here", false, false, false, false, setup_ecosystem},
@@ -31,7 +32,9 @@ constexpr std::array kCommands{
     CommandSpec{"scale",    {"", ""},         "grow or shrink an app to N instances (or +N, -N)",  true,  false, true,  false, setup_scale},
     CommandSpec{"send",     {"", ""},         "send a JSON message to instances (process.on('message'))", true, false, false, false, setup_send},
     CommandSpec{"start",    {"", ""},         "start an app with one or more instances",           true,  false, true,  true,  setup_start},
+    CommandSpec{"startup",  {"", ""},         "print or install the systemd unit that starts tend at boot", false, false, false, false, setup_startup},
     CommandSpec{"stop",     {"", ""},         "stop instances gracefully",                         true,  false, true,  false, setup_stop},
+    CommandSpec{"unstartup", {"", ""},        "disable and remove the unit `tend startup --install` wrote", false, false, false, false, setup_unstartup},
 };
 // clang-format on
 

@@ -10,6 +10,7 @@
 
 #include "cli/command_table.h"
 #include "cli/commands/commands.h"
+#include "cli/completion/complete_command.h"
 #include "cli/terminal.h"
 #include "cli/usage_error.h"
 #include "common/errors.h"
@@ -113,6 +114,7 @@ int dispatch(std::vector<std::string> args) {
     }
     std::string first = args.front();
     if (first.size() > 1 && first[0] == '-') return run_global_flag(first);
+    if (first == kCompleteCommand) return run_complete({args.begin() + 1, args.end()});
     const CommandSpec* spec = find_command(first);
     if (!spec) throw UsageError(unknown_command_message(first));
     args.erase(args.begin());

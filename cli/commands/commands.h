@@ -11,6 +11,7 @@
 namespace tend {
 
 CommandRunner setup_cleardump(CLI::App& app);
+CommandRunner setup_completion(CLI::App& app);
 CommandRunner setup_delete(CLI::App& app);
 CommandRunner setup_describe(CLI::App& app);
 CommandRunner setup_ecosystem(CLI::App& app);
@@ -30,7 +31,9 @@ CommandRunner setup_save(CLI::App& app);
 CommandRunner setup_scale(CLI::App& app);
 CommandRunner setup_send(CLI::App& app);
 CommandRunner setup_start(CLI::App& app);
+CommandRunner setup_startup(CLI::App& app);
 CommandRunner setup_stop(CLI::App& app);
+CommandRunner setup_unstartup(CLI::App& app);
 
 // `tend help` and `tend` alone: what tend is and the command list.
 std::string general_help();
