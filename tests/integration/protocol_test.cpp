@@ -88,6 +88,12 @@ TEST_CASE("garbage on the socket gets error replies and the table stays intact")
     CHECK(parse_reply(unknown_reply)["id"] == 5);
     json bad_spec = {{"spec", {{"name", "x"}, {"script", FIXTURE_BIN}, {"instances", "many"}}}};
     check_error_reply(t.raw_socket_send(request(6, "start", bad_spec)), "bad_request");
+    json huge_scale = {{"name", "w"}, {"count", 2147483647}, {"relative", true}};
+    check_error_reply(t.raw_socket_send(request(7, "scale", huge_scale)), "bad_request");
+    check_error_reply(t.raw_socket_send(request(8, "scale", {{"name", "w"}})), "bad_request");
+    check_error_reply(t.raw_socket_send(request(9, "send", {{"targets", {"w"}}})), "bad_request");
+    check_error_reply(t.raw_socket_send(request(10, "monit", {{"lines_per_second", -1}})),
+                      "bad_request");
 
     Result list = t.run_ok({"list"});
     CHECK(contains(list.out, "w"));
