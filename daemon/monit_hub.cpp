@@ -46,7 +46,8 @@ void MonitHub::mark_changed() {
     if (!open_ || pending_ || subscribers_.empty()) return;
     pending_ = true;
     uv_timer_start(
-        &timer_, [](uv_timer_t* t) { static_cast<MonitHub*>(t->data)->publish(false); }, kCoalesceMs, 0);
+        &timer_, [](uv_timer_t* t) { static_cast<MonitHub*>(t->data)->publish(false); },
+        kCoalesceMs, 0);
 }
 
 }  // namespace tend
