@@ -1,0 +1,133 @@
+// The log sink's files: one writer per path, truncate, reopen after
+// logrotate, closing, a disk that refuses, memory given back when idle.
+#include "log_sink_support.h"
+
+using namespace tend;
+using namespace tend::logtest;
+
+TEST_CASE("log sink: open shares one file per path and reports what went wrong") {
+    Loop loop;
+    TempDir dir;
+    {
+        LogSink sink(loop.get());
+        auto a = sink.open(dir.file("x.log"));
+        CHECK(sink.open(dir.file("x.log")) == a);
+        CHECK(sink.open(dir.file("y.log")) != a);
+        std::ofstream(dir.file("plain")) << "not a directory";
+        std::string bad = dir.file("plain/app.log");
+        try {
+            sink.open(bad);
+            FAIL("open should have thrown");
+        } catch (const TendError& e) {
+            CHECK(e.code() == ErrorCode::kBadRequest);
+            CHECK(std::string(e.what()) == "cannot open log file '" + bad + "': Not a directory");
+        }
+    }
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: truncate empties the file and later lines follow") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("t.log");
+    {
+        LogSink sink(loop.get());
+        Pipe pipe;
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
+        write_all(pipe.write_fd, "a\nb\n");
+        REQUIRE(run_until(loop.get(), [&] { return read_file(path) == "a\nb\n"; }));
+        sink.truncate(path);
+        CHECK(read_file(path).empty());
+        write_all(pipe.write_fd, "c\n");
+        pipe.close_write();
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+        CHECK(read_file(path) == "c\n");
+
+        std::string closed = dir.file("closed.log");
+        std::ofstream(closed) << "x\n";
+        sink.truncate(closed);  // a file no reader has open
+        CHECK(read_file(closed).empty());
+        sink.truncate(dir.file("missing.log"));  // nothing to do, no error
+        CHECK_FALSE(std::filesystem::exists(dir.file("missing.log")));
+    }
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: reopen_all writes to a new file after logrotate moved the old one") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("r.log");
+    {
+        LogSink sink(loop.get());
+        Pipe pipe;
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
+        write_all(pipe.write_fd, "before\n");
+        REQUIRE(run_until(loop.get(), [&] { return read_file(path) == "before\n"; }));
+        std::filesystem::rename(path, path + ".1");
+        sink.reopen_all();
+        write_all(pipe.write_fd, "after\n");
+        pipe.close_write();
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+    }
+    CHECK(read_file(path + ".1") == "before\n");
+    CHECK(read_file(path) == "after\n");
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: close_all writes out partial lines and stops reading") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("c.log");
+    Pipe pipe;
+    {
+        LogSink sink(loop.get());
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
+        write_all(pipe.write_fd, "x\npart");
+        REQUIRE(run_until(loop.get(), [&] { return read_file(path) == "x\n"; }));
+        sink.close_all();
+        uv_run(loop.get(), UV_RUN_DEFAULT);  // returns: nothing is left to read
+        CHECK(read_file(path) == "x\npart\n");
+    }
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: a file the disk refuses drops its lines and keeps the pipe flowing") {
+    Loop loop;
+    auto level = spdlog::get_level();
+    spdlog::set_level(spdlog::level::off);  // the expected "cannot write" error
+    std::string text = make_lines("f", 100000);
+    {
+        LogSink sink(loop.get());
+        auto full = sink.open("/dev/full");  // every write fails with ENOSPC
+        Pipe pipe;
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, full, false);
+        pid_t child = fork_writer(pipe.write_fd, text, 9, {65536});
+        pipe.close_write();
+        uv_run(loop.get(), UV_RUN_DEFAULT);  // would hang if the pipe stopped for good
+        CHECK(wait_exit(child) == 0);
+        CHECK(sink.queued_bytes() == 0);
+        CHECK(full->dropped_bytes() == text.size());
+    }
+    spdlog::set_level(level);
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log file: an idle file gives its buffer memory back") {
+    Loop loop;
+    TempDir dir;
+    {
+        auto file = LogFile::open(loop.get(), dir.file("idle.log"));
+        std::string lines = make_lines("i", 20000);
+        file->append(lines);
+        file->flush();
+        CHECK(file->queued_bytes() == lines.size());
+        CHECK(file->release_if_idle() == 0);  // still writing
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+        CHECK(file->queued_bytes() == 0);
+        CHECK(file->release_if_idle() == 0);  // used since the last look: kept
+        CHECK(file->release_if_idle() >= lines.size());
+        CHECK(file->release_if_idle() == 0);
+        CHECK(read_file(dir.file("idle.log")) == lines);
+    }
+    CHECK(loop.close() == 0);
+}
