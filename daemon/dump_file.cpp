@@ -1,42 +1,15 @@
 // dump.json: its format, its checks, and how it reaches the disk.
 #include "daemon/dump_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/errors.h"
 
 namespace tend {
 namespace {
-
-[[noreturn]] void fail(const std::string& what, const std::string& path) {
-    throw TendError(ErrorCode::kInternal,
-                    "cannot " + what + " '" + path + "': " + std::strerror(errno));
-}
-
-void write_all(int fd, std::string_view content, const std::string& path) {
-    while (!content.empty()) {
-        ssize_t n = ::write(fd, content.data(), content.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail("write", path);
-        content.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
-// Makes the rename itself durable: the directory entry is data too.
-void sync_directory(const std::string& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
-}
 
 std::optional<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -81,23 +54,6 @@ std::vector<AppSpec> parse_dump(std::string_view text) {
     std::vector<AppSpec> specs;
     for (std::size_t i = 0; i < apps->size(); ++i) specs.push_back(parse_app((*apps)[i], i));
     return specs;
-}
-
-void write_file_atomic(const std::string& path, std::string_view content) {
-    std::string temp = path + ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) fail("create", temp);
-    try {
-        write_all(fd, content, temp);
-        if (::fsync(fd) != 0) fail("sync", temp);
-    } catch (...) {
-        ::close(fd);
-        ::unlink(temp.c_str());
-        throw;
-    }
-    ::close(fd);
-    if (::rename(temp.c_str(), path.c_str()) != 0) fail("replace", path);
-    sync_directory(std::filesystem::path(path).parent_path().string());
 }
 
 void save_dump(const std::string& path, const std::vector<AppSpec>& specs) {

@@ -1,6 +1,5 @@
 // The dump `tend save` writes and `tend resurrect` reads (TEND_HOME/dump.json,
-// {"format":1,"apps":[AppSpec...]}), and the atomic file write it relies on,
-// usable for any file tend must not lose half-written.
+// {"format":1,"apps":[AppSpec...]}), written with common/atomic_file.h.
 #pragma once
 
 #include <stdexcept>
@@ -29,12 +28,6 @@ std::string encode_dump(const std::vector<AppSpec>& specs);
 // The apps of a dump's text. Throws DumpError when it is not JSON, has no or
 // another format version, or an app is not a valid spec.
 std::vector<AppSpec> parse_dump(std::string_view text);
-
-// Writes content to path so that path holds either its old content or all
-// of the new one, whenever the machine stops: a temp file beside it,
-// fsync, rename, fsync of the directory. Throws TendError(kInternal) with
-// the path and errno text.
-void write_file_atomic(const std::string& path, std::string_view content);
 
 // Replaces the dump at path with specs, first keeping the current dump, if
 // it parses, as path + ".bak".

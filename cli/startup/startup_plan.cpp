@@ -17,6 +17,7 @@
 #include <fstream>
 
 #include "cli/usage_error.h"
+#include "common/atomic_file.h"
 #include "common/errors.h"
 
 extern char** environ;
@@ -89,21 +90,13 @@ void systemctl(UnitScope scope, const std::vector<std::string>& args) {
 void write_unit_file(const StartupPlan& plan) {
     std::error_code ec;
     std::filesystem::create_directories(plan.unit_dir, ec);
-    std::string tmp = plan.unit_path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    std::string text = systemd_unit_text(plan.unit);
-    bool ok = fd >= 0 && ::fchmod(fd, 0644) == 0 &&
-              ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-              ::fsync(fd) == 0;
-    int saved = errno;
-    if (fd >= 0) ::close(fd);
-    if (ok && ::rename(tmp.c_str(), plan.unit_path.c_str()) == 0) return;
-    saved = ok ? errno : saved;
-    ::unlink(tmp.c_str());
-    std::string hint =
-        plan.unit.scope == UnitScope::kSystem ? " (run as root, or use --user-unit)" : "";
-    throw TendError(ErrorCode::kInternal,
-                    "cannot write " + plan.unit_path + ": " + error_text(saved) + hint);
+    try {
+        write_file_atomic(plan.unit_path, systemd_unit_text(plan.unit), 0644);
+    } catch (const TendError& e) {
+        std::string hint =
+            plan.unit.scope == UnitScope::kSystem ? " (run as root, or use --user-unit)" : "";
+        throw TendError(e.code(), e.what() + hint);
+    }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "common/atomic_file.h"
 #include "common/errors.h"
 #include "daemon/dump_file.h"
 
