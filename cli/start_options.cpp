@@ -10,24 +10,12 @@
 #include <thread>
 
 #include "cli/usage_error.h"
+#include "common/environment.h"
 #include "common/signals.h"
 #include "common/text.h"
 
-extern char** environ;
-
 namespace tend {
 namespace {
-
-std::map<std::string, std::string> current_environ() {
-    std::map<std::string, std::string> env;
-    for (char** entry = environ; entry && *entry; ++entry) {
-        std::string_view pair(*entry);
-        auto eq = pair.find('=');
-        if (eq == std::string_view::npos) continue;
-        env.emplace(std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1)));
-    }
-    return env;
-}
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
@@ -78,7 +66,7 @@ std::int64_t parse_memory_limit(std::string_view text) {
 }
 
 StartEnvironment current_start_environment() {
-    return StartEnvironment{std::filesystem::current_path().string(), current_environ(),
+    return StartEnvironment{std::filesystem::current_path().string(), current_environment(),
                             std::thread::hardware_concurrency(), is_regular_file,
                             is_executable_file};
 }

@@ -4,16 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/control_server.h"
+#include "daemon/stream_write.h"
 
 namespace tend {
-namespace {
-
-struct WriteRequest {
-    uv_write_t req{};
-    std::string bytes;
-};
-
-}  // namespace
 
 Connection::Connection(ControlServer& server, std::uint64_t id) : server_(server), id_(id) {
     pipe_.data = this;
@@ -57,15 +50,7 @@ void Connection::handle_bytes(std::string_view bytes) {
 
 void Connection::send(std::string line) {
     if (closing_ || shutting_down_) return;
-    auto* w = new WriteRequest;
-    w->bytes = std::move(line);
-    uv_buf_t buf = uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size()));
-    int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&pipe_), &buf, 1,
-                      [](uv_write_t* req, int) { delete reinterpret_cast<WriteRequest*>(req); });
-    if (rc != 0) {
-        delete w;
-        close();
-    }
+    if (write_owned(reinterpret_cast<uv_stream_t*>(&pipe_), std::move(line)) != 0) close();
 }
 
 std::size_t Connection::queued_bytes() const {

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 
+#include "common/environment.h"
 #include "common/errors.h"
 #include "common/version.h"
 #include "daemon/app_message.h"
@@ -25,20 +26,8 @@
 #include "daemon/orphan_reaper.h"
 #include "daemon/uv_spawner.h"
 
-extern char** environ;
-
 namespace tend {
 namespace {
-
-std::map<std::string, std::string> current_environment() {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string kv(*e);
-        auto eq = kv.find('=');
-        if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-    return env;
-}
 
 // tend's Node preload: TEND_NODE_PRELOAD, else share/tend/preload.js beside
 // the bin/ tendd runs from (installed, and in the build tree); "" if none.

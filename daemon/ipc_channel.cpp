@@ -3,17 +3,9 @@
 
 #include <unistd.h>
 
-#include <memory>
+#include "daemon/stream_write.h"
 
 namespace tend {
-namespace {
-
-struct WriteRequest {
-    uv_write_t req{};
-    std::string bytes;
-};
-
-}  // namespace
 
 IpcChannel::IpcChannel(OnLine on_line, OnClose on_close)
     : on_line_(std::move(on_line)), on_close_(std::move(on_close)) {}
@@ -51,18 +43,10 @@ void IpcChannel::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
 bool IpcChannel::send(std::string_view line) {
     auto* stream = reinterpret_cast<uv_stream_t*>(&pipe_);
     if (closing_ || uv_stream_get_write_queue_size(stream) > kMaxQueued) return false;
-    auto* w = new WriteRequest;
-    w->req.data = w;
-    w->bytes.reserve(line.size() + 1);
-    w->bytes.append(line).push_back('\n');
-    uv_buf_t buf = uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size()));
-    int rc = uv_write(&w->req, stream, &buf, 1,
-                      [](uv_write_t* req, int) { delete static_cast<WriteRequest*>(req->data); });
-    if (rc != 0) {
-        delete w;
-        return false;
-    }
-    return true;
+    std::string bytes;
+    bytes.reserve(line.size() + 1);
+    bytes.append(line).push_back('\n');
+    return write_owned(stream, std::move(bytes)) == 0;
 }
 
 void IpcChannel::close() {

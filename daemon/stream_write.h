@@ -1,0 +1,14 @@
+// Queuing bytes on a libuv stream when the caller's buffer will not outlive
+// the call: the write request owns a copy until libuv is done with it.
+#pragma once
+
+#include <uv.h>
+
+#include <string>
+
+namespace tend {
+
+// uv_write of bytes, owned by the request; the uv error code (0 when queued).
+int write_owned(uv_stream_t* stream, std::string bytes);
+
+}  // namespace tend
