@@ -1,9 +1,8 @@
 // `tend events [target]`: streams the messages instances send (not their
 // readiness) as "message" events until the client hangs up.
-#include <set>
-
 #include "common/messages.h"
 #include "daemon/handlers/handlers.h"
+#include "daemon/handlers/target_match.h"
 
 namespace tend::handlers {
 namespace {
@@ -17,24 +16,13 @@ constexpr std::size_t kQueueLimit = 4 << 20;
 std::optional<json> events(const Request& request, Context& ctx) {
     auto args = args_as<EventsArgs>(request.args);
     ProcessTable& table = ctx.services.table;
-    // Targets are checked now; names also match instances added later.
-    std::set<std::string> names;
-    std::set<int> ids;
-    bool all = args.targets.empty();
-    for (const auto& t : args.targets) {
-        if (t == "all")
-            all = true;
-        else if (table.find_app(t))
-            names.insert(t);
-        else
-            for (int id : table.resolve({t}, false)) ids.insert(id);
-    }
+    TargetMatch match = match_targets(args.targets, table);  // checked now
     ctx.responder.reply(json::object());
     Connection* connection = ctx.responder.connection();
     if (!connection) return std::nullopt;
     MessageBus& bus = ctx.services.messages;
     auto id = bus.subscribe([=, responder = ctx.responder](const AppMessage& m) {
-        if (!all && !names.count(m.name) && !ids.count(m.id)) return;
+        if (!match.matches(m.name, m.id)) return;
         Connection* c = responder.connection();
         if (c && c->queued_bytes() <= kQueueLimit) responder.event("message", json(m));
     });

@@ -1,11 +1,10 @@
 // `tend logs`: the last lines of the matching log files, then (unless
 // --nostream) every new line as an event, from a LogSink subscription.
 #include <memory>
-#include <set>
 
 #include "common/messages.h"
-#include "common/text.h"
 #include "daemon/handlers/handlers.h"
+#include "daemon/handlers/target_match.h"
 
 namespace tend::handlers {
 namespace {
@@ -14,12 +13,9 @@ namespace {
 // many lines it missed: a slow terminal never slows the app or the file.
 constexpr std::size_t kFollowQueueLimit = 4 << 20;
 
-// Which captured lines a follower wants. Names also match instances started
-// after the subscription (a restart or a new app of that name).
+// Which captured lines a follower wants.
 struct Filter {
-    bool all = false;
-    std::set<std::string> names;
-    std::set<int> ids;
+    TargetMatch targets;
     std::optional<int> instance;
     LogStreams streams = LogStreams::kBoth;
 
@@ -27,22 +23,9 @@ struct Filter {
         if (instance && line.instance != *instance) return false;
         if (streams == LogStreams::kOut && line.stream != "out") return false;
         if (streams == LogStreams::kErr && line.stream != "err") return false;
-        return all || names.count(line.name) || ids.count(line.id);
+        return targets.matches(line.name, line.id);
     }
 };
-
-Filter make_filter(const LogsArgs& args, const ProcessTable& table) {
-    Filter f{args.targets.empty(), {}, {}, args.instance, args.streams};
-    for (const auto& t : args.targets) {
-        if (t == "all")
-            f.all = true;
-        else if (table.find_app(t))
-            f.names.insert(t);
-        else if (auto n = parse_int(t))
-            f.ids.insert(static_cast<int>(*n));
-    }
-    return f;
-}
 
 }  // namespace
 
@@ -100,7 +83,8 @@ std::optional<json> logs(const Request& request, Context& ctx) {
     ctx.responder.reply(json(result));
     // Subscribing right after reading the tail, in the same loop turn, means
     // no line falls between the two and none comes twice.
-    if (args.follow) follow(make_filter(args, table), ctx);
+    if (args.follow)
+        follow(Filter{match_targets(args.targets, table), args.instance, args.streams}, ctx);
     return std::nullopt;
 }
 
