@@ -107,7 +107,10 @@ class ProcessTable {
     // Grows (new indexes, lowest free first) or shrinks (highest indexes
     // stop and go) the app to count instances; returns the ids added or
     // being removed. Throws kNotFound / kBadRequest.
-    std::vector<int> scale(const std::string& name, int count);
+    // count is 64-bit so a relative count from a client cannot overflow on
+    // its way here; 1..kMaxInstances is checked here.
+    std::vector<int> scale(const std::string& name, std::int64_t count);
+    static constexpr std::int64_t kMaxInstances = 10000;
 
     // The process pid said it is ready (process.send('ready'), READY=1).
     void mark_ready(int pid);
@@ -136,6 +139,8 @@ class ProcessTable {
     std::vector<int> all_ids() const;
     const Instance* find(int id) const;
     const App* find_app(const std::string& name) const;
+    // The app, or throws kNotFound "no app named 'x' (did you mean 'y'?)".
+    const App& app_named(const std::string& name) const;
     // Every app's spec in start order (instances = the current count), for `tend save`.
     std::vector<AppSpec> specs() const;
     // A new sample of instance id (summed over its process group). Records
@@ -166,6 +171,8 @@ class ProcessTable {
     SpawnRequest spawn_request(const Instance& inst) const;
     std::pair<std::string, std::string> log_paths(const AppSpec& spec, int id) const;
     Instance* lookup(int id);
+    // " (did you mean 'api'?)" for a word close to an app name, else "".
+    std::string suggestion(const std::string& word) const;
 
     Spawner& spawner_;
     Clock& clock_;

@@ -122,15 +122,15 @@ std::vector<int> ProcessTable::send_message(const std::vector<int>& ids, const s
     return reached;
 }
 
-std::vector<int> ProcessTable::scale(const std::string& name, int count) {
-    auto it = apps_.find(name);
-    if (it == apps_.end()) throw TendError(ErrorCode::kNotFound, "no app named '" + name + "'");
-    if (count < 1 || count > 10000)
-        throw TendError(ErrorCode::kBadRequest,
-                        "cannot scale '" + name + "' to " + std::to_string(count) +
-                            " instances (1..10000; use 'tend stop " + name + "' to stop it)");
-    App& app = it->second;
-    app.spec.instances = count;
+std::vector<int> ProcessTable::scale(const std::string& name, std::int64_t count) {
+    app_named(name);
+    if (count < 1 || count > kMaxInstances)
+        throw TendError(ErrorCode::kBadRequest, "cannot scale '" + name + "' to " +
+                                                    std::to_string(count) + " instances (1.." +
+                                                    std::to_string(kMaxInstances) +
+                                                    "; use 'tend stop " + name + "' to stop it)");
+    App& app = apps_.at(name);
+    app.spec.instances = static_cast<int>(count);
     std::vector<int> changed;
     for (int index = 0; static_cast<int>(app.ids.size()) < count; ++index) {
         bool used = std::any_of(app.ids.begin(), app.ids.end(),

@@ -65,13 +65,23 @@ std::vector<int> ProcessTable::resolve(const std::vector<std::string>& targets,
         } else if (auto n = parse_int(target); n && instances_.count(static_cast<int>(*n))) {
             append_unique(ids, static_cast<int>(*n));
         } else {
-            std::string msg = "no app or id '" + target + "'";
-            if (auto guess = closest_match(target, app_order_))
-                msg += " (did you mean '" + *guess + "'?)";
-            throw TendError(ErrorCode::kNotFound, msg);
+            throw TendError(ErrorCode::kNotFound,
+                            "no app or id '" + target + "'" + suggestion(target));
         }
     }
     return ids;
+}
+
+std::string ProcessTable::suggestion(const std::string& word) const {
+    auto guess = closest_match(word, app_order_);
+    return guess ? " (did you mean '" + *guess + "'?)" : "";
+}
+
+const App& ProcessTable::app_named(const std::string& name) const {
+    auto it = apps_.find(name);
+    if (it == apps_.end())
+        throw TendError(ErrorCode::kNotFound, "no app named '" + name + "'" + suggestion(name));
+    return it->second;
 }
 
 std::vector<AppSpec> ProcessTable::specs() const {
