@@ -36,7 +36,8 @@ import tempfile
 import time
 import urllib.request
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import REPO, alive, has_env, tend_binaries
+
 APP = os.path.join(REPO, "examples", "cluster-http", "app.js")
 ROUNDS = int(os.environ.get("CLUSTER_ROUNDS", "3"))
 SECONDS = int(os.environ.get("CLUSTER_SECONDS", "10"))
@@ -73,24 +74,6 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def alive(pid):
-    """True when pid exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def has_env(pid, key, value):
-    """True when pid is alive and its environment holds key=value (it is ours)."""
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            return f"{key}={value}".encode() in f.read().split(b"\0")
-    except OSError:
-        return False
 
 
 def get(port, timeout=1.0):
@@ -133,15 +116,7 @@ def parse_wrk(out):
 # --- the three configurations -------------------------------------------
 class Bench:
     def __init__(self):
-        build = os.environ.get("TEND_BUILD", "build")
-        if not os.path.isabs(build) and not os.path.isdir(build):
-            build = os.path.join(REPO, build)
-        self.build = os.path.abspath(build)
-        self.tend_bin = os.path.join(self.build, "bin", "tend")
-        self.tendd_bin = os.path.join(self.build, "bin", "tendd")
-        for b in (self.tend_bin, self.tendd_bin):
-            if not os.access(b, os.X_OK):
-                sys.exit(f"bench: {b} not found; build first (see README.md) or set TEND_BUILD")
+        self.build, self.tend_bin, self.tendd_bin = tend_binaries()
         for tool in ("wrk", "node", "npm"):
             if not shutil.which(tool):
                 sys.exit(f"bench: {tool} not found (Debian packages wrk, nodejs, npm)")

@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import alive, has_env, tend_binaries
+
 LINES = 1_000_000      # per writer instance
 LINE_BYTES = 73        # "<instance> <9-digit seq> xxx...x\n"
 RESTART_ROUNDS = 10
@@ -114,15 +115,7 @@ int main(int argc, char** argv) {
 
 class Bench:
     def __init__(self):
-        build = os.environ.get("TEND_BUILD", "build")
-        if not os.path.isabs(build) and not os.path.isdir(build):
-            build = os.path.join(REPO, build)
-        self.build = os.path.abspath(build)
-        self.tend = os.path.join(self.build, "bin", "tend")
-        self.tendd = os.path.join(self.build, "bin", "tendd")
-        for b in (self.tend, self.tendd):
-            if not os.access(b, os.X_OK):
-                sys.exit(f"bench: {b} not found; build first (see README.md) or set TEND_BUILD")
+        self.build, self.tend, self.tendd = tend_binaries()
         self.tmp = tempfile.mkdtemp(prefix="tend-bench-")
         self.home = os.path.join(self.tmp, "home")
         self.env = dict(os.environ)
@@ -404,14 +397,10 @@ def is_ours(pid, home, daemon=False):
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 if b"tendd" not in f.read():
                     return False
-            with open(f"/proc/{pid}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    return False
-            return True
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            return f"TEND_HOME={home}".encode() in f.read().split(b"\0")
+            return alive(pid)
     except OSError:
         return False
+    return has_env(pid, "TEND_HOME", home)
 
 
 LINE_RE = re.compile(rb"^(\d+) (\d{9}) x+$")

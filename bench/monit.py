@@ -19,7 +19,8 @@ import tempfile
 import time
 import json
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import has_env, tend_binaries
+
 INSTANCES = 100
 MONIT_SECONDS = 30
 DAEMON_SECONDS = 60
@@ -48,23 +49,14 @@ def is_ours(pid, home, word):
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             if word.encode() not in f.read():
                 return False
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            return f"TEND_HOME={home}".encode() in f.read().split(b"\0")
     except OSError:
         return False
+    return has_env(pid, "TEND_HOME", home)
 
 
 class MonitBench:
     def __init__(self):
-        build = os.environ.get("TEND_BUILD", "build")
-        if not os.path.isabs(build) and not os.path.isdir(build):
-            build = os.path.join(REPO, build)
-        self.build = os.path.abspath(build)
-        self.tend = os.path.join(self.build, "bin", "tend")
-        self.tendd = os.path.join(self.build, "bin", "tendd")
-        for b in (self.tend, self.tendd):
-            if not os.access(b, os.X_OK):
-                sys.exit(f"bench: {b} not found; build first or set TEND_BUILD")
+        self.build, self.tend, self.tendd = tend_binaries()
         if not shutil.which("tmux"):
             sys.exit("bench: tmux not found (Debian package tmux)")
         self.tmp = tempfile.mkdtemp(prefix="tend-bench-monit-")

@@ -1,0 +1,38 @@
+# What the bench scripts share: where the tend build is, and how to tell
+# from /proc whether a pid is alive and is one of ours. Imported by
+# core.py, monit.py and cluster.py (their folder is on sys.path when run).
+import os
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tend_binaries():
+    """(build dir, tend, tendd) from TEND_BUILD (default ./build); exits when missing."""
+    build = os.environ.get("TEND_BUILD", "build")
+    if not os.path.isabs(build) and not os.path.isdir(build):
+        build = os.path.join(REPO, build)
+    build = os.path.abspath(build)
+    tend, tendd = (os.path.join(build, "bin", name) for name in ("tend", "tendd"))
+    for b in (tend, tendd):
+        if not os.access(b, os.X_OK):
+            sys.exit(f"bench: {b} not found; build first (see README.md) or set TEND_BUILD")
+    return build, tend, tendd
+
+
+def alive(pid):
+    """True when pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def has_env(pid, key, value):
+    """True when pid is alive and its environment holds key=value (it is ours)."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f"{key}={value}".encode() in f.read().split(b"\0")
+    except OSError:
+        return False
