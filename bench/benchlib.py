@@ -2,6 +2,7 @@
 # from /proc whether a pid is alive and is one of ours. Imported by
 # core.py, monit.py and cluster.py (their folder is on sys.path when run).
 import os
+import signal
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,3 +37,12 @@ def has_env(pid, key, value):
             return f"{key}={value}".encode() in f.read().split(b"\0")
     except OSError:
         return False
+
+
+def interrupt_on_signals():
+    """SIGTERM and SIGHUP raise KeyboardInterrupt, so a script's cleanup runs."""
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)

@@ -36,7 +36,7 @@ import tempfile
 import time
 import urllib.request
 
-from benchlib import REPO, alive, has_env, tend_binaries
+from benchlib import REPO, alive, has_env, interrupt_on_signals, tend_binaries
 
 APP = os.path.join(REPO, "examples", "cluster-http", "app.js")
 ROUNDS = int(os.environ.get("CLUSTER_ROUNDS", "3"))
@@ -362,11 +362,7 @@ def summarize(results):
 def main():
     bench = Bench()
 
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
+    interrupt_on_signals()
     wrk_version = subprocess.run(["wrk", "-v"], stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT).stdout.decode().split("\n")[0]
     node_version = subprocess.run(["node", "--version"], stdout=subprocess.PIPE).stdout.decode()

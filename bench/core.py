@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import alive, has_env, tend_binaries
+from benchlib import alive, has_env, interrupt_on_signals, tend_binaries
 
 LINES = 1_000_000      # per writer instance
 LINE_BYTES = 73        # "<instance> <9-digit seq> xxx...x\n"
@@ -450,11 +450,7 @@ def describe_build(build):
 def main():
     bench = Bench()
 
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
+    interrupt_on_signals()
     print(f"tend core benchmark: {bench.build} ({describe_build(bench.build)}), "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
           f"{time.strftime('%Y-%m-%d %H:%M')}")
