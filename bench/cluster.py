@@ -3,7 +3,7 @@
 # examples/cluster-http/app.js run three ways, in one run, on 127.0.0.1:
 #
 #   plain  PORT=P node app.js                        (one process, no manager)
-#   tend   tend start app.js -i 2 --port P          (one socket bound by tend, shared as fd 3)
+#   tend   tend start app.js -i 2 --port P          (tend binds once, hands connections in turn)
 #   pm2    PORT=P pm2 start app.js -i 2             (pm2's master routes every connection)
 #
 # Configurations are interleaved round by round (the machine is noisy): each
@@ -91,6 +91,23 @@ def wait_http(port, what, deadline_s=DEADLINE_S):
                 raise RuntimeError(f"{what}: nothing answers on port {port} "
                                    f"after {deadline_s:.0f} s")
             time.sleep(0.05)
+
+
+def wait_all_answering(port, n, what, deadline_s=DEADLINE_S):
+    """Until each of n instances has answered once: an instance still starting
+    when wrk opens its keep-alive connections would get none of them."""
+    end = time.monotonic() + deadline_s
+    seen = set()
+    while len(seen) < n:
+        try:
+            m = re.search(r"instance (\d+)", get(port))
+            if m:
+                seen.add(m.group(1))
+        except OSError:
+            time.sleep(0.05)
+        if time.monotonic() > end:
+            raise RuntimeError(f"{what}: only instances {sorted(seen)} answer on port {port} "
+                               f"after {deadline_s:.0f} s")
 
 
 def ms(text):
@@ -214,6 +231,7 @@ class Bench:
                          lambda: [i for i in self.tend_jlist() if i["name"] == name],
                          lambda i: i["status"], n)
         wait_http(port, f"tend {name}")
+        wait_all_answering(port, n, f"tend {name}")
 
     def stop_tend_app(self, name):
         self.tend("delete", name, check=False)

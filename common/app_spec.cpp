@@ -51,6 +51,17 @@ bool runs_node(const AppSpec& spec) {
     return std::filesystem::path(interp).filename().string().rfind("node", 0) == 0;
 }
 
+PortSharing port_sharing(const AppSpec& spec, const std::map<std::string, std::string>& env) {
+    if (spec.listen.port == 0) return PortSharing::kNoPort;
+    if (!runs_node(spec)) return PortSharing::kInherit;
+    // --env wins over the environment tend was started from.
+    const std::string key = "NODE_CLUSTER_SCHED_POLICY";
+    const auto& from = spec.env.count(key) ? spec.env : env;
+    auto policy = from.find(key);
+    bool none = policy != from.end() && policy->second == "none";
+    return none ? PortSharing::kInherit : PortSharing::kRoundRobin;
+}
+
 void validate(const AppSpec& spec) {
     auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
     if (spec.name.empty()) bad("app name must not be empty");

@@ -57,6 +57,15 @@ struct AppSpec {
 // NODE_CHANNEL_FD for process.send, and the preload that shares the port.
 bool runs_node(const AppSpec& spec);
 
+// How the instances of an app with --port share it. Any program inherits
+// the socket as fd 3 (systemd socket activation). A Node app's instances
+// are Node cluster workers that the daemon hands connections to in turn, as
+// Node's own primary does by default; when the environment asks for Node's
+// other policy (NODE_CLUSTER_SCHED_POLICY=none), they inherit the socket
+// too, with the preload, and the kernel picks who accepts.
+enum class PortSharing { kNoPort, kInherit, kRoundRobin };
+PortSharing port_sharing(const AppSpec& spec, const std::map<std::string, std::string>& env);
+
 // Interpreter chosen by the script's extension when none is given:
 // .js/.mjs/.cjs → node, .py → python3, .sh → bash, otherwise "" (exec it).
 std::string default_interpreter(const std::string& script);

@@ -149,7 +149,7 @@ void Daemon::start_parts() {
         table_changed();
     });
     p.spawner.on_message(
-        [this](int id, int pid, std::string_view line) { on_message(id, pid, line); });
+        [this](int id, int pid, ParsedMessage m) { on_message(id, pid, std::move(m)); });
     p.notify.open(paths_.home + "/notify.sock");
     uv_timer_init(&loop_, &p.deadline_timer);
     p.deadline_timer.data = this;
@@ -168,9 +168,8 @@ void Daemon::start_parts() {
     p.server.listen(paths_.socket);
 }
 
-void Daemon::on_message(int id, int pid, std::string_view line) {
+void Daemon::on_message(int id, int pid, ParsedMessage m) {
     Parts& p = *parts_;
-    ParsedMessage m = parse_app_message(line);
     if (m.kind == MessageKind::kReady) {
         p.table.mark_ready(pid);
         table_changed();

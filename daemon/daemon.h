@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/paths.h"
+#include "daemon/app_message.h"
 
 namespace tend {
 
@@ -32,7 +33,7 @@ class Daemon {
     // Re-arms the deadline timer and tells monit subscribers, soon.
     void table_changed();
     // A line an instance wrote on its IPC channel; a READY=1 from pid.
-    void on_message(int id, int pid, std::string_view line);
+    void on_message(int id, int pid, ParsedMessage message);
     void on_ready(int pid);
     void begin_shutdown();
     void handle_signal(int signum);

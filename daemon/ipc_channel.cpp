@@ -12,7 +12,8 @@ IpcChannel::IpcChannel(OnLine on_line, OnClose on_close)
 
 IpcChannel* IpcChannel::open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on_close) {
     auto* channel = new IpcChannel(std::move(on_line), std::move(on_close));
-    uv_pipe_init(loop, &channel->pipe_, 0);
+    // An IPC pipe, so that fds can go with messages, as Node's channel does.
+    uv_pipe_init(loop, &channel->pipe_, 1);
     channel->pipe_.data = channel;
     if (uv_pipe_open(&channel->pipe_, fd) != 0) {
         ::close(fd);
@@ -33,6 +34,7 @@ void IpcChannel::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
         self->close();
         return;
     }
+    self->discard_received_handles();
     bool ok = self->framer_.feed(std::string_view(buf->base, static_cast<std::size_t>(nread)),
                                  [self](std::string_view line) {
                                      if (!self->closing_) self->on_line_(line);
@@ -40,12 +42,30 @@ void IpcChannel::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     if (!ok) self->close();
 }
 
-bool IpcChannel::send(std::string_view line) {
+// An instance may send the daemon an fd (process.send(msg, socket)); tendd
+// has no use for one, and an open fd must not pile up.
+void IpcChannel::discard_received_handles() {
+    while (uv_pipe_pending_count(&pipe_) > 0) {
+        auto* handle = new uv_pipe_t;
+        uv_pipe_init(pipe_.loop, handle, 0);
+        // Accepted as a pipe whatever it is: only its fd is wanted, to close it.
+        if (uv_accept(reinterpret_cast<uv_stream_t*>(&pipe_),
+                      reinterpret_cast<uv_stream_t*>(handle)) != 0) {
+            delete handle;
+            return;
+        }
+        uv_close(reinterpret_cast<uv_handle_t*>(handle),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
+    }
+}
+
+bool IpcChannel::send(std::string_view line, int fd) {
     auto* stream = reinterpret_cast<uv_stream_t*>(&pipe_);
     if (closing_ || uv_stream_get_write_queue_size(stream) > kMaxQueued) return false;
     std::string bytes;
     bytes.reserve(line.size() + 1);
     bytes.append(line).push_back('\n');
+    if (fd >= 0) return write_owned_with_fd(&pipe_, std::move(bytes), fd) == 0;
     return write_owned(stream, std::move(bytes)) == 0;
 }
 

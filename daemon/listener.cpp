@@ -23,13 +23,13 @@ std::string lower_first(std::string text) {
     return text;
 }
 
-[[noreturn]] void fail(const std::string& where, const std::string& why) {
-    throw TendError(ErrorCode::kSpawnFailed, "cannot listen on " + where + ": " + why);
+ListenResult failed(int err) {
+    return ListenResult{-1, -err, lower_first(std::strerror(err))};
 }
 
-int bind_one(const addrinfo* ai, const std::string& where) {
+ListenResult bind_one(const addrinfo* ai) {
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) fail(where, lower_first(std::strerror(errno)));
+    if (fd < 0) return failed(errno);
     int on = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     if (ai->ai_family == AF_INET6) {
@@ -39,16 +39,14 @@ int bind_one(const addrinfo* ai, const std::string& where) {
     if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd, kBacklog) != 0) {
         int err = errno;
         ::close(fd);
-        fail(where, lower_first(std::strerror(err)));
+        return failed(err);
     }
-    return fd;
+    return ListenResult{fd, 0, ""};
 }
 
 }  // namespace
 
-int open_tcp_listener(const std::string& host, int port) {
-    std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-                        std::to_string(port);
+ListenResult listen_tcp(const std::string& host, int port) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -56,15 +54,18 @@ int open_tcp_listener(const std::string& host, int port) {
     addrinfo* found = nullptr;
     std::string service = std::to_string(port);
     if (int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0)
-        fail(where, lower_first(::gai_strerror(rc)));
-    try {
-        int fd = bind_one(found, where);
-        ::freeaddrinfo(found);
-        return fd;
-    } catch (...) {
-        ::freeaddrinfo(found);
-        throw;
-    }
+        return ListenResult{-1, -EADDRNOTAVAIL, lower_first(::gai_strerror(rc))};
+    ListenResult result = bind_one(found);
+    ::freeaddrinfo(found);
+    return result;
+}
+
+int open_tcp_listener(const std::string& host, int port) {
+    ListenResult r = listen_tcp(host, port);
+    if (r.fd >= 0) return r.fd;
+    std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                        std::to_string(port);
+    throw TendError(ErrorCode::kSpawnFailed, "cannot listen on " + where + ": " + r.reason);
 }
 
 }  // namespace tend

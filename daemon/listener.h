@@ -1,13 +1,24 @@
-// Cluster mode's shared port: one listening TCP socket per app, bound by the
-// daemon and inherited by every instance.
+// Listening TCP sockets bound by the daemon: an app's shared port (--port),
+// bound once and kept for the app's life, and the ports a Node cluster
+// worker asks for, bound on its first listen().
 #pragma once
 
 #include <string>
 
 namespace tend {
 
+// A bound and listening socket (close-on-exec), or why not.
+struct ListenResult {
+    int fd = -1;
+    int error = 0;       // a negated errno (as Node's cluster protocol carries it), 0 on success
+    std::string reason;  // "address already in use"
+};
+
 // Binds host:port (SO_REUSEADDR, IPv6 sockets also take IPv4 for "::") and
-// listens; returns the socket (close-on-exec). Throws TendError(kSpawnFailed)
+// listens. Port 0 binds an ephemeral port.
+ListenResult listen_tcp(const std::string& host, int port);
+
+// listen_tcp, or throws TendError(kSpawnFailed)
 // "cannot listen on 0.0.0.0:8000: address already in use".
 int open_tcp_listener(const std::string& host, int port);
 

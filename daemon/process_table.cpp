@@ -46,7 +46,9 @@ std::vector<int> ProcessTable::start(const AppSpec& spec) {
         throw TendError(ErrorCode::kAlreadyExists, "an app named '" + spec.name +
                                                        "' already exists; use 'tend restart " +
                                                        spec.name + "'");
-    if (spec.listen.port != 0 && runs_node(spec) && config_.node_preload.empty())
+    if (runs_node(spec) && config_.node_preload.empty() &&
+        port_sharing(spec, spec.base_env.empty() ? config_.default_env : spec.base_env) ==
+            PortSharing::kInherit)
         throw TendError(ErrorCode::kSpawnFailed,
                         "cannot share port " + std::to_string(spec.listen.port) + " with '" +
                             spec.name + "': tend's node preload (preload.js) is not installed");

@@ -28,7 +28,8 @@ void add_channel_env(SpawnRequest& r, bool node, const std::string& notify_socke
     // Inherited from the shell that started tend they would name fds the
     // instance does not have.
     for (const char* key : {"LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD",
-                            "NODE_CHANNEL_SERIALIZATION_MODE", "NOTIFY_SOCKET", "TEND_LISTEN_FD"})
+                            "NODE_CHANNEL_SERIALIZATION_MODE", "NODE_UNIQUE_ID", "NOTIFY_SOCKET",
+                            "TEND_LISTEN_FD"})
         r.env.erase(key);
     std::string fd = std::to_string(r.ipc_fd_number());
     r.env["TEND_IPC_FD"] = fd;
@@ -40,11 +41,16 @@ void add_channel_env(SpawnRequest& r, bool node, const std::string& notify_socke
 }
 
 // systemd's socket activation: one socket, at fd 3. LISTEN_PID is set by the
-// spawner's shim, once the pid is known.
+// spawner's shim, once the pid is known. A Node cluster worker gets no
+// socket: NODE_UNIQUE_ID (its worker id) makes Node ask the daemon.
 void add_listen_env(SpawnRequest& r, const AppSpec& spec) {
+    r.env["PORT"] = std::to_string(spec.listen.port);
+    if (r.node_cluster) {
+        r.env["NODE_UNIQUE_ID"] = std::to_string(r.id);
+        return;
+    }
     r.env["LISTEN_FDS"] = "1";
     r.env["LISTEN_FDNAMES"] = spec.name;
-    r.env["PORT"] = std::to_string(spec.listen.port);
     r.env["TEND_LISTEN_FD"] = "3";
 }
 
@@ -169,12 +175,14 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     r.argv = command_line(spec);
     r.listen_fd = app.listen_fd;
     bool node = runs_node(spec);
-    // The preload makes an unmodified server.listen(port) use the inherited socket.
-    if (node && r.listen_fd >= 0)
-        r.argv.insert(r.argv.begin() + 1, {"--require", config_.node_preload});
     r.cwd = spec.cwd;
     r.env = spec.base_env.empty() ? config_.default_env : spec.base_env;
     for (const auto& [k, v] : spec.env) r.env[k] = v;
+    PortSharing sharing = port_sharing(spec, r.env);
+    r.node_cluster = sharing == PortSharing::kRoundRobin;
+    // The preload makes an unmodified server.listen(port) use the inherited socket.
+    if (node && sharing == PortSharing::kInherit)
+        r.argv.insert(r.argv.begin() + 1, {"--require", config_.node_preload});
     r.env["TEND_ID"] = std::to_string(inst.id);
     r.env["TEND_INSTANCE"] = std::to_string(inst.index);
     r.env["NODE_APP_INSTANCE"] = std::to_string(inst.index);

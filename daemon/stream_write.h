@@ -11,4 +11,8 @@ namespace tend {
 // uv_write of bytes, owned by the request; the uv error code (0 when queued).
 int write_owned(uv_stream_t* stream, std::string bytes);
 
+// The same on an IPC pipe, passing a copy of the socket fd with the bytes
+// (SCM_RIGHTS); the caller keeps fd.
+int write_owned_with_fd(uv_pipe_t* ipc, std::string bytes, int fd);
+
 }  // namespace tend

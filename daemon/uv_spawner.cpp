@@ -63,7 +63,15 @@ struct CStrings {
 
 }  // namespace
 
-UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink) : loop_(loop), sink_(sink) {
+UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink)
+    : loop_(loop),
+      sink_(sink),
+      cluster_(
+          loop, [this](int pid, const std::string& line) { return send_message(pid, line); },
+          [this](int pid, const std::string& line, int fd) {
+              auto it = channels_.find(pid);
+              return it != channels_.end() && it->second->send(line, fd);
+          }) {
     char path[4096];
     std::size_t size = sizeof path;
     if (uv_exepath(path, &size) == 0) self_exe_.assign(path, size);
@@ -110,7 +118,8 @@ int UvSpawner::spawn(const SpawnRequest& r) {
     } catch (const TendError& e) {
         throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + e.what());
     }
-    std::vector<std::string> argv = r.listen_fd >= 0 ? with_listen_pid_shim(self_exe_, r) : r.argv;
+    std::vector<std::string> argv =
+        r.inherits_listener() ? with_listen_pid_shim(self_exe_, r) : r.argv;
     Pipe out, err, ipc;
     open_pipe(out);
     open_pipe(err);
@@ -125,7 +134,7 @@ int UvSpawner::spawn(const SpawnRequest& r) {
         stdio[count].flags = UV_INHERIT_FD;
         stdio[count++].data.fd = fd;
     }
-    if (r.listen_fd >= 0) {
+    if (r.inherits_listener()) {
         stdio[count].flags = UV_INHERIT_FD;
         stdio[count++].data.fd = r.listen_fd;
     }
@@ -163,6 +172,7 @@ int UvSpawner::spawn(const SpawnRequest& r) {
     sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.timestamp);
     sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.timestamp);
     open_channel(release(ipc.read_fd), r.id, pid);
+    if (r.node_cluster) cluster_.add_worker(pid, r.name, r.listen_fd);
     spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
     return pid;
 }
@@ -171,7 +181,11 @@ void UvSpawner::open_channel(int fd, int id, int pid) {
     channels_[pid] = IpcChannel::open(
         loop_, fd,
         [this, id, pid](std::string_view line) {
-            if (on_message_) on_message_(id, pid, line);
+            ParsedMessage m = parse_app_message(line);
+            if (m.kind == MessageKind::kInternal)
+                cluster_.on_message(pid, m.data);
+            else if (on_message_)
+                on_message_(id, pid, std::move(m));
         },
         [this, pid] { channels_.erase(pid); });
 }
@@ -185,6 +199,7 @@ void UvSpawner::close_channels() {
     std::vector<IpcChannel*> open;
     for (auto& [pid, channel] : channels_) open.push_back(channel);
     for (IpcChannel* channel : open) channel->close();
+    cluster_.close();
 }
 
 int UvSpawner::open_listener(const std::string& host, int port) {
@@ -192,11 +207,13 @@ int UvSpawner::open_listener(const std::string& host, int port) {
 }
 
 void UvSpawner::close_listener(int fd) {
+    cluster_.forget_listener(fd);
     if (fd >= 0) ::close(fd);
 }
 
 void UvSpawner::signal_group(int pid, int sig) {
     if (pid <= 0 || sig <= 0) return;
+    cluster_.retire(pid);
     if (::kill(-pid, sig) != 0 && errno != ESRCH)
         spdlog::warn("kill(-{}, {}) failed: {}", pid, sig, std::strerror(errno));
 }
@@ -209,6 +226,7 @@ void UvSpawner::handle_exit(uv_process_t* process, int64_t exit_status, int term
     UvSpawner* self = child->owner;
     if (!self) return;
     self->live_.erase(pid);
+    self->cluster_.remove(pid);
     std::optional<int> code, signal;
     if (term_signal != 0)
         signal = term_signal;

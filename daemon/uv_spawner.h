@@ -11,6 +11,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "daemon/app_message.h"
+#include "daemon/cluster/node_cluster.h"
 #include "daemon/ipc_channel.h"
 #include "daemon/log_sink.h"
 #include "daemon/spawner.h"
@@ -21,8 +23,9 @@ class UvSpawner : public Spawner {
   public:
     using ExitHandler =
         std::function<void(int id, int pid, std::optional<int> code, std::optional<int> signal)>;
-    // A line an instance wrote on its IPC channel.
-    using MessageHandler = std::function<void(int id, int pid, std::string_view line)>;
+    // A message an instance wrote on its IPC channel (not one of Node's own:
+    // those go to the NodeCluster).
+    using MessageHandler = std::function<void(int id, int pid, ParsedMessage message)>;
 
     UvSpawner(uv_loop_t* loop, LogSink& sink);
     ~UvSpawner() override;
@@ -30,11 +33,13 @@ class UvSpawner : public Spawner {
     void on_exit(ExitHandler handler) { on_exit_ = std::move(handler); }
     void on_message(MessageHandler handler) { on_message_ = std::move(handler); }
     int spawn(const SpawnRequest& request) override;
+    // A stopping instance also gets no new connection from the NodeCluster.
     void signal_group(int pid, int sig) override;
     int open_listener(const std::string& host, int port) override;
     void close_listener(int fd) override;
     bool send_message(int pid, const std::string& line) override;
-    // Closes every IPC channel (shutdown: they would keep the loop alive).
+    // Closes every IPC channel and shared socket (shutdown: they would keep
+    // the loop alive).
     void close_channels();
 
     // True while pid is an instance libuv still has to reap.
@@ -53,6 +58,7 @@ class UvSpawner : public Spawner {
     std::unordered_map<int, Child*> live_;           // pid → child, until its exit is handled
     std::unordered_map<int, IpcChannel*> channels_;  // pid → channel, until its EOF
     std::string self_exe_;                           // tendd: the LISTEN_PID shim
+    NodeCluster cluster_;
 };
 
 }  // namespace tend

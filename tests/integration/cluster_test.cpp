@@ -1,12 +1,13 @@
 // Cluster mode: one port shared by every instance (socket activation for any
-// program, the preload for Node), readiness, zero-downtime reload, scale,
-// and messages between tend and instances.
+// program; Node apps are in node_cluster_test.cpp), readiness,
+// zero-downtime reload, scale, and messages between tend and instances.
 #include <doctest/doctest.h>
 #include <signal.h>
 
 #include <algorithm>
 #include <set>
 
+#include "cluster_support.h"
 #include "harness.h"
 #include "http_client.h"
 
@@ -23,35 +24,6 @@ std::vector<std::string> start_server(const std::string& name, int port,
     args.push_back("--");
     args.insert(args.end(), server_args.begin(), server_args.end());
     return args;
-}
-
-std::vector<std::string> start_node(const std::string& name, const std::string& script,
-                                    std::vector<std::string> options) {
-    std::vector<std::string> args{"start", script, "--name", name};
-    args.insert(args.end(), options.begin(), options.end());
-    return args;
-}
-
-std::string fixture_js(const std::string& file) {
-    return std::string(TEND_SOURCE_DIR) + "/tests/fixtures/" + file;
-}
-
-auto all_online(std::size_t count) {
-    return
-        [count](const json& insts) { return insts.size() == count && all_status(insts, "online"); };
-}
-
-// Asks until every index in 0..count-1 has answered (the kernel hands
-// connections to whichever instance accepts first).
-std::set<std::string> answering_instances(TendHome& t, int port, std::size_t count) {
-    std::set<std::string> seen;
-    t.wait_until(
-        [&] {
-            if (auto body = http_get(port)) seen.insert(body->substr(0, body->find(' ')));
-            return seen.size() == count;
-        },
-        "every instance answering on the shared port");
-    return seen;
 }
 
 // The next line of `tend events` that contains needle, parsed.
@@ -104,23 +76,6 @@ TEST_CASE("a crashing instance refuses no connection: the daemon keeps the socke
     int failed = 0;
     for (int i = 0; i < 30; ++i) failed += http_get(port) ? 0 : 1;
     CHECK(failed == 0);
-}
-
-TEST_CASE("an unmodified Node app's listen(PORT) shares the port through the preload") {
-    TendHome t;
-    int port = free_port();
-    t.run_ok(start_node("http", std::string(TEND_SOURCE_DIR) + "/examples/cluster-http/app.js",
-                        {"-i", "2", "--port", std::to_string(port)}));
-    t.wait_for("http", all_online(2), "2 node instances online");
-    std::set<std::string> seen;
-    t.wait_until(
-        [&] {
-            auto body = http_get(port);
-            auto at = body ? body->find("hello from instance ") : std::string::npos;
-            if (at != std::string::npos) seen.insert(body->substr(at + 20, 1));
-            return seen.size() == 2;
-        },
-        "both node instances answering");
 }
 
 TEST_CASE("--wait-ready: Node's process.send('ready') marks the instance online") {

@@ -1,0 +1,230 @@
+// Answering Node cluster workers: listen requests, connection hand-offs and
+// their acknowledgements.
+#include "daemon/cluster/node_cluster.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "daemon/cluster/connection_balancer.h"
+#include "daemon/listener.h"
+
+namespace tend {
+namespace {
+
+// What server.address() shows in the worker: the socket's own address.
+json sockname(int fd) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return nullptr;
+    char text[INET6_ADDRSTRLEN] = "";
+    if (ss.ss_family == AF_INET6) {
+        auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+        ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+        return {{"address", text}, {"family", "IPv6"}, {"port", ntohs(a->sin6_port)}};
+    }
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+    return {{"address", text}, {"family", "IPv4"}, {"port", ntohs(a->sin_port)}};
+}
+
+int local_port(int fd) {
+    json name = sockname(fd);
+    return name.is_object() ? name["port"].get<int>() : -1;
+}
+
+template <typename T>
+T field(const json& m, const char* key, T otherwise) {
+    auto it = m.find(key);
+    if (it == m.end() || it->is_null()) return otherwise;
+    try {
+        return it->get<T>();
+    } catch (const json::exception&) {
+        return otherwise;
+    }
+}
+
+}  // namespace
+
+NodeCluster::NodeCluster(uv_loop_t* loop, SendLine send_line, SendFd send_fd)
+    : loop_(loop), send_line_(std::move(send_line)), send_fd_(std::move(send_fd)) {}
+
+NodeCluster::~NodeCluster() = default;
+
+void NodeCluster::add_worker(int pid, const std::string& app, int app_fd) {
+    workers_[pid] = Worker{app, app_fd, {}, {}};
+}
+
+void NodeCluster::on_message(int pid, const json& m) {
+    auto w = workers_.find(pid);
+    if (w == workers_.end() || !m.is_object()) return;
+    std::string cmd = field<std::string>(m, "cmd", "");
+    if (cmd == "NODE_HANDLE_ACK" || cmd == "NODE_HANDLE_NACK")
+        return on_delivery(pid, cmd == "NODE_HANDLE_ACK");
+    if (cmd != "NODE_CLUSTER") return;
+    if (m.contains("ack")) return on_answer(pid, m);
+    std::string act = field<std::string>(m, "act", "");
+    if (act == "queryServer") query_server(pid, w->second, m);
+    if (act == "close") close_server(pid, w->second, m);
+    // "online" and "listening" tell nothing the daemon needs.
+}
+
+// The balancer for the address a worker's listen() asked for, opened on
+// first use; null with a negated errno when tend cannot serve it.
+ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, std::string& key,
+                                              int& error) {
+    // 4 or 6 for TCP; -1 (a pipe) and "udp4"/"udp6" are not shared by tend.
+    int type = m.contains("addressType") && m["addressType"].is_number_integer()
+                   ? m["addressType"].get<int>()
+                   : 0;
+    if (type != 4 && type != 6) {
+        error = -EOPNOTSUPP;
+        return nullptr;
+    }
+    int port = field<int>(m, "port", -1);
+    std::string address = field<std::string>(m, "address", "");
+    if (port == local_port(w.app_fd)) {
+        auto known = app_ports_.find(w.app_fd);
+        key = known != app_ports_.end() ? known->second : w.app + ":" + std::to_string(port);
+        if (known == app_ports_.end()) {
+            app_ports_[w.app_fd] = key;
+            balancers_[key] = open_balancer(::dup(w.app_fd));
+        }
+        return balancers_[key];
+    }
+    key = w.app + ":" + address + ":" + std::to_string(port) + ":" + std::to_string(type);
+    if (auto it = balancers_.find(key); it != balancers_.end()) return it->second;
+    ListenResult bound = listen_tcp(address.empty() ? (type == 6 ? "::" : "0.0.0.0") : address,
+                                    port < 0 ? 0 : port);
+    if (bound.fd < 0) {
+        spdlog::warn("{}: a worker's listen on {}:{} failed: {}", w.app, address, port,
+                     bound.reason);
+        error = bound.error;
+        return nullptr;
+    }
+    return balancers_[key] = open_balancer(bound.fd);
+}
+
+ConnectionBalancer* NodeCluster::open_balancer(int listen_fd) {
+    return ConnectionBalancer::open(
+        loop_, listen_fd,
+        [this](int pid, const std::string& key, int fd) { return hand_off(key, pid, fd); });
+}
+
+void NodeCluster::query_server(int pid, Worker& w, const json& m) {
+    std::string key;
+    int error = 0;
+    ConnectionBalancer* b = balancer_for(w, m, key, error);
+    if (b && !b->can_add(pid)) {
+        b = nullptr;
+        error = -EADDRINUSE;
+    }
+    json reply{{"cmd", "NODE_CLUSTER"}, {"ack", m.value("seq", json())},
+               {"data", m.value("data", json())}};
+    if (b) {
+        reply["errno"] = nullptr;
+        reply["key"] = key;
+        reply["sockname"] = sockname(b->listen_fd());
+    } else {
+        reply["errno"] = error;
+    }
+    send_line_(pid, reply.dump());
+    if (!b) return;
+    // After the reply: a connection may be handed over at once.
+    b->add(pid, key);
+    w.balancers.push_back(key);
+}
+
+void NodeCluster::close_server(int pid, Worker&, const json& m) {
+    auto it = balancers_.find(field<std::string>(m, "key", ""));
+    if (it != balancers_.end()) it->second->retire(pid);
+}
+
+void NodeCluster::on_answer(int pid, const json& m) {
+    auto it = answers_.find(field<long>(m, "ack", -1));
+    if (it == answers_.end() || it->second.pid != pid) return;
+    std::string balancer = it->second.balancer;
+    answers_.erase(it);
+    if (auto b = balancers_.find(balancer); b != balancers_.end())
+        b->second->answered(pid, field<bool>(m, "accepted", false));
+}
+
+void NodeCluster::on_delivery(int pid, bool received) {
+    auto& queue = workers_[pid].awaiting_delivery;
+    if (queue.empty()) return;
+    std::string balancer = queue.front();
+    queue.pop_front();
+    auto b = balancers_.find(balancer);
+    if (b == balancers_.end()) return;
+    if (received)
+        b->second->delivered(pid);
+    else
+        b->second->lost(pid);
+}
+
+// A worker knows each socket by the key of its balancer.
+bool NodeCluster::hand_off(const std::string& key, int pid, int fd) {
+    long seq = ++seq_;
+    json message{{"cmd", "NODE_HANDLE"},
+                 {"type", "net.Native"},
+                 {"msg", {{"cmd", "NODE_CLUSTER"}, {"act", "newconn"}, {"key", key}, {"seq", seq}}}};
+    if (!send_fd_(pid, message.dump(), fd)) return false;
+    answers_[seq] = PendingAnswer{pid, key};
+    workers_[pid].awaiting_delivery.push_back(key);
+    return true;
+}
+
+void NodeCluster::retire(int pid) {
+    auto w = workers_.find(pid);
+    if (w == workers_.end()) return;
+    for (const auto& key : w->second.balancers)
+        if (auto b = balancers_.find(key); b != balancers_.end()) b->second->retire(pid);
+}
+
+void NodeCluster::remove(int pid) {
+    auto w = workers_.find(pid);
+    if (w == workers_.end()) return;
+    std::vector<std::string> keys = std::move(w->second.balancers);
+    workers_.erase(w);
+    for (auto it = answers_.begin(); it != answers_.end();)
+        it = it->second.pid == pid ? answers_.erase(it) : std::next(it);
+    for (const auto& key : keys) {
+        auto b = balancers_.find(key);
+        if (b == balancers_.end()) continue;
+        b->second->remove(pid);
+        drop_if_unused(key);
+    }
+}
+
+// A port bound on a worker's request lives while a worker listens on it;
+// the app's --port lives as long as the app.
+void NodeCluster::drop_if_unused(const std::string& key) {
+    for (const auto& [fd, app_key] : app_ports_)
+        if (app_key == key) return;
+    auto b = balancers_.find(key);
+    if (b == balancers_.end() || b->second->has_workers()) return;
+    b->second->close();
+    balancers_.erase(b);
+}
+
+void NodeCluster::forget_listener(int app_fd) {
+    auto it = app_ports_.find(app_fd);
+    if (it == app_ports_.end()) return;
+    if (auto b = balancers_.find(it->second); b != balancers_.end()) {
+        b->second->close();
+        balancers_.erase(b);
+    }
+    app_ports_.erase(it);
+}
+
+void NodeCluster::close() {
+    for (auto& [key, b] : balancers_) b->close();
+    balancers_.clear();
+    app_ports_.clear();
+}
+
+}  // namespace tend

@@ -1,0 +1,82 @@
+// The daemon's side of Node's cluster protocol, for the Node instances of
+// an app with --port. tend starts them with NODE_UNIQUE_ID, so Node makes
+// each one a cluster worker, as under PM2 (cluster.isWorker is true): the
+// app's server.listen(port) asks the primary (tendd) over the IPC channel
+// ("NODE_CLUSTER" "queryServer") instead of binding, and the primary hands
+// it connections ("newconn", with the fd attached) that it acknowledges.
+// tendd answers as Node's own primary does in its default round-robin
+// mode, each listened address served by one ConnectionBalancer: the app's
+// --port is the socket bound at start and kept for the app's life; any
+// other port a worker listens on is bound on first use and shared by the
+// app's workers while one listens on it.
+#pragma once
+
+#include <uv.h>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/protocol.h"
+
+namespace tend {
+
+class ConnectionBalancer;
+
+class NodeCluster {
+  public:
+    // Queue a line (and an fd to pass with it) on pid's IPC channel.
+    using SendLine = std::function<bool(int pid, const std::string& line)>;
+    using SendFd = std::function<bool(int pid, const std::string& line, int fd)>;
+
+    NodeCluster(uv_loop_t* loop, SendLine send_line, SendFd send_fd);
+    ~NodeCluster();
+
+    // pid is a worker of app, whose --port socket (owned by the caller) is app_fd.
+    void add_worker(int pid, const std::string& app, int app_fd);
+    // A message of Node's own ("cmd": "NODE_...") from pid.
+    void on_message(int pid, const json& message);
+    // pid is being stopped: it gets no new connection.
+    void retire(int pid);
+    // pid has exited.
+    void remove(int pid);
+    // The app's --port socket is about to be closed (the app is deleted).
+    void forget_listener(int app_fd);
+    // Closes every socket and balancer (shutdown).
+    void close();
+
+  private:
+    struct Worker {
+        std::string app;
+        int app_fd = -1;
+        std::vector<std::string> balancers;            // the ones it listens on
+        std::deque<std::string> awaiting_delivery;     // one per fd sent, in order
+    };
+    struct PendingAnswer {
+        int pid = 0;
+        std::string balancer;
+    };
+
+    void query_server(int pid, Worker& w, const json& m);
+    void close_server(int pid, Worker& w, const json& m);
+    void on_answer(int pid, const json& m);
+    void on_delivery(int pid, bool received);
+    ConnectionBalancer* balancer_for(const Worker& w, const json& m, std::string& key, int& error);
+    ConnectionBalancer* open_balancer(int listen_fd);
+    bool hand_off(const std::string& key, int pid, int fd);
+    void drop_if_unused(const std::string& balancer);
+
+    uv_loop_t* loop_;
+    SendLine send_line_;
+    SendFd send_fd_;
+    std::unordered_map<int, Worker> workers_;
+    std::map<std::string, ConnectionBalancer*> balancers_;  // by app and address
+    std::map<int, std::string> app_ports_;                  // app_fd → its balancer's key
+    std::unordered_map<long, PendingAnswer> answers_;       // newconn seq → who answers
+    long seq_ = 0;
+};
+
+}  // namespace tend

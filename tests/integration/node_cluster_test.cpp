@@ -1,0 +1,119 @@
+// Node apps in cluster mode: with --port, tend makes their instances Node
+// cluster workers and hands them the port's connections in turn, as Node's
+// own primary (and so PM2) does; NODE_CLUSTER_SCHED_POLICY=none keeps the
+// inherited socket with the preload instead.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <map>
+
+#include "cluster_support.h"
+#include "harness.h"
+#include "http_client.h"
+
+using namespace tend::it;
+
+namespace {
+
+std::vector<std::string> start_http(const std::string& name, int port,
+                                    std::vector<std::string> options) {
+    options.insert(options.end(), {"--port", std::to_string(port)});
+    return start_node(name, fixture_js("node_http.js"), options);
+}
+
+// An answer's words: instance, pid, cluster.isWorker, server.address().port.
+std::vector<std::string> words(const std::string& body) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at < body.size()) {
+        std::size_t end = body.find_first_of(" \n", at);
+        if (end == std::string::npos) end = body.size();
+        if (end > at) out.push_back(body.substr(at, end - at));
+        at = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("node instances with --port are cluster workers and get connections in turn") {
+    TendHome t;
+    int port = free_port();
+    t.run_ok(start_http("web", port, {"-i", "4"}));
+    t.wait_for("web", all_online(4), "4 instances online");
+    answering_instances(t, port, 4);
+    // Each worker takes its turn: 8 connections one after the other are
+    // 2 for each, whoever the kernel would have woken first.
+    std::map<std::string, int> served;
+    for (int i = 0; i < 8; ++i) {
+        auto body = http_get(port);
+        REQUIRE(body);
+        auto w = words(*body);
+        REQUIRE(w.size() == 4);
+        CHECK(w[2] == "true");                  // cluster.isWorker, as under PM2
+        CHECK(w[3] == std::to_string(port));    // server.address() is the shared port
+        ++served[w[0]];
+    }
+    CHECK(served == std::map<std::string, int>{{"0", 2}, {"1", 2}, {"2", 2}, {"3", 2}});
+}
+
+TEST_CASE("a port a node worker listens on besides --port is shared by every instance too") {
+    TendHome t;
+    int port = free_port();
+    int extra = free_port();
+    t.run_ok(start_http("web", port, {"-i", "2", "--env", "EXTRA_PORT=" + std::to_string(extra)}));
+    t.wait_for("web", all_online(2), "2 instances online");
+    CHECK(answering_instances(t, extra, 2) == std::set<std::string>{"0", "1"});
+    auto body = http_get(extra);
+    REQUIRE(body);
+    CHECK(words(*body).at(3) == std::to_string(extra));
+}
+
+TEST_CASE("a crashing node worker refuses no connection") {
+    TendHome t;
+    int port = free_port();
+    t.run_ok(start_http("web", port, {"-i", "2"}));
+    json insts = t.wait_for("web", all_online(2), "2 instances online");
+    answering_instances(t, port, 2);
+    pid_t victim = insts[0]["pid"].get<int>();
+    REQUIRE(::kill(victim, SIGKILL) == 0);
+    int failed = 0;
+    for (int i = 0; i < 30; ++i) failed += http_get(port) ? 0 : 1;
+    CHECK(failed == 0);
+    t.wait_for("web", all_online(2), "the killed instance back");
+    CHECK(answering_instances(t, port, 2) == std::set<std::string>{"0", "1"});
+}
+
+TEST_CASE("reload of node workers under load: zero failed requests and every pid changed") {
+    TendHome t;
+    int port = free_port();
+    t.run_ok(start_http("api", port, {"-i", "2"}));
+    json before = t.wait_for("api", all_online(2), "2 instances online");
+    answering_instances(t, port, 2);
+
+    ClosedLoopClient client(port);
+    t.wait_until([&] { return client.ok() >= 20; }, "the client's first requests answered");
+    t.run_ok({"reload", "api"}, 60s);
+    int ok_at_reload = client.ok();
+    t.wait_until([&] { return client.ok() >= ok_at_reload + 20; }, "requests after the reload");
+    client.stop();
+
+    json after = t.wait_for("api", all_online(2), "2 instances online after the reload");
+    CHECK(client.failed() == 0);
+    for (std::size_t k = 0; k < 2; ++k) {
+        CHECK(after[k]["pid"] != before[k]["pid"]);
+        CHECK_FALSE(process_alive(before[k]["pid"].get<int>()));
+    }
+}
+
+TEST_CASE("NODE_CLUSTER_SCHED_POLICY=none: an unmodified listen(PORT) shares the inherited socket") {
+    TendHome t;
+    int port = free_port();
+    t.run_ok(start_http("http", port, {"-i", "2", "--env", "NODE_CLUSTER_SCHED_POLICY=none"}));
+    t.wait_for("http", all_online(2), "2 node instances online");
+    CHECK(answering_instances(t, port, 2) == std::set<std::string>{"0", "1"});
+    auto body = http_get(port);
+    REQUIRE(body);
+    CHECK(words(*body).at(2) == "false");  // not a cluster worker: the preload's fd 3
+    CHECK(words(*body).at(3) == std::to_string(port));
+}
