@@ -9,7 +9,7 @@
 # Configurations are interleaved round by round (the machine is noisy): each
 # round runs a 2 s warm-up then `wrk -t2 -c50 -d10s` on each; the table shows
 # the median rps, ratios to pm2 and the average latency. Target: tend >= 1.15x
-# pm2. Then the load spread under tend: a wrk Lua script counts the responses
+# pm2. Then the load spread under tend (once every instance has answered): a wrk Lua script counts the responses
 # of each instance ("hello from instance K ..."); with N instances each share
 # must be within 50%..150% of 1/N. Not a test; never run by ctest.
 #

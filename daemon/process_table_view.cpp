@@ -27,9 +27,9 @@ std::string with_id(const std::string& path, int id) {
 void add_channel_env(SpawnRequest& r, bool node, const std::string& notify_socket) {
     // Inherited from the shell that started tend they would name fds the
     // instance does not have.
-    for (const char* key : {"LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD",
-                            "NODE_CHANNEL_SERIALIZATION_MODE", "NODE_UNIQUE_ID", "NOTIFY_SOCKET",
-                            "TEND_LISTEN_FD"})
+    for (const char* key :
+         {"LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD",
+          "NODE_CHANNEL_SERIALIZATION_MODE", "NODE_UNIQUE_ID", "NOTIFY_SOCKET", "TEND_LISTEN_FD"})
         r.env.erase(key);
     std::string fd = std::to_string(r.ipc_fd_number());
     r.env["TEND_IPC_FD"] = fd;

@@ -75,14 +75,16 @@ void ConnectionBalancer::remove(int pid) {
 void ConnectionBalancer::delivered(int pid) {
     Worker* w = find(pid);
     if (!w) return;
-    auto it = std::find_if(w->held.begin(), w->held.end(), [](const Held& h) { return !h.delivered; });
+    auto it =
+        std::find_if(w->held.begin(), w->held.end(), [](const Held& h) { return !h.delivered; });
     if (it != w->held.end()) it->delivered = true;
 }
 
 void ConnectionBalancer::lost(int pid) {
     Worker* w = find(pid);
     if (!w) return;
-    auto it = std::find_if(w->held.begin(), w->held.end(), [](const Held& h) { return !h.delivered; });
+    auto it =
+        std::find_if(w->held.begin(), w->held.end(), [](const Held& h) { return !h.delivered; });
     if (it == w->held.end()) return;
     waiting_.push_front(it->fd);
     w->held.erase(it);

@@ -98,8 +98,8 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
     }
     key = w.app + ":" + address + ":" + std::to_string(port) + ":" + std::to_string(type);
     if (auto it = balancers_.find(key); it != balancers_.end()) return it->second;
-    ListenResult bound = listen_tcp(address.empty() ? (type == 6 ? "::" : "0.0.0.0") : address,
-                                    port < 0 ? 0 : port);
+    ListenResult bound =
+        listen_tcp(address.empty() ? (type == 6 ? "::" : "0.0.0.0") : address, port < 0 ? 0 : port);
     if (bound.fd < 0) {
         spdlog::warn("{}: a worker's listen on {}:{} failed: {}", w.app, address, port,
                      bound.reason);
@@ -123,7 +123,8 @@ void NodeCluster::query_server(int pid, Worker& w, const json& m) {
         b = nullptr;
         error = -EADDRINUSE;
     }
-    json reply{{"cmd", "NODE_CLUSTER"}, {"ack", m.value("seq", json())},
+    json reply{{"cmd", "NODE_CLUSTER"},
+               {"ack", m.value("seq", json())},
                {"data", m.value("data", json())}};
     if (b) {
         reply["errno"] = nullptr;
@@ -169,9 +170,10 @@ void NodeCluster::on_delivery(int pid, bool received) {
 // A worker knows each socket by the key of its balancer.
 bool NodeCluster::hand_off(const std::string& key, int pid, int fd) {
     long seq = ++seq_;
-    json message{{"cmd", "NODE_HANDLE"},
-                 {"type", "net.Native"},
-                 {"msg", {{"cmd", "NODE_CLUSTER"}, {"act", "newconn"}, {"key", key}, {"seq", seq}}}};
+    json message{
+        {"cmd", "NODE_HANDLE"},
+        {"type", "net.Native"},
+        {"msg", {{"cmd", "NODE_CLUSTER"}, {"act", "newconn"}, {"key", key}, {"seq", seq}}}};
     if (!send_fd_(pid, message.dump(), fd)) return false;
     answers_[seq] = PendingAnswer{pid, key};
     workers_[pid].awaiting_delivery.push_back(key);

@@ -52,8 +52,8 @@ class NodeCluster {
     struct Worker {
         std::string app;
         int app_fd = -1;
-        std::vector<std::string> balancers;            // the ones it listens on
-        std::deque<std::string> awaiting_delivery;     // one per fd sent, in order
+        std::vector<std::string> balancers;         // the ones it listens on
+        std::deque<std::string> awaiting_delivery;  // one per fd sent, in order
     };
     struct PendingAnswer {
         int pid = 0;

@@ -4,8 +4,9 @@
 //
 //   tend start examples/cluster-http/app.js -i max --port 8000
 //
-// Nothing here knows about tend: under --port, tend binds 8000 once and
-// every instance's listen(8000) shares that socket. On SIGINT (tend's stop
+// Nothing here knows about tend: under --port, tend binds 8000 once, and
+// every instance's listen(8000) (each one a Node cluster worker, as under
+// PM2) gets the connections tend deals out to the instances in turn. On SIGINT (tend's stop
 // signal) it stops accepting and finishes what it has, so `tend reload`
 // loses no request.
 const http = require('http');

@@ -1,5 +1,7 @@
 'use strict';
-// tend's preload for Node apps started with --port (node --require this):
+// tend's preload for Node apps started with --port and
+// NODE_CLUSTER_SCHED_POLICY=none (node --require this; by default tend makes
+// them cluster workers and deals out connections itself):
 // the daemon has bound the port once and passed the listening socket as
 // fd 3 (TEND_LISTEN_FD), so an unmodified server.listen(PORT) is turned into
 // server.listen({ fd: 3 }) and every instance accepts on the same socket.

@@ -50,8 +50,8 @@ TEST_CASE("node instances with --port are cluster workers and get connections in
         REQUIRE(body);
         auto w = words(*body);
         REQUIRE(w.size() == 4);
-        CHECK(w[2] == "true");                  // cluster.isWorker, as under PM2
-        CHECK(w[3] == std::to_string(port));    // server.address() is the shared port
+        CHECK(w[2] == "true");                // cluster.isWorker, as under PM2
+        CHECK(w[3] == std::to_string(port));  // server.address() is the shared port
         ++served[w[0]];
     }
     CHECK(served == std::map<std::string, int>{{"0", 2}, {"1", 2}, {"2", 2}, {"3", 2}});
@@ -106,7 +106,8 @@ TEST_CASE("reload of node workers under load: zero failed requests and every pid
     }
 }
 
-TEST_CASE("NODE_CLUSTER_SCHED_POLICY=none: an unmodified listen(PORT) shares the inherited socket") {
+TEST_CASE(
+    "NODE_CLUSTER_SCHED_POLICY=none: an unmodified listen(PORT) shares the inherited socket") {
     TendHome t;
     int port = free_port();
     t.run_ok(start_http("http", port, {"-i", "2", "--env", "NODE_CLUSTER_SCHED_POLICY=none"}));

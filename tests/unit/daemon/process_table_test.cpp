@@ -340,7 +340,7 @@ TEST_CASE(
     CHECK(f.spawner.closed_listeners == std::vector<int>{51});
 }
 
-TEST_CASE("a node app with a port is started with the preload and gets NODE_CHANNEL_FD") {
+TEST_CASE("a node app with a port runs as a Node cluster worker, with NODE_CHANNEL_FD at fd 3") {
     Fixture f;
     AppSpec spec = app("web");
     spec.script = "/srv/app.js";
@@ -348,10 +348,31 @@ TEST_CASE("a node app with a port is started with the preload and gets NODE_CHAN
     spec.listen.port = 8000;
     f.table.start(spec);
     const auto& r = f.spawner.spawned.at(0);
+    CHECK(r.argv == std::vector<std::string>{"node", "/srv/app.js"});
+    CHECK(r.node_cluster);
+    CHECK_FALSE(r.inherits_listener());
+    CHECK(r.env.at("NODE_UNIQUE_ID") == std::to_string(r.id));
+    CHECK(r.env.at("PORT") == "8000");
+    CHECK(r.env.count("LISTEN_FDS") == 0);
+    CHECK(r.env.at("NODE_CHANNEL_FD") == "3");
+    CHECK(r.env.at("NODE_CHANNEL_SERIALIZATION_MODE") == "json");
+}
+
+TEST_CASE("NODE_CLUSTER_SCHED_POLICY=none: a node app with a port inherits fd 3 with the preload") {
+    Fixture f;
+    AppSpec spec = app("web");
+    spec.script = "/srv/app.js";
+    spec.interpreter = "";
+    spec.listen.port = 8000;
+    spec.env["NODE_CLUSTER_SCHED_POLICY"] = "none";
+    f.table.start(spec);
+    const auto& r = f.spawner.spawned.at(0);
     CHECK(r.argv ==
           std::vector<std::string>{"node", "--require", "/share/preload.js", "/srv/app.js"});
+    CHECK(r.inherits_listener());
+    CHECK(r.env.count("NODE_UNIQUE_ID") == 0);
+    CHECK(r.env.at("LISTEN_FDS") == "1");
     CHECK(r.env.at("NODE_CHANNEL_FD") == "4");
-    CHECK(r.env.at("NODE_CHANNEL_SERIALIZATION_MODE") == "json");
 }
 
 TEST_CASE("a port in use fails the start and adds nothing") {
