@@ -56,7 +56,9 @@ NodeCluster::NodeCluster(uv_loop_t* loop, SendLine send_line, SendFd send_fd)
 NodeCluster::~NodeCluster() = default;
 
 void NodeCluster::add_worker(int pid, const std::string& app, int app_fd) {
-    workers_[pid] = Worker{app, app_fd, {}, {}};
+    Worker& w = workers_[pid] = Worker{};
+    w.app = app;
+    w.app_fd = app_fd;
 }
 
 void NodeCluster::on_message(int pid, const json& m) {
@@ -116,6 +118,14 @@ ConnectionBalancer* NodeCluster::open_balancer(int listen_fd) {
 }
 
 void NodeCluster::query_server(int pid, Worker& w, const json& m) {
+    const json& type = m.contains("addressType") ? m["addressType"] : json();
+    if (type == 4 || type == 6)
+        query_balanced(pid, w, m);
+    else
+        query_shared(pid, w, m);
+}
+
+void NodeCluster::query_balanced(int pid, Worker& w, const json& m) {
     std::string key;
     int error = 0;
     ConnectionBalancer* b = balancer_for(w, m, key, error);
@@ -140,9 +150,74 @@ void NodeCluster::query_server(int pid, Worker& w, const json& m) {
     w.balancers.push_back(key);
 }
 
+// The socket for a UDP port or a Unix socket path, bound on first use;
+// null with a negated errno when it cannot be.
+NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const json& m,
+                                                      std::string& key, int& error) {
+    const json& type = m.contains("addressType") ? m["addressType"] : json();
+    std::string address = field<std::string>(m, "address", "");
+    int port = field<int>(m, "port", 0);
+    bool pipe = type == -1;
+    if (!pipe && type != "udp4" && type != "udp6") {
+        error = -EOPNOTSUPP;
+        return nullptr;
+    }
+    key = w.app + ":" + address + (pipe ? "" : ":" + std::to_string(port) + ":" + type.dump());
+    if (auto it = shared_.find(key); it != shared_.end()) return &it->second;
+    constexpr int kReuseAddress = 4;  // libuv's UV_UDP_REUSEADDR, as dgram's reuseAddr sets it
+    std::string host = address.empty() ? (type == "udp6" ? "::" : "0.0.0.0") : address;
+    ListenResult bound = pipe ? listen_unix(address)
+                              : bind_udp(host, port, field<int>(m, "flags", 0) & kReuseAddress);
+    if (bound.fd < 0) {
+        spdlog::warn("{}: a worker's listen on {} {} failed: {}", w.app, address, port,
+                     bound.reason);
+        error = bound.error;
+        return nullptr;
+    }
+    return &(shared_[key] = SharedSocket{bound.fd, pipe ? address : "", {}});
+}
+
+// UDP ports and Unix socket paths: the socket itself goes to every worker
+// that asks, with the reply, as Node's primary does (its SharedHandle).
+void NodeCluster::query_shared(int pid, Worker& w, const json& m) {
+    std::string key;
+    int error = 0;
+    SharedSocket* s = shared_socket(w, m, key, error);
+    json reply{{"cmd", "NODE_CLUSTER"},
+               {"ack", m.value("seq", json())},
+               {"data", m.value("data", json())}};
+    if (!s) {
+        reply["errno"] = error;
+        send_line_(pid, reply.dump());
+        return;
+    }
+    reply["errno"] = nullptr;
+    reply["key"] = key;
+    bool udp = s->path.empty();
+    json message{
+        {"cmd", "NODE_HANDLE"}, {"type", udp ? "dgram.Native" : "net.Native"}, {"msg", reply}};
+    s->users.insert(pid);
+    w.shared.push_back(key);
+    if (send_fd_(pid, message.dump(), s->fd))
+        w.awaiting_delivery.push_back("");  // its acknowledgement is no connection's
+    else
+        release_shared(pid, key);
+}
+
+void NodeCluster::release_shared(int pid, const std::string& key) {
+    auto it = shared_.find(key);
+    if (it == shared_.end() || it->second.users.erase(pid) == 0 || !it->second.users.empty())
+        return;
+    ::close(it->second.fd);
+    if (!it->second.path.empty()) ::unlink(it->second.path.c_str());
+    shared_.erase(it);
+}
+
 void NodeCluster::close_server(int pid, Worker&, const json& m) {
-    auto it = balancers_.find(field<std::string>(m, "key", ""));
+    std::string key = field<std::string>(m, "key", "");
+    auto it = balancers_.find(key);
     if (it != balancers_.end()) it->second->retire(pid);
+    if (shared_.count(key)) release_shared(pid, key);
 }
 
 void NodeCluster::on_answer(int pid, const json& m) {
@@ -159,6 +234,7 @@ void NodeCluster::on_delivery(int pid, bool received) {
     if (queue.empty()) return;
     std::string balancer = queue.front();
     queue.pop_front();
+    if (balancer.empty()) return;  // a shared socket's
     auto b = balancers_.find(balancer);
     if (b == balancers_.end()) return;
     if (received)
@@ -191,7 +267,9 @@ void NodeCluster::remove(int pid) {
     auto w = workers_.find(pid);
     if (w == workers_.end()) return;
     std::vector<std::string> keys = std::move(w->second.balancers);
+    std::vector<std::string> shared = std::move(w->second.shared);
     workers_.erase(w);
+    for (const auto& key : shared) release_shared(pid, key);
     for (auto it = answers_.begin(); it != answers_.end();)
         it = it->second.pid == pid ? answers_.erase(it) : std::next(it);
     for (const auto& key : keys) {
@@ -227,6 +305,11 @@ void NodeCluster::close() {
     for (auto& [key, b] : balancers_) b->close();
     balancers_.clear();
     app_ports_.clear();
+    for (auto& [key, s] : shared_) {
+        ::close(s.fd);
+        if (!s.path.empty()) ::unlink(s.path.c_str());
+    }
+    shared_.clear();
 }
 
 }  // namespace tend

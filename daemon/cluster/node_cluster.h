@@ -8,7 +8,9 @@
 // mode, each listened address served by one ConnectionBalancer: the app's
 // --port is the socket bound at start and kept for the app's life; any
 // other port a worker listens on is bound on first use and shared by the
-// app's workers while one listens on it.
+// app's workers while one listens on it. UDP ports and Unix socket paths
+// are not dealt out: as Node's primary does, tendd binds them once and
+// passes the socket itself to each worker that asks.
 #pragma once
 
 #include <uv.h>
@@ -16,6 +18,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -53,7 +56,13 @@ class NodeCluster {
         std::string app;
         int app_fd = -1;
         std::vector<std::string> balancers;         // the ones it listens on
-        std::deque<std::string> awaiting_delivery;  // one per fd sent, in order
+        std::vector<std::string> shared;            // the shared sockets it was given
+        std::deque<std::string> awaiting_delivery;  // per fd sent, in order: its balancer or ""
+    };
+    struct SharedSocket {
+        int fd = -1;
+        std::string path;  // a Unix socket's file, removed with the socket
+        std::set<int> users;
     };
     struct PendingAnswer {
         int pid = 0;
@@ -61,6 +70,10 @@ class NodeCluster {
     };
 
     void query_server(int pid, Worker& w, const json& m);
+    void query_balanced(int pid, Worker& w, const json& m);
+    void query_shared(int pid, Worker& w, const json& m);
+    SharedSocket* shared_socket(const Worker& w, const json& m, std::string& key, int& error);
+    void release_shared(int pid, const std::string& key);
     void close_server(int pid, Worker& w, const json& m);
     void on_answer(int pid, const json& m);
     void on_delivery(int pid, bool received);
@@ -75,6 +88,7 @@ class NodeCluster {
     std::unordered_map<int, Worker> workers_;
     std::map<std::string, ConnectionBalancer*> balancers_;  // by app and address
     std::map<int, std::string> app_ports_;                  // app_fd → its balancer's key
+    std::map<std::string, SharedSocket> shared_;            // by app and address
     std::unordered_map<long, PendingAnswer> answers_;       // newconn seq → who answers
     long seq_ = 0;
 };

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -34,15 +35,14 @@ int free_port() {
     return ntohs(addr.sin_port);
 }
 
-std::optional<std::string> http_get(int port, Millis timeout) {
+namespace {
+
+// GET / on a new socket fd connected to addr: the body, or nullopt on any
+// failure. Closes fd.
+std::optional<std::string> get_over(int fd, const sockaddr* addr, socklen_t len, Millis timeout) {
     auto deadline = Clock::now() + timeout;
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     std::string response;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    if (::connect(fd, addr, len) == 0) {
         const char request[] = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
         if (::write(fd, request, sizeof request - 1) == sizeof request - 1) {
             char buf[4096];
@@ -57,6 +57,44 @@ std::optional<std::string> http_get(int port, Millis timeout) {
     auto body = response.find("\r\n\r\n");
     if (response.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) return std::nullopt;
     return response.substr(body + 4);
+}
+
+sockaddr_in loopback(int port) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return addr;
+}
+
+}  // namespace
+
+std::optional<std::string> http_get(int port, Millis timeout) {
+    sockaddr_in addr = loopback(port);
+    return get_over(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+                    reinterpret_cast<sockaddr*>(&addr), sizeof addr, timeout);
+}
+
+std::optional<std::string> unix_http_get(const std::string& path, Millis timeout) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+    return get_over(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+                    reinterpret_cast<sockaddr*>(&addr), sizeof addr, timeout);
+}
+
+std::optional<std::string> udp_ask(int port, Millis timeout) {
+    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr = loopback(port);
+    std::optional<std::string> answer;
+    char buf[256];
+    if (::sendto(fd, "?", 1, 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 1 &&
+        wait_fd(fd, POLLIN, Clock::now() + timeout)) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n > 0) answer = std::string(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return answer;
 }
 
 ClosedLoopClient::ClosedLoopClient(int port) : port_(port) {

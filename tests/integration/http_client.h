@@ -1,5 +1,6 @@
-// A minimal HTTP/1.1 client for the cluster tests: one GET per connection,
-// and a closed-loop load that counts every failure (refused, reset, cut).
+// A minimal HTTP/1.1 client for the cluster tests: one GET per connection
+// (TCP or a Unix socket), and a closed-loop load that counts every failure
+// (refused, reset, cut); and a UDP question and answer.
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,10 @@ int free_port();
 
 // GET / on 127.0.0.1:port; the body, or nullopt on any failure.
 std::optional<std::string> http_get(int port, Millis timeout = 5s);
+// The same over the Unix socket at path.
+std::optional<std::string> unix_http_get(const std::string& path, Millis timeout = 5s);
+// One datagram to 127.0.0.1:port and the answer, or nullopt after timeout.
+std::optional<std::string> udp_ask(int port, Millis timeout = 1s);
 
 // Requests one after another on a thread until stop(), each on a new
 // connection, so a reload is crossed by many of them.

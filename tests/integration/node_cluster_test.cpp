@@ -4,6 +4,7 @@
 // inherited socket with the preload instead.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <map>
 
@@ -67,6 +68,30 @@ TEST_CASE("a port a node worker listens on besides --port is shared by every ins
     auto body = http_get(extra);
     REQUIRE(body);
     CHECK(words(*body).at(3) == std::to_string(extra));
+}
+
+TEST_CASE("a Unix socket and a UDP port that node workers bind are shared by the daemon") {
+    TendHome t;
+    int port = free_port();
+    int udp = free_port();
+    std::string path = t.home() + "/web.sock";
+    t.run_ok(start_http(
+        "web", port,
+        {"-i", "2", "--env", "SOCKET_PATH=" + path, "--env", "UDP_PORT=" + std::to_string(udp)}));
+    t.wait_for("web", all_online(2), "2 instances online");
+    std::optional<std::string> over_unix, over_udp;
+    t.wait_until([&] { return (over_unix = unix_http_get(path)).has_value(); },
+                 "an answer over the Unix socket");
+    t.wait_until([&] { return (over_udp = udp_ask(udp)).has_value(); }, "an answer over UDP");
+    CHECK(words(*over_unix).at(3) == path);  // server.address() is the path
+    CHECK(words(*over_udp).size() == 2);
+    // Neither instance failed its listen: both bound through the daemon.
+    json insts = t.instances("web");
+    CHECK(insts[0]["restarts"] == 0);
+    CHECK(insts[1]["restarts"] == 0);
+    // The daemon bound the socket file, so it removes it with the last user.
+    t.run_ok({"delete", "web"});
+    t.wait_until([&] { return ::access(path.c_str(), F_OK) != 0; }, "the socket file removed");
 }
 
 TEST_CASE("a crashing node worker refuses no connection") {
