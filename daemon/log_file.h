@@ -1,6 +1,7 @@
-// One open log file and its write queue. Whole lines are appended in memory
-// and written by at most one uv_fs_write at a time on libuv's threadpool, so a
-// slow disk never blocks the loop. A file that falls behind says it is
+// One open log file and its write queue. Whole lines are written with a
+// plain write() on the loop while the disk keeps up; after a slow write, the
+// file queues them in memory for at most one uv_fs_write at a time on libuv's
+// threadpool for a while. A file that falls behind there says it is
 // congested; the readers feeding it pause and are woken once it has drained.
 #pragma once
 
@@ -44,13 +45,31 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
 
     const std::string& path() const { return path_; }
 
+    // A write in the loop slower than this sends the file's writes to the
+    // threadpool for kSlowPeriodNs: the loop serves every app and the control
+    // socket, so a disk that stalls must not hold it again soon.
+    static constexpr std::uint64_t kSlowWriteNs = 50'000'000;
+    static constexpr std::uint64_t kSlowPeriodNs = 30'000'000'000;
+
+    // Writes lines, which must be whole lines, at once when nothing is queued
+    // ahead of them and the disk has been quick, else queues them (then call
+    // flush()). The fast path: no copy, no thread hand-off.
+    void write(std::string_view lines);
+
     // Queues a, b and c, which together must be whole lines: a file with
     // several writers then never holds a torn line. Call flush() after a batch.
     void append(std::string_view a, std::string_view b = {}, std::string_view c = {});
 
-    // Starts writing what is queued, unless a write is already in flight (its
-    // completion writes the rest).
+    // Writes what is queued: at once in the loop, or by starting a threadpool
+    // write unless one is already in flight (its completion writes the rest).
     void flush();
+
+    // True while writes go straight to the file in the loop.
+    bool writes_in_loop() const;
+
+    // Sends every write to the threadpool, as if the disk were always slow:
+    // for tests that need lines to stay queued.
+    void use_threadpool_only() { threadpool_only_ = true; }
 
     // Bytes in memory not yet written: the rest of the write in flight plus
     // what is pending behind it.
@@ -90,6 +109,9 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
   private:
     struct WriteRequest;
 
+    void write_now(std::string_view data);
+    void note_write_time(std::uint64_t start);
+    void write_succeeded();
     void start_write();
     void issue_write();
     static void on_write(uv_fs_t* req);
@@ -104,8 +126,10 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     bool writing_ = false;
     bool active_ = false;  // appended to since the last release_if_idle()
     bool failing_ = false;
-    std::int64_t disk_end_ = -1;  // file size when the write in flight started
-    std::string in_flight_;       // the buffer being written; written_ bytes of it are done
+    bool threadpool_only_ = false;
+    std::uint64_t slow_until_ = 0;  // uv_hrtime() until which writes go to the threadpool
+    std::int64_t disk_end_ = -1;    // file size when the write in flight started
+    std::string in_flight_;         // the buffer being written; written_ bytes of it are done
     std::size_t written_ = 0;
     std::string pending_;  // appended while a write is in flight
     std::vector<DrainWaiter*> waiters_;

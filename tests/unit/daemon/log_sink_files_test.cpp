@@ -1,5 +1,8 @@
 // The log sink's files: one writer per path, truncate, reopen after
-// logrotate, closing, a disk that refuses, memory given back when idle.
+// logrotate, closing, a disk that refuses, memory given back when idle,
+// writes in the loop and on the threadpool once a write stalled.
+#include <sys/stat.h>
+
 #include "log_sink_support.h"
 
 using namespace tend;
@@ -117,6 +120,7 @@ TEST_CASE("log file: an idle file gives its buffer memory back") {
     TempDir dir;
     {
         auto file = LogFile::open(loop.get(), dir.file("idle.log"));
+        file->use_threadpool_only();
         std::string lines = make_lines("i", 20000);
         file->append(lines);
         file->flush();
@@ -129,5 +133,66 @@ TEST_CASE("log file: an idle file gives its buffer memory back") {
         CHECK(file->release_if_idle() == 0);
         CHECK(read_file(dir.file("idle.log")) == lines);
     }
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log file: while the disk keeps up, lines are in the file when write returns") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("quick.log");
+    {
+        auto file = LogFile::open(loop.get(), path);
+        REQUIRE(file->writes_in_loop());
+        file->write("a\nb\n");
+        CHECK(read_file(path) == "a\nb\n");  // the loop has not run
+        file->append("c\n");
+        file->flush();
+        CHECK(read_file(path) == "a\nb\nc\n");
+        CHECK(file->queued_bytes() == 0);
+    }
+    CHECK(loop.close() == 0);
+}
+
+namespace {
+
+// Reads the FIFO at path after a nap; exits 0 when it got exactly expected.
+pid_t fork_slow_reader(const std::string& path, const std::string& expected) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int fd = ::open(path.c_str(), O_RDONLY);
+        ::usleep(200 * 1000);
+        std::string got;
+        char buf[65536];
+        for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) got.append(buf, n);
+        ::_exit(got == expected ? 0 : 1);
+    }
+    return pid;
+}
+
+}  // namespace
+
+TEST_CASE("log file: a write that stalls the loop sends the next ones to the threadpool") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("stalling");
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    std::string text = make_lines("s", 4000);  // more than the FIFO holds
+    REQUIRE(text.size() > std::size_t{1} << 17);
+    pid_t reader = fork_slow_reader(path, text + "after\n");
+    auto level = spdlog::get_level();
+    spdlog::set_level(spdlog::level::off);  // the expected "a write took" warning
+    {
+        auto file = LogFile::open(loop.get(), path);
+        file->write(text);  // waits in the loop until the reader wakes
+        CHECK_FALSE(file->writes_in_loop());
+        file->write("after\n");
+        CHECK(file->queued_bytes() == 6);
+        file->flush();
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+        CHECK(file->queued_bytes() == 0);
+        CHECK_FALSE(file->writes_in_loop());  // for the next kSlowPeriodNs
+    }
+    spdlog::set_level(level);
+    CHECK(wait_exit(reader) == 0);
     CHECK(loop.close() == 0);
 }
