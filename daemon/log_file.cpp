@@ -44,6 +44,11 @@ int open_for_append(const std::string& path, std::string& error) {
     return fd;
 }
 
+bool is_regular(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::int64_t file_size(int fd) {
     struct stat st {};
     return ::fstat(fd, &st) == 0 ? static_cast<std::int64_t>(st.st_size) : -1;
@@ -67,7 +72,7 @@ std::shared_ptr<LogFile> LogFile::open(uv_loop_t* loop, const std::string& path)
 }
 
 LogFile::LogFile(Passkey, uv_loop_t* loop, std::string path, int fd)
-    : loop_(loop), path_(std::move(path)), fd_(fd) {}
+    : loop_(loop), path_(std::move(path)), fd_(fd), regular_(is_regular(fd)) {}
 
 LogFile::~LogFile() {
     // A write in flight holds a reference, so no write can still use fd_ here.
@@ -109,8 +114,8 @@ void LogFile::flush() {
 }
 
 bool LogFile::writes_in_loop() const {
-    if (writing_ || threadpool_only_) return false;
-    return slow_until_ == 0 || uv_hrtime() >= slow_until_;
+    if (writing_ || threadpool_only_ || !regular_) return false;
+    return policy_.in_loop(uv_hrtime());
 }
 
 void LogFile::wait_for_drain(DrainWaiter* waiter) {
@@ -155,6 +160,7 @@ void LogFile::reopen() {
     // closes; a descriptor no write uses can go now.
     if (!writing_ || fd_ != write_fd_) ::close(fd_);
     fd_ = fd;
+    regular_ = is_regular(fd);
 }
 
 std::size_t LogFile::release_if_idle() {
@@ -173,7 +179,7 @@ std::size_t LogFile::release_if_idle() {
 // On the 2-core target a write in the loop, from the buffer the pipe was read
 // into, took one loud app from 0.67-1.13 to 1.2-1.4 GB/s against the
 // threadpool queue: one copy less and no thread waking another. A regular
-// file only blocks when the disk falls behind, which note_write_time() sees.
+// file only blocks when the disk falls behind, which policy_ notices.
 void LogFile::write_now(std::string_view data) {
     std::uint64_t start = uv_hrtime();
     active_ = true;
@@ -188,17 +194,12 @@ void LogFile::write_now(std::string_view data) {
         write_succeeded();
         data.remove_prefix(static_cast<std::size_t>(n));
     }
-    note_write_time(start);
-}
-
-void LogFile::note_write_time(std::uint64_t start) {
     std::uint64_t end = uv_hrtime();
-    if (end - start < kSlowWriteNs) return;
-    if (slow_until_ < end) {
+    if (policy_.note_write(start, end)) {
         spdlog::warn("log file '{}': a write took {} ms; writing it on the threadpool for {} s",
-                     path_, (end - start) / 1'000'000, kSlowPeriodNs / 1'000'000'000);
+                     path_, (end - start) / 1'000'000,
+                     LogWritePolicy::kSlowPeriodNs / 1'000'000'000);
     }
-    slow_until_ = end + kSlowPeriodNs;
 }
 
 void LogFile::write_succeeded() {

@@ -1,8 +1,8 @@
-// One open log file and its write queue. Whole lines are written with a
-// plain write() on the loop while the disk keeps up; after a slow write, the
-// file queues them in memory for at most one uv_fs_write at a time on libuv's
-// threadpool for a while. A file that falls behind there says it is
-// congested; the readers feeding it pause and are woken once it has drained.
+// One open log file and its write queue. Whole lines go to a regular file
+// with a plain write() on the loop while the disk keeps up; otherwise they are
+// queued in memory for at most one uv_fs_write at a time on libuv's
+// threadpool. A file that falls behind there says it is congested; the
+// readers feeding it pause and are woken once it has drained.
 #pragma once
 
 #include <uv.h>
@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "daemon/log_write_policy.h"
 
 namespace tend {
 
@@ -45,12 +47,6 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
 
     const std::string& path() const { return path_; }
 
-    // A write in the loop slower than this sends the file's writes to the
-    // threadpool for kSlowPeriodNs: the loop serves every app and the control
-    // socket, so a disk that stalls must not hold it again soon.
-    static constexpr std::uint64_t kSlowWriteNs = 50'000'000;
-    static constexpr std::uint64_t kSlowPeriodNs = 30'000'000'000;
-
     // Writes lines, which must be whole lines, at once when nothing is queued
     // ahead of them and the disk has been quick, else queues them (then call
     // flush()). The fast path: no copy, no thread hand-off.
@@ -64,7 +60,9 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // write unless one is already in flight (its completion writes the rest).
     void flush();
 
-    // True while writes go straight to the file in the loop.
+    // True while writes go straight to the file in the loop: a regular file
+    // whose writes have been quick (see LogWritePolicy). A pipe, FIFO or
+    // terminal can block for good, so it is always written on the threadpool.
     bool writes_in_loop() const;
 
     // Sends every write to the threadpool, as if the disk were always slow:
@@ -110,7 +108,6 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     struct WriteRequest;
 
     void write_now(std::string_view data);
-    void note_write_time(std::uint64_t start);
     void write_succeeded();
     void start_write();
     void issue_write();
@@ -127,9 +124,10 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     bool active_ = false;  // appended to since the last release_if_idle()
     bool failing_ = false;
     bool threadpool_only_ = false;
-    std::uint64_t slow_until_ = 0;  // uv_hrtime() until which writes go to the threadpool
-    std::int64_t disk_end_ = -1;    // file size when the write in flight started
-    std::string in_flight_;         // the buffer being written; written_ bytes of it are done
+    bool regular_ = false;  // fd_ is a regular file
+    LogWritePolicy policy_;
+    std::int64_t disk_end_ = -1;  // file size when the write in flight started
+    std::string in_flight_;       // the buffer being written; written_ bytes of it are done
     std::size_t written_ = 0;
     std::string pending_;  // appended while a write is in flight
     std::vector<DrainWaiter*> waiters_;

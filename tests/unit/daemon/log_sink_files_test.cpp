@@ -1,6 +1,7 @@
 // The log sink's files: one writer per path, truncate, reopen after
 // logrotate, closing, a disk that refuses, memory given back when idle,
-// writes in the loop and on the threadpool once a write stalled.
+// writes in the loop, and what goes to the threadpool instead: a FIFO, a
+// file whose last write stalled.
 #include <sys/stat.h>
 
 #include "log_sink_support.h"
@@ -171,28 +172,40 @@ pid_t fork_slow_reader(const std::string& path, const std::string& expected) {
 
 }  // namespace
 
-TEST_CASE("log file: a write that stalls the loop sends the next ones to the threadpool") {
+TEST_CASE("log file: a FIFO that stops being read never blocks the loop") {
     Loop loop;
     TempDir dir;
-    std::string path = dir.file("stalling");
+    std::string path = dir.file("fifo");
     REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
     std::string text = make_lines("s", 4000);  // more than the FIFO holds
     REQUIRE(text.size() > std::size_t{1} << 17);
-    pid_t reader = fork_slow_reader(path, text + "after\n");
-    auto level = spdlog::get_level();
-    spdlog::set_level(spdlog::level::off);  // the expected "a write took" warning
+    pid_t reader = fork_slow_reader(path, text);
     {
         auto file = LogFile::open(loop.get(), path);
-        file->write(text);  // waits in the loop until the reader wakes
         CHECK_FALSE(file->writes_in_loop());
-        file->write("after\n");
-        CHECK(file->queued_bytes() == 6);
+        auto start = std::chrono::steady_clock::now();
+        file->write(text);
         file->flush();
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
+        CHECK(file->queued_bytes() > 0);  // the reader is napping
         uv_run(loop.get(), UV_RUN_DEFAULT);
         CHECK(file->queued_bytes() == 0);
-        CHECK_FALSE(file->writes_in_loop());  // for the next kSlowPeriodNs
     }
-    spdlog::set_level(level);
     CHECK(wait_exit(reader) == 0);
     CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log write policy: a stalled write sends a file to the threadpool for a while") {
+    constexpr std::uint64_t kMs = 1'000'000;
+    LogWritePolicy policy;
+    CHECK(policy.in_loop(0));
+    CHECK_FALSE(policy.note_write(1000 * kMs, 1049 * kMs));  // quick enough
+    CHECK(policy.in_loop(1049 * kMs));
+    CHECK(policy.note_write(2000 * kMs, 2050 * kMs));  // stalled: starts a slow period
+    CHECK_FALSE(policy.in_loop(2050 * kMs));
+    CHECK_FALSE(policy.note_write(2100 * kMs, 2150 * kMs));  // still slow: said once
+    CHECK_FALSE(policy.in_loop(2150 * kMs + LogWritePolicy::kSlowPeriodNs - 1));
+    CHECK(policy.in_loop(2150 * kMs + LogWritePolicy::kSlowPeriodNs));
+    CHECK(policy.note_write(40000 * kMs, 40100 * kMs));  // stalled again: a new period
+    CHECK_FALSE(policy.in_loop(40100 * kMs));
 }
