@@ -177,9 +177,9 @@ std::size_t LogFile::release_if_idle() {
 }
 
 // On the 2-core target a write in the loop, from the buffer the pipe was read
-// into, took one loud app from 0.67-1.13 to 1.2-1.4 GB/s against the
-// threadpool queue: one copy less and no thread waking another. A regular
-// file only blocks when the disk falls behind, which policy_ notices.
+// into, more than doubled one loud app's capture against the threadpool queue
+// (docs/architecture.md, Logs): one copy less and no thread waking another.
+// A regular file only blocks when the disk falls behind, which policy_ notices.
 void LogFile::write_now(std::string_view data) {
     std::uint64_t start = uv_hrtime();
     active_ = true;
