@@ -55,6 +55,18 @@ void LineCutter::feed(std::string_view chunk, CutMode mode, LineConsumer& out) {
     split_partial(bulk);
 }
 
+std::size_t LineCutter::feed_joined(std::string_view joined, LineConsumer& out) {
+    std::string_view chunk = joined.substr(partial_.size());
+    const auto* last = static_cast<const char*>(memrchr(chunk.data(), '\n', chunk.size()));
+    if (last == nullptr || static_cast<std::size_t>(last - joined.data()) > max_line_) {
+        feed(chunk, CutMode::kBulk, out);
+        return 0;
+    }
+    std::size_t run = static_cast<std::size_t>(last - joined.data()) + 1;
+    partial_.assign(joined.substr(run));
+    return run;
+}
+
 void LineCutter::finish(CutMode mode, LineConsumer& out) {
     if (partial_.empty()) return;
     if (mode == CutMode::kBulk) {

@@ -43,6 +43,14 @@ class LineCutter {
     // and any chunking of the same stream store the same bytes.
     void feed(std::string_view chunk, CutMode mode, LineConsumer& out);
 
+    // Bulk mode without a copy: `joined` is partial() followed by the next
+    // bytes of the stream, which the caller read straight after a copy of
+    // partial(). Returns how many leading bytes of joined are whole lines, for
+    // the caller to store as they are; the rest becomes the partial line. A
+    // chunk without a newline, or that may hold an overlong line, goes through
+    // feed() instead (any output to out) and 0 is returned.
+    std::size_t feed_joined(std::string_view joined, LineConsumer& out);
+
     // End of the stream: the partial line, if any, goes out as a whole line
     // (with a '\n' added in bulk mode).
     void finish(CutMode mode, LineConsumer& out);

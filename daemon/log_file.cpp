@@ -1,6 +1,7 @@
-// A log file's double-buffered write queue: while one write runs on the
-// threadpool, new lines gather in `pending_`; when it completes, the buffers
-// swap and the pending lines go out as the next write.
+// A log file's writes: straight from the caller's buffer in the loop while
+// the disk is quick; else a double-buffered queue, where new lines gather in
+// `pending_` while one write runs on the threadpool, and when it completes
+// the buffers swap and the pending lines go out as the next write.
 #include "daemon/log_file.h"
 
 #include <fcntl.h>
@@ -43,6 +44,11 @@ int open_for_append(const std::string& path, std::string& error) {
     return fd;
 }
 
+bool is_regular(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::int64_t file_size(int fd) {
     struct stat st {};
     return ::fstat(fd, &st) == 0 ? static_cast<std::int64_t>(st.st_size) : -1;
@@ -66,7 +72,7 @@ std::shared_ptr<LogFile> LogFile::open(uv_loop_t* loop, const std::string& path)
 }
 
 LogFile::LogFile(Passkey, uv_loop_t* loop, std::string path, int fd)
-    : loop_(loop), path_(std::move(path)), fd_(fd) {}
+    : loop_(loop), path_(std::move(path)), fd_(fd), regular_(is_regular(fd)) {}
 
 LogFile::~LogFile() {
     // A write in flight holds a reference, so no write can still use fd_ here.
@@ -86,12 +92,30 @@ void LogFile::append(std::string_view a, std::string_view b, std::string_view c)
     active_ = true;
 }
 
+void LogFile::write(std::string_view lines) {
+    if (pending_.empty() && writes_in_loop()) {
+        write_now(lines);
+    } else {
+        append(lines);
+    }
+}
+
 void LogFile::flush() {
     if (writing_ || pending_.empty()) return;
+    if (writes_in_loop()) {
+        write_now(pending_);
+        pending_.clear();
+        return;
+    }
     in_flight_.swap(pending_);
     pending_.clear();
     written_ = 0;
     start_write();
+}
+
+bool LogFile::writes_in_loop() const {
+    if (writing_ || threadpool_only_ || !regular_) return false;
+    return policy_.in_loop(uv_hrtime());
 }
 
 void LogFile::wait_for_drain(DrainWaiter* waiter) {
@@ -136,6 +160,7 @@ void LogFile::reopen() {
     // closes; a descriptor no write uses can go now.
     if (!writing_ || fd_ != write_fd_) ::close(fd_);
     fd_ = fd;
+    regular_ = is_regular(fd);
 }
 
 std::size_t LogFile::release_if_idle() {
@@ -149,6 +174,39 @@ std::size_t LogFile::release_if_idle() {
     std::string().swap(in_flight_);
     std::string().swap(pending_);
     return freed;
+}
+
+// On the 2-core target a write in the loop, from the buffer the pipe was read
+// into, more than doubled one loud app's capture against the threadpool queue
+// (docs/architecture.md, Logs): one copy less and no thread waking another.
+// A regular file only blocks when the disk falls behind, which policy_ notices.
+void LogFile::write_now(std::string_view data) {
+    std::uint64_t start = uv_hrtime();
+    active_ = true;
+    while (!data.empty()) {
+        ssize_t n = ::write(fd_, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            report_failure(n < 0 ? -errno : 0);
+            dropped_ += data.size();
+            break;
+        }
+        write_succeeded();
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    std::uint64_t end = uv_hrtime();
+    if (policy_.note_write(start, end)) {
+        spdlog::warn("log file '{}': a write took {} ms; writing it on the threadpool for {} s",
+                     path_, (end - start) / 1'000'000,
+                     LogWritePolicy::kSlowPeriodNs / 1'000'000'000);
+    }
+}
+
+void LogFile::write_succeeded() {
+    if (!failing_) return;
+    spdlog::warn("log file '{}': writing again after dropping {} bytes", path_,
+                 dropped_ - dropped_at_failure_);
+    failing_ = false;
 }
 
 void LogFile::start_write() {
@@ -187,11 +245,7 @@ void LogFile::on_write(uv_fs_t* req) {
 void LogFile::write_done(std::int64_t result) {
     if (result > 0) {
         written_ += static_cast<std::size_t>(result);
-        if (failing_) {
-            spdlog::warn("log file '{}': writing again after dropping {} bytes", path_,
-                         dropped_ - dropped_at_failure_);
-            failing_ = false;
-        }
+        write_succeeded();
         if (written_ < in_flight_.size()) {
             issue_write();  // a short write: the rest goes to the same descriptor
             return;

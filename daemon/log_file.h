@@ -1,7 +1,8 @@
-// One open log file and its write queue. Whole lines are appended in memory
-// and written by at most one uv_fs_write at a time on libuv's threadpool, so a
-// slow disk never blocks the loop. A file that falls behind says it is
-// congested; the readers feeding it pause and are woken once it has drained.
+// One open log file and its write queue. Whole lines go to a regular file
+// with a plain write() on the loop while the disk keeps up; otherwise they are
+// queued in memory for at most one uv_fs_write at a time on libuv's
+// threadpool. A file that falls behind there says it is congested; the
+// readers feeding it pause and are woken once it has drained.
 #pragma once
 
 #include <uv.h>
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "daemon/log_write_policy.h"
 
 namespace tend {
 
@@ -44,13 +47,27 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
 
     const std::string& path() const { return path_; }
 
+    // Writes lines, which must be whole lines, at once when nothing is queued
+    // ahead of them and the disk has been quick, else queues them (then call
+    // flush()). The fast path: no copy, no thread hand-off.
+    void write(std::string_view lines);
+
     // Queues a, b and c, which together must be whole lines: a file with
     // several writers then never holds a torn line. Call flush() after a batch.
     void append(std::string_view a, std::string_view b = {}, std::string_view c = {});
 
-    // Starts writing what is queued, unless a write is already in flight (its
-    // completion writes the rest).
+    // Writes what is queued: at once in the loop, or by starting a threadpool
+    // write unless one is already in flight (its completion writes the rest).
     void flush();
+
+    // True while writes go straight to the file in the loop: a regular file
+    // whose writes have been quick (see LogWritePolicy). A pipe, FIFO or
+    // terminal can block for good, so it is always written on the threadpool.
+    bool writes_in_loop() const;
+
+    // Sends every write to the threadpool, as if the disk were always slow:
+    // for tests that need lines to stay queued.
+    void use_threadpool_only() { threadpool_only_ = true; }
 
     // Bytes in memory not yet written: the rest of the write in flight plus
     // what is pending behind it.
@@ -90,6 +107,8 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
   private:
     struct WriteRequest;
 
+    void write_now(std::string_view data);
+    void write_succeeded();
     void start_write();
     void issue_write();
     static void on_write(uv_fs_t* req);
@@ -104,6 +123,9 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     bool writing_ = false;
     bool active_ = false;  // appended to since the last release_if_idle()
     bool failing_ = false;
+    bool threadpool_only_ = false;
+    bool regular_ = false;  // fd_ is a regular file
+    LogWritePolicy policy_;
     std::int64_t disk_end_ = -1;  // file size when the write in flight started
     std::string in_flight_;       // the buffer being written; written_ bytes of it are done
     std::size_t written_ = 0;

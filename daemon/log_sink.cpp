@@ -22,8 +22,6 @@ namespace tend {
 
 namespace {
 
-// One read buffer for all pipes: big reads mean few syscalls per megabyte.
-constexpr std::size_t kReadBufferSize = std::size_t{256} << 10;
 // Idle files and readers give their buffers back after one to two periods.
 constexpr std::uint64_t kTrimPeriodMs = 2000;
 // Freeing this much at once is worth asking malloc to return it to the kernel.
@@ -42,7 +40,7 @@ struct LogSink::Impl final : ReaderHost {
         std::unique_ptr<Subscriber> fn;
     };
 
-    explicit Impl(uv_loop_t* l) : loop(l), read_buffer_memory(new char[kReadBufferSize]) {}
+    explicit Impl(uv_loop_t* l) : loop(l), read_buffer_memory(new char[PipeReader::kBufferSize]) {}
 
     ~Impl() {
         // The handles outlive us until the loop runs their close callbacks.
@@ -68,9 +66,7 @@ struct LogSink::Impl final : ReaderHost {
         trim_timer = nullptr;
     }
 
-    uv_buf_t read_buffer() override {
-        return uv_buf_init(read_buffer_memory.get(), static_cast<unsigned>(kReadBufferSize));
-    }
+    char* read_buffer() override { return read_buffer_memory.get(); }
 
     bool has_subscribers() const override { return !subscribers.empty(); }
 

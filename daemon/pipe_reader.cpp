@@ -1,4 +1,4 @@
-// A pipe reader: each read is cut into lines and queued on the log file in
+// A pipe reader: each read is cut into lines and handed to the log file in
 // the same callback, using the sink's shared read buffer, then the file is
 // flushed and, when congested, the pipe is paused until it drains.
 #include "daemon/pipe_reader.h"
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -78,7 +79,20 @@ void PipeReader::trim() {
 
 void PipeReader::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
     PipeReader* reader = reader_of(handle);
-    *buf = reader->host_ != nullptr ? reader->host_->read_buffer() : uv_buf_init(nullptr, 0);
+    *buf = reader->host_ != nullptr ? reader->next_read_buffer() : uv_buf_init(nullptr, 0);
+}
+
+// Where the next read lands. In bulk mode a short partial line is copied in
+// front of it, so the lines it completes need no other copy before the file.
+// libuv calls on_read right after this, so the mode and partial still hold.
+uv_buf_t PipeReader::next_read_buffer() {
+    char* base = host_->read_buffer();
+    mode_ = begin_batch();
+    std::string_view partial = cutter_.partial();
+    joined_ = mode_ == CutMode::kBulk && partial.size() <= kJoinRoom;
+    std::size_t front = joined_ ? partial.size() : 0;
+    if (front > 0) std::memcpy(base, partial.data(), front);
+    return uv_buf_init(base + front, static_cast<unsigned>(kReadSize));
 }
 
 void PipeReader::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -103,7 +117,7 @@ void PipeReader::on_close(uv_handle_t* handle) {
 void PipeReader::consume(std::string_view chunk) {
     if (chunk.size() >= static_cast<std::size_t>(pipe_size_)) grow_pipe();
     consuming_ = true;
-    cutter_.feed(chunk, begin_batch(), *this);
+    cut(chunk);
     file_->flush();
     consuming_ = false;
     if (stop_requested_) {
@@ -116,6 +130,17 @@ void PipeReader::consume(std::string_view chunk) {
         paused_ = true;
         file_->wait_for_drain(this);
     }
+}
+
+void PipeReader::cut(std::string_view chunk) {
+    if (!joined_) {
+        cutter_.feed(chunk, mode_, *this);
+        return;
+    }
+    std::size_t front = cutter_.partial().size();
+    std::string_view joined(chunk.data() - front, front + chunk.size());
+    std::size_t whole = cutter_.feed_joined(joined, *this);
+    if (whole > 0) file_->write(joined.substr(0, whole));
 }
 
 // The read emptied a full pipe: the app writes faster than a small pipe

@@ -22,9 +22,9 @@ class PipeReader;
 // What every PipeReader borrows from its LogSink.
 class ReaderHost {
   public:
-    // The one read buffer all readers share: each read is consumed before the
-    // next one is allocated.
-    virtual uv_buf_t read_buffer() = 0;
+    // The one read buffer all readers share, PipeReader::kBufferSize bytes:
+    // each read is consumed before the next one is allocated.
+    virtual char* read_buffer() = 0;
     virtual bool has_subscribers() const = 0;
     virtual void publish(const LogLine& line) = 0;
     // "2026-11-23T18:59:01: " for the given second, local time.
@@ -43,6 +43,12 @@ class PipeReader final : public DrainWaiter, private LineConsumer {
     // a quota (pipe-user-pages-soft, 64 MiB), and past it every new pipe of
     // that user, the apps' own included, is cut to two pages.
     static constexpr int kPipeSize = 1 << 20;
+    // Bytes asked for per read: big reads mean few syscalls per megabyte.
+    static constexpr std::size_t kReadSize = std::size_t{256} << 10;
+    // A partial line up to this long is copied in front of the next read, so
+    // the lines it completes are written from the read buffer in one piece.
+    static constexpr std::size_t kJoinRoom = std::size_t{16} << 10;
+    static constexpr std::size_t kBufferSize = kJoinRoom + kReadSize;
 
     // Takes ownership of fd and starts reading it. The reader deletes itself
     // once its handle is closed (after EOF or stop()). Throws
@@ -71,7 +77,9 @@ class PipeReader final : public DrainWaiter, private LineConsumer {
     static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
     static void on_close(uv_handle_t* handle);
 
+    uv_buf_t next_read_buffer();
     void consume(std::string_view chunk);
+    void cut(std::string_view chunk);
     void grow_pipe();
     void finish();
     CutMode begin_batch();
@@ -83,9 +91,11 @@ class PipeReader final : public DrainWaiter, private LineConsumer {
     ReaderHost* host_;
     std::shared_ptr<LogFile> file_;
     LineCutter cutter_;
-    LogLine line_;             // the source fields are set once; line and time per line
-    std::string_view prefix_;  // timestamp prefix of the batch being cut
-    bool publish_ = false;     // the batch being cut goes to subscribers
+    LogLine line_;                   // the source fields are set once; line and time per line
+    std::string_view prefix_;        // timestamp prefix of the batch being cut
+    bool publish_ = false;           // the batch being cut goes to subscribers
+    CutMode mode_ = CutMode::kBulk;  // how the read in progress is cut
+    bool joined_ = false;            // the read in progress follows a copy of the partial line
     bool timestamp_;
     int pipe_size_ = kPipeSize;  // as far as we know; kPipeSize once grown or refused
     bool paused_ = false;

@@ -40,6 +40,19 @@ Recorder cut(const std::vector<std::string>& chunks, CutMode mode, std::size_t m
     return out;
 }
 
+// Feeds chunks as PipeReader does without a copy: each read lands after a
+// copy of the partial line, and the whole lines are stored from there.
+Recorder cut_joined(const std::vector<std::string>& chunks, std::size_t max_line) {
+    LineCutter cutter(max_line);
+    Recorder out;
+    for (const auto& chunk : chunks) {
+        std::string joined = std::string(cutter.partial()) + chunk;
+        out.stored.append(joined, 0, cutter.feed_joined(joined, out));
+    }
+    cutter.finish(CutMode::kBulk, out);
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("line cutter: complete lines come out one by one in line mode") {
@@ -72,6 +85,27 @@ TEST_CASE("line cutter: bulk mode hands out partial plus the chunk up to its las
     CHECK(out.stored == "one\ntwo\nthree\n");
     CHECK(out.bulk_calls == 2);
     CHECK(cutter.partial() == "fo");
+}
+
+TEST_CASE("line cutter: joined bulk mode leaves whole lines in the caller's buffer") {
+    LineCutter cutter(100);
+    Recorder out;
+    CHECK(cutter.feed_joined("one\ntw", out) == 4);  // "one\n"
+    CHECK(cutter.partial() == "tw");
+    CHECK(cutter.feed_joined("two\nthree\nfo", out) == 10);  // "two\nthree\n"
+    CHECK(cutter.partial() == "fo");
+    CHECK(cutter.feed_joined("four", out) == 0);  // no newline: kept whole
+    CHECK(cutter.partial() == "four");
+    CHECK(out.stored.empty());
+    CHECK(out.bulk_calls == 0);
+}
+
+TEST_CASE("line cutter: joined bulk mode hands a possibly overlong line to the consumer") {
+    LineCutter cutter(10);
+    Recorder out;
+    CHECK(cutter.feed_joined("0123456789ABC\nok\nx", out) == 0);
+    CHECK(out.stored == "0123456789 [tend: line split]\nABC\nok\n");
+    CHECK(cutter.partial() == "x");
 }
 
 TEST_CASE("line cutter: many lines in one chunk go out in one bulk call") {
@@ -132,7 +166,7 @@ TEST_CASE("line cutter: finish writes the partial last line with a newline") {
     CHECK(nothing.stored == "a\n");
 }
 
-TEST_CASE("line cutter: any chunking in either mode stores the same bytes") {
+TEST_CASE("line cutter: any chunking in any mode stores the same bytes") {
     std::mt19937 rng(42);
     std::string stream;
     for (int i = 0; i < 2000; ++i) {
@@ -153,6 +187,7 @@ TEST_CASE("line cutter: any chunking in either mode stores the same bytes") {
         auto mode = round % 4 < 2 ? CutMode::kBulk : CutMode::kLines;
         auto out = cut(chunks, mode, 64, true);
         REQUIRE(out.stored == reference.stored);
+        REQUIRE(cut_joined(chunks, 64).stored == reference.stored);
     }
     // Every stored line is at most the limit plus the marker.
     std::size_t longest = 0;

@@ -1,5 +1,9 @@
 // The log sink's files: one writer per path, truncate, reopen after
-// logrotate, closing, a disk that refuses, memory given back when idle.
+// logrotate, closing, a disk that refuses, memory given back when idle,
+// writes in the loop, and what goes to the threadpool instead: a FIFO, a
+// file whose last write stalled.
+#include <sys/stat.h>
+
 #include "log_sink_support.h"
 
 using namespace tend;
@@ -117,6 +121,7 @@ TEST_CASE("log file: an idle file gives its buffer memory back") {
     TempDir dir;
     {
         auto file = LogFile::open(loop.get(), dir.file("idle.log"));
+        file->use_threadpool_only();
         std::string lines = make_lines("i", 20000);
         file->append(lines);
         file->flush();
@@ -130,4 +135,77 @@ TEST_CASE("log file: an idle file gives its buffer memory back") {
         CHECK(read_file(dir.file("idle.log")) == lines);
     }
     CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log file: while the disk keeps up, lines are in the file when write returns") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("quick.log");
+    {
+        auto file = LogFile::open(loop.get(), path);
+        REQUIRE(file->writes_in_loop());
+        file->write("a\nb\n");
+        CHECK(read_file(path) == "a\nb\n");  // the loop has not run
+        file->append("c\n");
+        file->flush();
+        CHECK(read_file(path) == "a\nb\nc\n");
+        CHECK(file->queued_bytes() == 0);
+    }
+    CHECK(loop.close() == 0);
+}
+
+namespace {
+
+// Reads the FIFO at path after a nap; exits 0 when it got exactly expected.
+pid_t fork_slow_reader(const std::string& path, const std::string& expected) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int fd = ::open(path.c_str(), O_RDONLY);
+        ::usleep(200 * 1000);
+        std::string got;
+        char buf[65536];
+        for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) got.append(buf, n);
+        ::_exit(got == expected ? 0 : 1);
+    }
+    return pid;
+}
+
+}  // namespace
+
+TEST_CASE("log file: a FIFO that stops being read never blocks the loop") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("fifo");
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    std::string text = make_lines("s", 4000);  // more than the FIFO holds
+    REQUIRE(text.size() > std::size_t{1} << 17);
+    pid_t reader = fork_slow_reader(path, text);
+    {
+        auto file = LogFile::open(loop.get(), path);
+        CHECK_FALSE(file->writes_in_loop());
+        auto start = std::chrono::steady_clock::now();
+        file->write(text);
+        file->flush();
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
+        CHECK(file->queued_bytes() > 0);  // the reader is napping
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+        CHECK(file->queued_bytes() == 0);
+    }
+    CHECK(wait_exit(reader) == 0);
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log write policy: a stalled write sends a file to the threadpool for a while") {
+    constexpr std::uint64_t kMs = 1'000'000;
+    LogWritePolicy policy;
+    CHECK(policy.in_loop(0));
+    CHECK_FALSE(policy.note_write(1000 * kMs, 1049 * kMs));  // quick enough
+    CHECK(policy.in_loop(1049 * kMs));
+    CHECK(policy.note_write(2000 * kMs, 2050 * kMs));  // stalled: starts a slow period
+    CHECK_FALSE(policy.in_loop(2050 * kMs));
+    CHECK_FALSE(policy.note_write(2100 * kMs, 2150 * kMs));  // still slow: said once
+    CHECK_FALSE(policy.in_loop(2150 * kMs + LogWritePolicy::kSlowPeriodNs - 1));
+    CHECK(policy.in_loop(2150 * kMs + LogWritePolicy::kSlowPeriodNs));
+    CHECK(policy.note_write(40000 * kMs, 40100 * kMs));  // stalled again: a new period
+    CHECK_FALSE(policy.in_loop(40100 * kMs));
 }

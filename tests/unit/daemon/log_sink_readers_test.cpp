@@ -16,7 +16,9 @@ TEST_CASE("log sink: tail returns the last lines, including those not yet writte
         CHECK(sink.tail(dir.file("missing.log"), 5).empty());
         ThreadpoolBlocker blocker(loop.get());
         Pipe pipe;
-        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
+        auto file = sink.open(path);
+        file->use_threadpool_only();
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, file, false);
         write_all(pipe.write_fd, "new1\nnew2\n");
         REQUIRE(run_until(loop.get(), [&] { return sink.queued_bytes() == 10; }));
         write_all(pipe.write_fd, "new3\n");  // pending behind the write in flight

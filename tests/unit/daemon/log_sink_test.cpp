@@ -1,6 +1,7 @@
 // The log sink with a real loop, real pipes and real files, capturing: lines
 // arrive whole and in order, merged files never tear, a congested file
 // pushes back on its pipes, long lines are split, pipes grow when full.
+// Lines of any length arrive whole whether or not a read joins them in place.
 #include "log_sink_support.h"
 
 using namespace tend;
@@ -25,6 +26,29 @@ TEST_CASE("log sink: lines written by a child arrive complete and in order in th
     CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
            std::filesystem::perms::group_read));
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: lines longer than the room kept before a read arrive whole") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("wide.log");
+    std::string text;
+    std::mt19937 rng(11);
+    for (int i = 0; i < 300; ++i) {  // short lines, and lines up to 3 times kJoinRoom
+        std::size_t len = i % 3 == 0 ? rng() % (3 * PipeReader::kJoinRoom) : rng() % 100;
+        text += std::to_string(i) + std::string(len, static_cast<char>('a' + i % 26)) + "\n";
+    }
+    {
+        LogSink sink(loop.get());
+        Pipe pipe;
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
+        pid_t child = fork_writer(pipe.write_fd, text, 2, {65536, true});
+        pipe.close_write();
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+        CHECK(wait_exit(child) == 0);
+    }
+    CHECK(read_file(path) == text);
     CHECK(loop.close() == 0);
 }
 
@@ -150,7 +174,9 @@ TEST_CASE("log sink: a congested file stops reading its pipe until it drains") {
         LogSink sink(loop.get());
         ThreadpoolBlocker blocker(loop.get());  // the disk is "stuck"
         Pipe pipe;
-        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, sink.open(path), false);
+        auto file = sink.open(path);
+        file->use_threadpool_only();
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, file, false);
         child = fork_writer(pipe.write_fd, text, 3, {65536});
         pipe.close_write();
         REQUIRE(
