@@ -24,6 +24,7 @@
 #include "daemon/monit_hub.h"
 #include "daemon/notify_socket.h"
 #include "daemon/orphan_reaper.h"
+#include "daemon/service_manager.h"
 #include "daemon/uv_spawner.h"
 
 namespace tend {
@@ -166,6 +167,7 @@ void Daemon::start_parts() {
     }
     ::signal(SIGPIPE, SIG_IGN);
     p.server.listen(paths_.socket);
+    notify_service_ready();  // under `tend startup`'s unit: serving now
 }
 
 void Daemon::on_message(int id, int pid, ParsedMessage m) {

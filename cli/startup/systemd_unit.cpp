@@ -23,9 +23,9 @@ std::string identity_lines(const SystemdUnit& unit) {
 std::string exec_lines(const SystemdUnit& unit) {
     return "ExecStart=" + unit.tendd_bin +
            " --foreground\n"
-           "# resurrect waits for this tendd's socket: TEND_DAEMON_BIN=/bin/true keeps it\n"
-           "# from starting a second daemon while the first one is still binding.\n"
-           "ExecStartPost=/usr/bin/env TEND_DAEMON_BIN=/bin/true " +
+           "# Type=notify: tendd says READY=1 once its socket serves, so resurrect\n"
+           "# finds this daemon rather than starting one of its own.\n"
+           "ExecStartPost=" +
            unit.tend_bin +
            " resurrect\n"
            "# tend kill stops every app gracefully, then the daemon; whatever is left in\n"
@@ -35,7 +35,7 @@ std::string exec_lines(const SystemdUnit& unit) {
 }
 
 std::string service_section(const SystemdUnit& unit) {
-    return "[Service]\nType=simple\n" + identity_lines(unit) + exec_lines(unit) +
+    return "[Service]\nType=notify\n" + identity_lines(unit) + exec_lines(unit) +
            "# above tend kill's own 15 s wait for the daemon, plus the apps' kill timeouts\n"
            "TimeoutStopSec=60\n"
            "Restart=on-failure\n"

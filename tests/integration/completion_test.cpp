@@ -87,7 +87,7 @@ bool installed(const std::string& shell) {
 }  // namespace
 
 TEST_CASE("tend re<TAB> offers every command starting with re, restart and reload among them") {
-    TendHome t{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome t{TendHome::Options::without_daemon()};
     auto offered = complete(t, {"tend", "re"});
     CHECK(offers(offered, "restart"));
     CHECK(offers(offered, "reload"));
@@ -111,7 +111,7 @@ TEST_CASE("tend logs <TAB> offers the running apps by name and id") {
 }
 
 TEST_CASE("flags and fixed words complete from the CLI's own options") {
-    TendHome t{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome t{TendHome::Options::without_daemon()};
     auto flags = complete(t, {"tend", "logs", "--no"});
     CHECK(flags == std::vector<std::string>{"--nostream"});
     CHECK(complete(t, {"tend", "completion", ""}) ==
@@ -120,7 +120,7 @@ TEST_CASE("flags and fixed words complete from the CLI's own options") {
 }
 
 TEST_CASE("completion with no daemon running offers no apps and starts no daemon") {
-    TendHome t{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome t{TendHome::Options::without_daemon()};
     CHECK(complete(t, {"tend", "logs", ""}).empty());
     CHECK(t.run_ok({"__complete", "targets"}).out.empty());
     CHECK_FALSE(std::filesystem::exists(t.home() + "/tend.sock"));
@@ -128,7 +128,7 @@ TEST_CASE("completion with no daemon running offers no apps and starts no daemon
 }
 
 TEST_CASE("tend completion prints the installed scripts byte for byte, and hides __complete") {
-    TendHome t{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome t{TendHome::Options::without_daemon()};
     for (auto [shell, file] :
          {std::pair{"bash", "tend.bash"}, {"zsh", "_tend"}, {"fish", "tend.fish"}}) {
         std::string script = read_file(std::string(TEND_SOURCE_DIR) + "/completions/" + file);

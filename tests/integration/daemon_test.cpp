@@ -1,8 +1,13 @@
 // The daemon's own life: a private home, one daemon per home, `tend kill`
 // taking everything down, and the CLI starting a daemon when none runs.
 #include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
 
 #include "harness.h"
@@ -31,6 +36,42 @@ mode_t permissions(const std::string& path) {
 bool online(const json& insts, std::size_t count) {
     return insts.size() == count && all_status(insts, "online");
 }
+
+// What systemd listens on for a Type=notify service: a datagram socket,
+// here in the abstract namespace ("@name"), so no file is left behind.
+class FakeServiceManager {
+  public:
+    FakeServiceManager() : name_("tend-it-notify-" + std::to_string(::getpid())) {
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr = address();
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), length()) == 0);
+    }
+    ~FakeServiceManager() { ::close(fd_); }
+    std::string notify_socket() const { return "@" + name_; }
+    // The next datagram, or nullopt after timeout.
+    std::optional<std::string> receive(Millis timeout) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
+        char buf[512];
+        ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        return n > 0 ? std::optional<std::string>(std::string(buf, static_cast<std::size_t>(n)))
+                     : std::nullopt;
+    }
+
+  private:
+    sockaddr_un address() const {
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        name_.copy(addr.sun_path + 1, name_.size());  // sun_path[0] = 0: abstract
+        return addr;
+    }
+    socklen_t length() const {
+        return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name_.size());
+    }
+
+    std::string name_;
+    int fd_ = -1;
+};
 
 }  // namespace
 
@@ -90,7 +131,7 @@ TEST_CASE("tend kill stops every app and the daemon, and ping then fails") {
 }
 
 TEST_CASE("tend list starts a daemon when none runs, while ping and kill never do") {
-    TendHome t(TendHome::Options{.start_daemon = false, .daemon_args = {}});
+    TendHome t(TendHome::Options::without_daemon());
     for (const char* never_starts : {"ping", "kill"}) {
         CAPTURE(never_starts);
         t.run({never_starts});
@@ -107,4 +148,18 @@ TEST_CASE("tend list starts a daemon when none runs, while ping and kill never d
     t.run_ok({"kill"});
     t.wait_until([pid] { return !process_alive(pid); }, "the auto-started tendd to exit", 15s);
     CHECK(t.run({"ping"}).exit_code == 1);
+}
+
+TEST_CASE("under systemd's Type=notify tendd says READY=1 once it serves, and no app inherits it") {
+    FakeServiceManager systemd;
+    TendHome::Options options;
+    options.daemon_env = {"NOTIFY_SOCKET=" + systemd.notify_socket()};
+    TendHome t(options);
+    auto ready = systemd.receive(10s);
+    REQUIRE(ready);
+    CHECK(*ready == "READY=1\nMAINPID=" + std::to_string(t.daemon_pid()) + "\n");
+    t.run_ok(start_fixture("w", {}, {"sleep"}));
+    json insts = t.wait_for(
+        "w", [](const json& i) { return online(i, 1); }, "w online");
+    CHECK_FALSE(process_has_env(insts[0]["pid"], "NOTIFY_SOCKET=" + systemd.notify_socket()));
 }

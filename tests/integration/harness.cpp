@@ -207,6 +207,7 @@ TendHome::TendHome(Options options) {
     home_ = base_ + "/home";
     try {
         daemon_args_ = options.daemon_args;
+        daemon_env_ = options.daemon_env;
         if (options.start_daemon) start_daemon();
     } catch (...) {
         cleanup();
@@ -233,7 +234,9 @@ void TendHome::start_daemon() {
         ::open((base_ + "/tendd.stdio").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     std::vector<std::string> argv{TENDD_BIN, "--foreground"};
     argv.insert(argv.end(), daemon_args_.begin(), daemon_args_.end());
-    daemon_pid_ = spawn_command({argv, env(), base_}, out, out);
+    std::vector<std::string> env = this->env();
+    env.insert(env.end(), daemon_env_.begin(), daemon_env_.end());
+    daemon_pid_ = spawn_command({argv, env, base_}, out, out);
     daemon_reaped_ = false;
     ::close(out);
     auto deadline = Clock::now() + 10s;

@@ -54,6 +54,14 @@ class TendHome {
     struct Options {
         bool start_daemon = true;
         std::vector<std::string> daemon_args;  // after `tendd --foreground`
+        std::vector<std::string> daemon_env;   // KEY=VALUE, besides TEND_HOME
+
+        // A home whose test starts the daemon itself, or checks none runs.
+        static Options without_daemon() {
+            Options o;
+            o.start_daemon = false;
+            return o;
+        }
     };
 
     TendHome();
@@ -123,6 +131,7 @@ class TendHome {
     std::string base_;
     std::string home_;
     std::vector<std::string> daemon_args_;
+    std::vector<std::string> daemon_env_;
     pid_t daemon_pid_ = -1;
     bool daemon_reaped_ = true;
     std::optional<int> daemon_exit_code_;

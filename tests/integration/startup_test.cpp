@@ -31,7 +31,7 @@ std::string my_name() {
 
 // Runs tend with the unit directory and systemctl redirected into scratch.
 struct FakeSystemd {
-    TendHome home{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome home{TendHome::Options::without_daemon()};
     std::string unit_dir = home.scratch("units");
     std::string calls = home.scratch("calls") + "/systemctl.log";
     std::string systemctl = home.scratch("calls") + "/systemctl";
@@ -69,7 +69,7 @@ void verify_unit(const TendHome& t, const std::string& name, const std::string& 
 }  // namespace
 
 TEST_CASE("tend startup prints a system unit that systemd-analyze accepts") {
-    TendHome t{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome t{TendHome::Options::without_daemon()};
     Result r = t.run_ok({"startup"});
     std::string home = ::getpwuid(::getuid())->pw_dir;
     CHECK(has_line(r.out, "User=" + my_name()));
@@ -82,7 +82,7 @@ TEST_CASE("tend startup prints a system unit that systemd-analyze accepts") {
 }
 
 TEST_CASE("tend startup --user-unit prints a user unit wanted by default.target") {
-    TendHome t{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome t{TendHome::Options::without_daemon()};
     Result r = t.run_ok({"startup", "systemd", "--user-unit"});
     CHECK(r.out.find("User=") == std::string::npos);
     CHECK(has_line(r.out, "WantedBy=default.target"));
@@ -121,7 +121,7 @@ TEST_CASE("a user unit is enabled with systemctl --user") {
 }
 
 TEST_CASE("startup errors: no systemctl, unknown user, unknown init system") {
-    TendHome t{TendHome::Options{.start_daemon = false, .daemon_args = {}}};
+    TendHome t{TendHome::Options::without_daemon()};
     std::string units = t.scratch("units");
     Result r = run_command({{TEND_BIN, "startup", "--install"},
                             {"TEND_HOME=" + t.home(), "TEND_SYSTEMD_DIR=" + units,
