@@ -32,4 +32,22 @@ std::set<std::string> answering_instances(TendHome& t, int port, std::size_t cou
     return seen;
 }
 
+json serving(TendHome& t, const std::string& name, int port, std::size_t count) {
+    json insts = t.wait_for(name, all_online(count), std::to_string(count) + " instances online");
+    answering_instances(t, port, count);
+    return insts;
+}
+
+ReloadUnderLoad reload_under_load(TendHome& t, const std::string& name, int port,
+                                  std::size_t count) {
+    ClosedLoopClient client(port);
+    t.wait_until([&] { return client.ok() >= 20; }, "the client's first requests answered");
+    t.run_ok({"reload", name}, 60s);
+    int ok_at_reload = client.ok();
+    t.wait_until([&] { return client.ok() >= ok_at_reload + 20; }, "requests after the reload");
+    client.stop();
+    json after = t.wait_for(name, all_online(count), "instances online after the reload");
+    return ReloadUnderLoad{client.ok(), client.failed(), client.by_answer(), after};
+}
+
 }  // namespace tend::it

@@ -2,6 +2,7 @@
 // waiting until each of its instances answers there.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,5 +24,22 @@ std::function<bool(const json&)> all_online(std::size_t count);
 // Asks until every index in 0..count-1 has answered on port (an answer's
 // first word is the instance index); the indexes seen.
 std::set<std::string> answering_instances(TendHome& t, int port, std::size_t count);
+
+// Waits until app name's count instances are online and each has answered
+// on port; its instances.
+json serving(TendHome& t, const std::string& name, int port, std::size_t count);
+
+// What a closed-loop client saw across `tend reload`.
+struct ReloadUnderLoad {
+    int ok = 0;
+    int failed = 0;
+    std::map<std::string, int> by_answer;  // requests answered, by instance index
+    json after;                            // the app's instances, online again
+};
+
+// Reloads app name (count instances) while a closed-loop client sends
+// requests to port, from 20 answered before to 20 answered after.
+ReloadUnderLoad reload_under_load(TendHome& t, const std::string& name, int port,
+                                  std::size_t count);
 
 }  // namespace tend::it

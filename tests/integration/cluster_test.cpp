@@ -65,8 +65,7 @@ TEST_CASE("a crashing instance refuses no connection: the daemon keeps the socke
     TendHome t;
     int port = free_port();
     t.run_ok(start_server("web", port, {"-i", "2"}));
-    json insts = t.wait_for("web", all_online(2), "2 instances online");
-    answering_instances(t, port, 2);
+    json insts = serving(t, "web", port, 2);
     pid_t victim = insts[0]["pid"].get<int>();
     REQUIRE(::kill(victim, SIGKILL) == 0);
     // kill() returns before the victim is dead: until then it may still
@@ -110,20 +109,12 @@ TEST_CASE("reload of 4 instances under load: zero failed requests and every pid 
     TendHome t;
     int port = free_port();
     t.run_ok(start_server("api", port, {"-i", "4", "--wait-ready"}, {"--notify", "100"}));
-    json before = t.wait_for("api", all_online(4), "4 instances online");
-    answering_instances(t, port, 4);
-
-    ClosedLoopClient client(port);
-    t.wait_until([&] { return client.ok() >= 20; }, "the client's first requests answered");
-    t.run_ok({"reload", "api"}, 60s);
-    int ok_at_reload = client.ok();
-    t.wait_until([&] { return client.ok() >= ok_at_reload + 20; }, "requests after the reload");
-    client.stop();
-
-    json after = t.wait_for("api", all_online(4), "4 instances online after the reload");
-    INFO("answers by instance: " << json(client.by_answer()).dump());
-    CHECK(client.failed() == 0);
-    CHECK(client.ok() > 40);
+    json before = serving(t, "api", port, 4);
+    ReloadUnderLoad run = reload_under_load(t, "api", port, 4);
+    json after = run.after;
+    INFO("answers by instance: " << json(run.by_answer).dump());
+    CHECK(run.failed == 0);
+    CHECK(run.ok > 40);
     for (std::size_t k = 0; k < 4; ++k) {
         CHECK(after[k]["pid"] != before[k]["pid"]);
         CHECK(after[k]["restarts"] == 1);

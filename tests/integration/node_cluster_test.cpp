@@ -41,8 +41,7 @@ TEST_CASE("node instances with --port are cluster workers and get connections in
     TendHome t;
     int port = free_port();
     t.run_ok(start_http("web", port, {"-i", "4"}));
-    t.wait_for("web", all_online(4), "4 instances online");
-    answering_instances(t, port, 4);
+    serving(t, "web", port, 4);
     // Each worker takes its turn: 8 connections one after the other are
     // 2 for each, whoever the kernel would have woken first.
     std::map<std::string, int> served;
@@ -98,8 +97,7 @@ TEST_CASE("a crashing node worker refuses no connection") {
     TendHome t;
     int port = free_port();
     t.run_ok(start_http("web", port, {"-i", "2"}));
-    json insts = t.wait_for("web", all_online(2), "2 instances online");
-    answering_instances(t, port, 2);
+    json insts = serving(t, "web", port, 2);
     pid_t victim = insts[0]["pid"].get<int>();
     REQUIRE(::kill(victim, SIGKILL) == 0);
     int failed = 0;
@@ -113,18 +111,10 @@ TEST_CASE("reload of node workers under load: zero failed requests and every pid
     TendHome t;
     int port = free_port();
     t.run_ok(start_http("api", port, {"-i", "2"}));
-    json before = t.wait_for("api", all_online(2), "2 instances online");
-    answering_instances(t, port, 2);
-
-    ClosedLoopClient client(port);
-    t.wait_until([&] { return client.ok() >= 20; }, "the client's first requests answered");
-    t.run_ok({"reload", "api"}, 60s);
-    int ok_at_reload = client.ok();
-    t.wait_until([&] { return client.ok() >= ok_at_reload + 20; }, "requests after the reload");
-    client.stop();
-
-    json after = t.wait_for("api", all_online(2), "2 instances online after the reload");
-    CHECK(client.failed() == 0);
+    json before = serving(t, "api", port, 2);
+    ReloadUnderLoad run = reload_under_load(t, "api", port, 2);
+    json after = run.after;
+    CHECK(run.failed == 0);
     for (std::size_t k = 0; k < 2; ++k) {
         CHECK(after[k]["pid"] != before[k]["pid"]);
         CHECK_FALSE(process_alive(before[k]["pid"].get<int>()));

@@ -61,6 +61,15 @@ AppSpec app(const std::string& name, int instances = 1) {
     return s;
 }
 
+// A Node script (node chosen by its extension) sharing port 8000.
+AppSpec node_app_on_port(const std::string& name) {
+    AppSpec s = app(name);
+    s.script = "/srv/app.js";
+    s.interpreter = "";
+    s.listen.port = 8000;
+    return s;
+}
+
 struct Fixture {
     FakeClock clock;
     FakeSpawner spawner;
@@ -342,11 +351,7 @@ TEST_CASE(
 
 TEST_CASE("a node app with a port runs as a Node cluster worker, with NODE_CHANNEL_FD at fd 3") {
     Fixture f;
-    AppSpec spec = app("web");
-    spec.script = "/srv/app.js";
-    spec.interpreter = "";
-    spec.listen.port = 8000;
-    f.table.start(spec);
+    f.table.start(node_app_on_port("web"));
     const auto& r = f.spawner.spawned.at(0);
     CHECK(r.argv == std::vector<std::string>{"node", "/srv/app.js"});
     CHECK(r.node_cluster);
@@ -360,10 +365,7 @@ TEST_CASE("a node app with a port runs as a Node cluster worker, with NODE_CHANN
 
 TEST_CASE("NODE_CLUSTER_SCHED_POLICY=none: a node app with a port inherits fd 3 with the preload") {
     Fixture f;
-    AppSpec spec = app("web");
-    spec.script = "/srv/app.js";
-    spec.interpreter = "";
-    spec.listen.port = 8000;
+    AppSpec spec = node_app_on_port("web");
     spec.env["NODE_CLUSTER_SCHED_POLICY"] = "none";
     f.table.start(spec);
     const auto& r = f.spawner.spawned.at(0);
