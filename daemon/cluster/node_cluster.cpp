@@ -32,6 +32,14 @@ json sockname(int fd) {
     return {{"address", text}, {"family", "IPv4"}, {"port", ntohs(a->sin_port)}};
 }
 
+// The start of the answer to a worker's request: Node matches it to the
+// request by its seq, and hands data back to the server (TLS ticket keys).
+json reply_to(const json& request) {
+    return {{"cmd", "NODE_CLUSTER"},
+            {"ack", request.value("seq", json())},
+            {"data", request.value("data", json())}};
+}
+
 int local_port(int fd) {
     json name = sockname(fd);
     return name.is_object() ? name["port"].get<int>() : -1;
@@ -133,9 +141,7 @@ void NodeCluster::query_balanced(int pid, Worker& w, const json& m) {
         b = nullptr;
         error = -EADDRINUSE;
     }
-    json reply{{"cmd", "NODE_CLUSTER"},
-               {"ack", m.value("seq", json())},
-               {"data", m.value("data", json())}};
+    json reply = reply_to(m);
     if (b) {
         reply["errno"] = nullptr;
         reply["key"] = key;
@@ -183,9 +189,7 @@ void NodeCluster::query_shared(int pid, Worker& w, const json& m) {
     std::string key;
     int error = 0;
     SharedSocket* s = shared_socket(w, m, key, error);
-    json reply{{"cmd", "NODE_CLUSTER"},
-               {"ack", m.value("seq", json())},
-               {"data", m.value("data", json())}};
+    json reply = reply_to(m);
     if (!s) {
         reply["errno"] = error;
         send_line_(pid, reply.dump());
