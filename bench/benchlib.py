@@ -1,8 +1,9 @@
-# What the bench scripts share: where the tend build is, and how to tell
-# from /proc whether a pid is alive and is one of ours. Imported by
+# What the bench scripts share: where the tend build is, running a manager's
+# command, and how to tell from /proc whether a pid is alive and is one of ours. Imported by
 # core.py, monit.py and cluster.py (their folder is on sys.path when run).
 import os
 import signal
+import subprocess
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,6 +20,18 @@ def tend_binaries():
         if not os.access(b, os.X_OK):
             sys.exit(f"bench: {b} not found; build first (see README.md) or set TEND_BUILD")
     return build, tend, tendd
+
+
+def run_command(argv, env, check=True, timeout=60):
+    """Runs argv with no stdin, its output captured; with check, a failure
+    raises naming the command, its exit code and the end of its stderr."""
+    p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        name = " ".join([os.path.basename(argv[0]), *argv[1:]])
+        raise RuntimeError(f"{name}: exit {p.returncode}: "
+                           f"{p.stderr.decode(errors='replace').strip()[-500:]}")
+    return p
 
 
 def alive(pid):

@@ -36,7 +36,7 @@ import tempfile
 import time
 import urllib.request
 
-from benchlib import REPO, alive, has_env, interrupt_on_signals, tend_binaries
+from benchlib import REPO, alive, has_env, interrupt_on_signals, run_command, tend_binaries
 
 APP = os.path.join(REPO, "examples", "cluster-http", "app.js")
 ROUNDS = int(os.environ.get("CLUSTER_ROUNDS", "3"))
@@ -159,21 +159,10 @@ class Bench:
 
     # --- managers -------------------------------------------------------
     def tend(self, *args, check=True, timeout=60):
-        p = subprocess.run([self.tend_bin, *args], env=self.tend_env, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-        if check and p.returncode != 0:
-            raise RuntimeError(f"tend {' '.join(args)}: exit {p.returncode}: "
-                               f"{p.stderr.decode(errors='replace').strip()}")
-        return p
+        return run_command([self.tend_bin, *args], self.tend_env, check, timeout)
 
     def pm2(self, *args, check=True, timeout=120, env=None):
-        p = subprocess.run([self.pm2_bin, *args], env=env or self.pm2_env,
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=timeout)
-        if check and p.returncode != 0:
-            raise RuntimeError(f"pm2 {' '.join(args)}: exit {p.returncode}: "
-                               f"{p.stderr.decode(errors='replace').strip()[-500:]}")
-        return p
+        return run_command([self.pm2_bin, *args], env or self.pm2_env, check, timeout)
 
     def install_pm2(self):
         if self.pm2_bin:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import alive, has_env, interrupt_on_signals, tend_binaries
+from benchlib import alive, has_env, interrupt_on_signals, run_command, tend_binaries
 
 LINES = 1_000_000      # per writer instance
 LINE_BYTES = 73        # "<instance> <9-digit seq> xxx...x\n"
@@ -128,12 +128,7 @@ class Bench:
 
     # --- talking to tend -------------------------------------------------
     def run(self, *args, check=True, timeout=60):
-        p = subprocess.run([self.tend, *args], env=self.env, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-        if check and p.returncode != 0:
-            raise RuntimeError(f"tend {' '.join(args)}: exit {p.returncode}: "
-                               f"{p.stderr.decode(errors='replace').strip()}")
-        return p
+        return run_command([self.tend, *args], self.env, check, timeout)
 
     def jlist(self):
         out = json.loads(self.run("jlist").stdout)

@@ -19,7 +19,7 @@ import tempfile
 import time
 import json
 
-from benchlib import has_env, tend_binaries
+from benchlib import has_env, run_command, tend_binaries
 
 INSTANCES = 100
 MONIT_SECONDS = 30
@@ -71,12 +71,7 @@ class MonitBench:
 
     # --- tend and tmux ----------------------------------------------------
     def run(self, *args, check=True, timeout=60):
-        p = subprocess.run([self.tend, *args], env=self.env, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=timeout)
-        if check and p.returncode != 0:
-            raise RuntimeError(f"tend {' '.join(args)}: exit {p.returncode}: "
-                               f"{p.stderr.decode(errors='replace').strip()}")
-        return p
+        return run_command([self.tend, *args], self.env, check, timeout)
 
     def tmux(self, *args, check=True):
         p = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], env=self.env,
