@@ -1,6 +1,9 @@
 // Helpers of the cluster tests.
 #include "cluster_support.h"
 
+#include <doctest/doctest.h>
+#include <signal.h>
+
 #include "http_client.h"
 
 namespace tend::it {
@@ -36,6 +39,17 @@ json serving(TendHome& t, const std::string& name, int port, std::size_t count) 
     json insts = t.wait_for(name, all_online(count), std::to_string(count) + " instances online");
     answering_instances(t, port, count);
     return insts;
+}
+
+int failures_after_sigkill(TendHome& t, pid_t victim, int port) {
+    REQUIRE(::kill(victim, SIGKILL) == 0);
+    // kill() returns before the victim is dead: until then it may still
+    // accept (or be handed) one connection and die with it in hand, which is
+    // the crash's loss, not the socket's. A zombie has closed its fds.
+    t.wait_until([&] { return !process_alive(victim); }, "the killed instance gone");
+    int failed = 0;
+    for (int i = 0; i < 30; ++i) failed += http_get(port) ? 0 : 1;
+    return failed;
 }
 
 ReloadUnderLoad reload_under_load(TendHome& t, const std::string& name, int port,

@@ -29,6 +29,10 @@ std::set<std::string> answering_instances(TendHome& t, int port, std::size_t cou
 // on port; its instances.
 json serving(TendHome& t, const std::string& name, int port, std::size_t count);
 
+// SIGKILLs victim, an instance serving on port, then sends 30 requests one
+// after another; how many failed.
+int failures_after_sigkill(TendHome& t, pid_t victim, int port);
+
 // What a closed-loop client saw across `tend reload`.
 struct ReloadUnderLoad {
     int ok = 0;

@@ -2,7 +2,6 @@
 // program; Node apps are in node_cluster_test.cpp), readiness,
 // zero-downtime reload, scale, and messages between tend and instances.
 #include <doctest/doctest.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <set>
@@ -66,15 +65,7 @@ TEST_CASE("a crashing instance refuses no connection: the daemon keeps the socke
     int port = free_port();
     t.run_ok(start_server("web", port, {"-i", "2"}));
     json insts = serving(t, "web", port, 2);
-    pid_t victim = insts[0]["pid"].get<int>();
-    REQUIRE(::kill(victim, SIGKILL) == 0);
-    // kill() returns before the victim is dead: until then it may still
-    // accept one connection and die with it in hand, which is the crash's
-    // loss, not the socket's. Once it is a zombie its fds are closed.
-    t.wait_until([&] { return !process_alive(victim); }, "the killed instance gone");
-    int failed = 0;
-    for (int i = 0; i < 30; ++i) failed += http_get(port) ? 0 : 1;
-    CHECK(failed == 0);
+    CHECK(failures_after_sigkill(t, insts[0]["pid"].get<int>(), port) == 0);
 }
 
 TEST_CASE("--wait-ready: Node's process.send('ready') marks the instance online") {

@@ -3,7 +3,6 @@
 // own primary (and so PM2) does; NODE_CLUSTER_SCHED_POLICY=none keeps the
 // inherited socket with the preload instead.
 #include <doctest/doctest.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <map>
@@ -98,11 +97,7 @@ TEST_CASE("a crashing node worker refuses no connection") {
     int port = free_port();
     t.run_ok(start_http("web", port, {"-i", "2"}));
     json insts = serving(t, "web", port, 2);
-    pid_t victim = insts[0]["pid"].get<int>();
-    REQUIRE(::kill(victim, SIGKILL) == 0);
-    int failed = 0;
-    for (int i = 0; i < 30; ++i) failed += http_get(port) ? 0 : 1;
-    CHECK(failed == 0);
+    CHECK(failures_after_sigkill(t, insts[0]["pid"].get<int>(), port) == 0);
     t.wait_for("web", all_online(2), "the killed instance back");
     CHECK(answering_instances(t, port, 2) == std::set<std::string>{"0", "1"});
 }
