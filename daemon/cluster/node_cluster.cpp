@@ -40,6 +40,12 @@ json reply_to(const json& request) {
             {"data", request.value("data", json())}};
 }
 
+// 4 or 6 (TCP), -1 (a Unix socket path), "udp4" or "udp6"; null when missing.
+json address_type(const json& m) {
+    auto it = m.find("addressType");
+    return it == m.end() ? json() : *it;
+}
+
 int local_port(int fd) {
     json name = sockname(fd);
     return name.is_object() ? name["port"].get<int>() : -1;
@@ -87,23 +93,13 @@ void NodeCluster::on_message(int pid, const json& m) {
 // first use; null with a negated errno when tend cannot serve it.
 ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, std::string& key,
                                               int& error) {
-    // 4 or 6 for TCP; -1 (a pipe) and "udp4"/"udp6" are not shared by tend.
-    int type = m.contains("addressType") && m["addressType"].is_number_integer()
-                   ? m["addressType"].get<int>()
-                   : 0;
-    if (type != 4 && type != 6) {
-        error = -EOPNOTSUPP;
-        return nullptr;
-    }
+    int type = field<int>(m, "addressType", 4);  // 4 or 6: query_server sent only TCP here
     int port = field<int>(m, "port", -1);
     std::string address = field<std::string>(m, "address", "");
     if (port == local_port(w.app_fd)) {
-        auto known = app_ports_.find(w.app_fd);
-        key = known != app_ports_.end() ? known->second : w.app + ":" + std::to_string(port);
-        if (known == app_ports_.end()) {
-            app_ports_[w.app_fd] = key;
-            balancers_[key] = open_balancer(::dup(w.app_fd));
-        }
+        auto [known, first] = app_ports_.try_emplace(w.app_fd, w.app + ":" + std::to_string(port));
+        key = known->second;
+        if (first) balancers_[key] = open_balancer(::dup(w.app_fd));
         return balancers_[key];
     }
     key = w.app + ":" + address + ":" + std::to_string(port) + ":" + std::to_string(type);
@@ -125,8 +121,9 @@ ConnectionBalancer* NodeCluster::open_balancer(int listen_fd) {
         [this](int pid, const std::string& key, int fd) { return hand_off(key, pid, fd); });
 }
 
+// TCP ports are dealt out connection by connection; anything else is shared.
 void NodeCluster::query_server(int pid, Worker& w, const json& m) {
-    const json& type = m.contains("addressType") ? m["addressType"] : json();
+    json type = address_type(m);
     if (type == 4 || type == 6)
         query_balanced(pid, w, m);
     else
@@ -160,7 +157,7 @@ void NodeCluster::query_balanced(int pid, Worker& w, const json& m) {
 // null with a negated errno when it cannot be.
 NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const json& m,
                                                       std::string& key, int& error) {
-    const json& type = m.contains("addressType") ? m["addressType"] : json();
+    json type = address_type(m);
     std::string address = field<std::string>(m, "address", "");
     int port = field<int>(m, "port", 0);
     bool pipe = type == -1;
