@@ -72,19 +72,22 @@ void ConnectionBalancer::remove(int pid) {
     dispatch();
 }
 
+// Node reports each fd it gets, in the order they were sent: a report is
+// about the oldest connection not yet reported on.
+std::deque<ConnectionBalancer::Held>::iterator ConnectionBalancer::oldest_undelivered(Worker& w) {
+    return std::find_if(w.held.begin(), w.held.end(), [](const Held& h) { return !h.delivered; });
+}
+
 void ConnectionBalancer::delivered(int pid) {
     Worker* w = find(pid);
     if (!w) return;
-    auto it =
-        std::find_if(w->held.begin(), w->held.end(), [](const Held& h) { return !h.delivered; });
-    if (it != w->held.end()) it->delivered = true;
+    if (auto it = oldest_undelivered(*w); it != w->held.end()) it->delivered = true;
 }
 
 void ConnectionBalancer::lost(int pid) {
     Worker* w = find(pid);
     if (!w) return;
-    auto it =
-        std::find_if(w->held.begin(), w->held.end(), [](const Held& h) { return !h.delivered; });
+    auto it = oldest_undelivered(*w);
     if (it == w->held.end()) return;
     waiting_.push_front(it->fd);
     w->held.erase(it);

@@ -69,6 +69,7 @@ class ConnectionBalancer {
 
     ConnectionBalancer(int listen_fd, Handoff handoff);
     Worker* find(int pid);
+    static std::deque<Held>::iterator oldest_undelivered(Worker& w);
     std::size_t next_worker() const;
     int next_connection();
     bool retrying() const;
