@@ -47,8 +47,7 @@ std::vector<int> ProcessTable::start(const AppSpec& spec) {
                                                        "' already exists; use 'tend restart " +
                                                        spec.name + "'");
     if (runs_node(spec) && config_.node_preload.empty() &&
-        port_sharing(spec, spec.base_env.empty() ? config_.default_env : spec.base_env) ==
-            PortSharing::kInherit)
+        port_sharing(spec, starting_env(spec)) == PortSharing::kInherit)
         throw TendError(ErrorCode::kSpawnFailed,
                         "cannot share port " + std::to_string(spec.listen.port) + " with '" +
                             spec.name + "': tend's node preload (preload.js) is not installed");

@@ -169,6 +169,9 @@ class ProcessTable {
     bool settled(int id) const;
     void notify_waiters();
     SpawnRequest spawn_request(const Instance& inst) const;
+    // The environment the app was started from (its --env comes on top):
+    // the starting shell's, else the daemon's own.
+    const std::map<std::string, std::string>& starting_env(const AppSpec& spec) const;
     std::pair<std::string, std::string> log_paths(const AppSpec& spec, int id) const;
     Instance* lookup(int id);
     // " (did you mean 'api'?)" for a word close to an app name, else "".

@@ -165,6 +165,10 @@ std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec,
     return {out, err};
 }
 
+const std::map<std::string, std::string>& ProcessTable::starting_env(const AppSpec& spec) const {
+    return spec.base_env.empty() ? config_.default_env : spec.base_env;
+}
+
 SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     const App& app = apps_.at(inst.app);
     const AppSpec& spec = app.spec;
@@ -176,7 +180,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     r.listen_fd = app.listen_fd;
     bool node = runs_node(spec);
     r.cwd = spec.cwd;
-    r.env = spec.base_env.empty() ? config_.default_env : spec.base_env;
+    r.env = starting_env(spec);
     for (const auto& [k, v] : spec.env) r.env[k] = v;
     PortSharing sharing = port_sharing(spec, r.env);
     r.node_cluster = sharing == PortSharing::kRoundRobin;
