@@ -64,14 +64,10 @@ struct CStrings {
 }  // namespace
 
 UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink)
-    : loop_(loop),
-      sink_(sink),
-      cluster_(
-          loop, [this](int pid, const std::string& line) { return send_message(pid, line); },
-          [this](int pid, const std::string& line, int fd) {
-              auto it = channels_.find(pid);
-              return it != channels_.end() && it->second->send(line, fd);
-          }) {
+    : loop_(loop), sink_(sink), cluster_(loop, [this](int pid, const std::string& line, int fd) {
+          auto it = channels_.find(pid);
+          return it != channels_.end() && it->second->send(line, fd);
+      }) {
     char path[4096];
     std::size_t size = sizeof path;
     if (uv_exepath(path, &size) == 0) self_exe_.assign(path, size);

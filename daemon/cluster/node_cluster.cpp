@@ -64,8 +64,7 @@ T field(const json& m, const char* key, T otherwise) {
 
 }  // namespace
 
-NodeCluster::NodeCluster(uv_loop_t* loop, SendLine send_line, SendFd send_fd)
-    : loop_(loop), send_line_(std::move(send_line)), send_fd_(std::move(send_fd)) {}
+NodeCluster::NodeCluster(uv_loop_t* loop, Send send) : loop_(loop), send_(std::move(send)) {}
 
 NodeCluster::~NodeCluster() = default;
 
@@ -146,7 +145,7 @@ void NodeCluster::query_balanced(int pid, Worker& w, const json& m) {
     } else {
         reply["errno"] = error;
     }
-    send_line_(pid, reply.dump());
+    send_(pid, reply.dump(), -1);
     if (!b) return;
     // After the reply: a connection may be handed over at once.
     b->add(pid, key);
@@ -189,7 +188,7 @@ void NodeCluster::query_shared(int pid, Worker& w, const json& m) {
     json reply = reply_to(m);
     if (!s) {
         reply["errno"] = error;
-        send_line_(pid, reply.dump());
+        send_(pid, reply.dump(), -1);
         return;
     }
     reply["errno"] = nullptr;
@@ -199,7 +198,7 @@ void NodeCluster::query_shared(int pid, Worker& w, const json& m) {
         {"cmd", "NODE_HANDLE"}, {"type", udp ? "dgram.Native" : "net.Native"}, {"msg", reply}};
     s->users.insert(pid);
     w.shared.push_back(key);
-    if (send_fd_(pid, message.dump(), s->fd))
+    if (send_(pid, message.dump(), s->fd))
         w.awaiting_delivery.push_back("");  // its acknowledgement is no connection's
     else
         release_shared(pid, key);
@@ -251,7 +250,7 @@ bool NodeCluster::hand_off(const std::string& key, int pid, int fd) {
         {"cmd", "NODE_HANDLE"},
         {"type", "net.Native"},
         {"msg", {{"cmd", "NODE_CLUSTER"}, {"act", "newconn"}, {"key", key}, {"seq", seq}}}};
-    if (!send_fd_(pid, message.dump(), fd)) return false;
+    if (!send_(pid, message.dump(), fd)) return false;
     answers_[seq] = PendingAnswer{pid, key};
     workers_[pid].awaiting_delivery.push_back(key);
     return true;

@@ -31,11 +31,11 @@ class ConnectionBalancer;
 
 class NodeCluster {
   public:
-    // Queue a line (and an fd to pass with it) on pid's IPC channel.
-    using SendLine = std::function<bool(int pid, const std::string& line)>;
-    using SendFd = std::function<bool(int pid, const std::string& line, int fd)>;
+    // Queues a line on pid's IPC channel, with a copy of socket fd attached
+    // when fd >= 0; false when it cannot.
+    using Send = std::function<bool(int pid, const std::string& line, int fd)>;
 
-    NodeCluster(uv_loop_t* loop, SendLine send_line, SendFd send_fd);
+    NodeCluster(uv_loop_t* loop, Send send);
     ~NodeCluster();
 
     // pid is a worker of app, whose --port socket (owned by the caller) is app_fd.
@@ -83,8 +83,7 @@ class NodeCluster {
     void drop_if_unused(const std::string& balancer);
 
     uv_loop_t* loop_;
-    SendLine send_line_;
-    SendFd send_fd_;
+    Send send_;
     std::unordered_map<int, Worker> workers_;
     std::map<std::string, ConnectionBalancer*> balancers_;  // by app and address
     std::map<int, std::string> app_ports_;                  // app_fd → its balancer's key
