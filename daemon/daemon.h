@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "common/paths.h"
-#include "daemon/app_message.h"
+#include "daemon/ipc/app_message.h"
 
 namespace tend {
 

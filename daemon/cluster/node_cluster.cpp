@@ -11,7 +11,7 @@
 #include <cerrno>
 
 #include "daemon/cluster/connection_balancer.h"
-#include "daemon/listener.h"
+#include "daemon/cluster/listener.h"
 
 namespace tend {
 namespace {

@@ -19,6 +19,11 @@ TendHome::Options fast_sampling() {
     return o;
 }
 
+// The history is left out of an instance's JSON until its first sample.
+std::size_t history_size(const json& insts) {
+    return insts[0].value("memory_history", json::array()).size();
+}
+
 bool online(const json& insts) {
     return !insts.empty() && insts[0].value("status", "") == "online" &&
            insts[0].value("pid", 0) > 0;
@@ -42,14 +47,14 @@ TEST_CASE("jlist carries each instance's cpu and memory history, at most 60 samp
     TendHome t(fast_sampling());
     t.run_ok(start_fixture("h", {}, {"sleep"}));
     json insts = t.wait_for(
-        "h", [](const json& i) { return online(i) && i[0]["memory_history"].size() >= 3; },
+        "h", [](const json& i) { return online(i) && history_size(i) >= 3; },
         "three samples in h's history");
     CHECK(insts[0]["cpu_history"].size() == insts[0]["memory_history"].size());
     for (const auto& m : insts[0]["memory_history"]) CHECK(m.get<std::int64_t>() >= 0);
     CHECK(insts[0]["memory_history"].back().get<std::int64_t>() > 0);
 
     t.wait_for(
-        "h", [](const json& i) { return online(i) && i[0]["memory_history"].size() == 60; },
+        "h", [](const json& i) { return online(i) && history_size(i) == 60; },
         "a full history of 60 samples", 30s);
     // The next samples keep it at 60: wait for a newer last sample.
     json later = t.wait_for(

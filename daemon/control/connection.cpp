@@ -1,0 +1,86 @@
+// Reading and writing one control connection.
+#include "daemon/control/connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/control/control_server.h"
+#include "daemon/uv/stream_write.h"
+
+namespace tend {
+
+Connection::Connection(ControlServer& server, std::uint64_t id) : server_(server), id_(id) {
+    pipe_.data = this;
+}
+
+void Connection::start_reading(OnLine on_line) {
+    on_line_ = std::move(on_line);
+    uv_read_start(
+        reinterpret_cast<uv_stream_t*>(&pipe_),
+        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+            auto* self = static_cast<Connection*>(h->data);
+            *buf = uv_buf_init(self->server_.read_buffer(),
+                               static_cast<unsigned>(self->server_.read_buffer_size()));
+        },
+        &Connection::on_read);
+}
+
+void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+    auto* self = static_cast<Connection*>(stream->data);
+    if (nread < 0) {
+        // EOF or error: the client is gone; whatever it half-sent is dropped.
+        self->close();
+        return;
+    }
+    if (nread > 0) self->handle_bytes(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+}
+
+void Connection::handle_bytes(std::string_view bytes) {
+    bool fits = framer_.feed(bytes, [this](std::string_view line) {
+        if (!closing_ && !line.empty()) on_line_(*this, line);
+    });
+    if (!fits && !closing_) {
+        // A line over the limit cannot be framed any more: say so and close.
+        send(
+            encode_error(std::nullopt, ErrorCode::kLineTooLong,
+                         "request line longer than " + std::to_string(kMaxRequestLine) + " bytes"));
+        uv_read_stop(reinterpret_cast<uv_stream_t*>(&pipe_));
+        close_after_flush();
+    }
+}
+
+void Connection::send(std::string line) {
+    if (closing_ || shutting_down_) return;
+    if (write_owned(reinterpret_cast<uv_stream_t*>(&pipe_), std::move(line)) != 0) close();
+}
+
+std::size_t Connection::queued_bytes() const {
+    return uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&pipe_));
+}
+
+void Connection::close_after_flush() {
+    if (closing_ || shutting_down_) return;
+    shutting_down_ = true;
+    shutdown_req_.data = this;
+    int rc =
+        uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&pipe_),
+                    [](uv_shutdown_t* req, int) { static_cast<Connection*>(req->data)->close(); });
+    if (rc != 0) close();
+}
+
+void Connection::close() {
+    if (closing_) return;
+    closing_ = true;
+    run_close_hooks();
+    uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), [](uv_handle_t* h) {
+        auto* self = static_cast<Connection*>(h->data);
+        self->server_.forget(self->id_);  // frees self
+    });
+}
+
+void Connection::run_close_hooks() {
+    auto hooks = std::move(close_hooks_);
+    close_hooks_.clear();
+    for (auto& hook : hooks) hook();
+}
+
+}  // namespace tend

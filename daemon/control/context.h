@@ -1,0 +1,58 @@
+// What a command handler may use: the daemon's parts (Services) and a
+// Responder that can answer its request now or later, if the client is
+// still there.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+#include "common/paths.h"
+#include "common/protocol.h"
+#include "daemon/control/control_server.h"
+#include "daemon/logs/log_sink.h"
+#include "daemon/streams/message_bus.h"
+#include "daemon/streams/monit_hub.h"
+#include "daemon/process/process_table.h"
+
+namespace tend {
+
+struct Services {
+    ProcessTable& table;
+    LogSink& sink;
+    ControlServer& server;
+    const Paths& paths;
+    MonitHub& monit;
+    MessageBus& messages;
+    std::int64_t sample_interval_ms;
+    std::function<void()> table_changed;  // re-arms deadline timers, tells monit
+    std::function<void()> shutdown;       // `tend kill`: stop serving and exit
+    bool shutting_down = false;
+};
+
+// Answers one request. Copyable, so a handler can keep it for a deferred
+// reply; every call is a no-op once the client has disconnected.
+class Responder {
+  public:
+    Responder(ControlServer& server, std::uint64_t connection, std::int64_t request)
+        : server_(&server), connection_(connection), request_(request) {}
+
+    void reply(const json& result) const;
+    void error(ErrorCode code, std::string_view message) const;
+    void event(std::string_view name, const json& data) const;
+    // nullptr once the client has gone.
+    Connection* connection() const { return server_->find(connection_); }
+    std::int64_t request_id() const { return request_; }
+
+  private:
+    ControlServer* server_;
+    std::uint64_t connection_;
+    std::int64_t request_;
+};
+
+struct Context {
+    Services& services;
+    Responder responder;
+};
+
+}  // namespace tend

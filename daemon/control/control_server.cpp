@@ -1,0 +1,95 @@
+// Listening, accepting and the peer-credential check.
+#include "daemon/control/control_server.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/errors.h"
+#include "common/protocol.h"
+
+namespace tend {
+
+ControlServer::ControlServer(uv_loop_t* loop, Connection::OnLine on_line)
+    : loop_(loop), on_line_(std::move(on_line)), read_buffer_(new char[kReadBufferSize]) {}
+
+ControlServer::~ControlServer() = default;
+
+void ControlServer::listen(const std::string& path) {
+    path_ = path;
+    ::unlink(path.c_str());
+    uv_pipe_init(loop_, &pipe_, 0);
+    pipe_.data = this;
+    listening_ = true;
+    // The umask makes the socket 0600 from the moment it exists.
+    mode_t old = ::umask(0177);
+    int rc = uv_pipe_bind(&pipe_, path.c_str());
+    ::umask(old);
+    if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&pipe_), 128, &on_connection);
+    if (rc != 0)
+        throw TendError(ErrorCode::kInternal, "cannot listen on " + path + ": " + uv_strerror(rc));
+    ::chmod(path.c_str(), 0600);
+}
+
+void ControlServer::close() {
+    if (listening_) {
+        listening_ = false;
+        uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), nullptr);
+        ::unlink(path_.c_str());
+    }
+    for (auto& [id, conn] : clients_) conn->close_after_flush();
+}
+
+Connection* ControlServer::find(std::uint64_t id) {
+    auto it = clients_.find(id);
+    if (it == clients_.end() || it->second->closing()) return nullptr;
+    return it->second.get();
+}
+
+void ControlServer::forget(std::uint64_t id) {
+    clients_.erase(id);
+}
+
+void ControlServer::on_connection(uv_stream_t* server, int status) {
+    if (status < 0) {
+        spdlog::warn("accept: {}", uv_strerror(status));
+        return;
+    }
+    static_cast<ControlServer*>(server->data)->accept();
+}
+
+void ControlServer::accept() {
+    auto conn = std::make_unique<Connection>(*this, next_id_++);
+    uv_pipe_init(loop_, conn->handle(), 0);
+    Connection& c = *conn;
+    clients_.emplace(c.id(), std::move(conn));
+    if (uv_accept(reinterpret_cast<uv_stream_t*>(&pipe_),
+                  reinterpret_cast<uv_stream_t*>(c.handle())) != 0) {
+        c.close();
+        return;
+    }
+    if (!peer_allowed(c)) {
+        c.send(encode_error(std::nullopt, ErrorCode::kPermissionDenied,
+                            "permission denied: this daemon belongs to another user"));
+        c.close_after_flush();
+        return;
+    }
+    c.start_reading(on_line_);
+}
+
+bool ControlServer::peer_allowed(Connection& conn) {
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(conn.handle()), &fd) != 0) return false;
+    struct ucred cred {};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return false;
+    if (cred.uid == ::geteuid() || cred.uid == 0) return true;
+    spdlog::warn("refused a client with uid {}", cred.uid);
+    return false;
+}
+
+}  // namespace tend

@@ -1,0 +1,51 @@
+// The control socket: listens on TEND_HOME/tend.sock (mode 0600), refuses
+// peers of another uid (SO_PEERCRED), and owns every client Connection.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "daemon/control/connection.h"
+
+namespace tend {
+
+class ControlServer {
+  public:
+    ControlServer(uv_loop_t* loop, Connection::OnLine on_line);
+    ~ControlServer();
+
+    // Removes a stale socket (we hold the home lock, so it is ours to take),
+    // binds and listens. Throws TendError on failure.
+    void listen(const std::string& path);
+    // Stops accepting, flushes and closes every client.
+    void close();
+
+    // nullptr once the client has gone: deferred replies check this.
+    Connection* find(std::uint64_t id);
+    // Called by a Connection from its close callback.
+    void forget(std::uint64_t id);
+    char* read_buffer() { return read_buffer_.get(); }
+    std::size_t read_buffer_size() const { return kReadBufferSize; }
+
+  private:
+    static void on_connection(uv_stream_t* server, int status);
+    void accept();
+    bool peer_allowed(Connection& conn);
+
+    static constexpr std::size_t kReadBufferSize = 64 * 1024;
+    uv_loop_t* loop_;
+    uv_pipe_t pipe_{};
+    Connection::OnLine on_line_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> clients_;
+    std::unique_ptr<char[]> read_buffer_;  // shared: reads are consumed at once
+    std::uint64_t next_id_ = 1;
+    bool listening_ = false;
+    std::string path_;
+};
+
+}  // namespace tend

@@ -1,0 +1,25 @@
+// `tend flush [target]`: empties log files.
+#include <set>
+
+#include "common/messages.h"
+#include "daemon/control/handlers/handlers.h"
+
+namespace tend::handlers {
+
+std::optional<json> flush(const Request& request, Context& ctx) {
+    auto args = args_as<TargetsArgs>(request.args);
+    ProcessTable& table = ctx.services.table;
+    std::set<std::string> seen;
+    FlushResult result;
+    for (int id : table.resolve(args.targets, true)) {
+        const Instance* inst = table.find(id);
+        for (const std::string* path : {&inst->out_log, &inst->err_log}) {
+            if (!seen.insert(*path).second) continue;
+            ctx.services.sink.truncate(*path);
+            result.files.push_back(*path);
+        }
+    }
+    return json(result);
+}
+
+}  // namespace tend::handlers

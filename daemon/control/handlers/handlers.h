@@ -1,0 +1,32 @@
+// Every control command's handler, one file each under daemon/handlers/.
+#pragma once
+
+#include "common/messages.h"
+#include "daemon/control/dispatcher.h"
+
+namespace tend::handlers {
+
+std::optional<json> ping(const Request& request, Context& ctx);
+std::optional<json> start(const Request& request, Context& ctx);
+std::optional<json> stop(const Request& request, Context& ctx);
+std::optional<json> restart(const Request& request, Context& ctx);
+std::optional<json> remove(const Request& request, Context& ctx);  // "delete"
+std::optional<json> list(const Request& request, Context& ctx);
+std::optional<json> describe(const Request& request, Context& ctx);
+std::optional<json> logs(const Request& request, Context& ctx);
+std::optional<json> flush(const Request& request, Context& ctx);
+std::optional<json> kill(const Request& request, Context& ctx);
+std::optional<json> monit(const Request& request, Context& ctx);
+std::optional<json> reload(const Request& request, Context& ctx);
+std::optional<json> scale(const Request& request, Context& ctx);
+std::optional<json> send(const Request& request, Context& ctx);
+std::optional<json> events(const Request& request, Context& ctx);
+std::optional<json> save(const Request& request, Context& ctx);
+std::optional<json> resurrect(const Request& request, Context& ctx);
+std::optional<json> cleardump(const Request& request, Context& ctx);
+
+// The last args.lines lines of each log file of ids (a merged file once),
+// filtered by args.instance and args.streams; shared by logs and monit.
+LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx);
+
+}  // namespace tend::handlers

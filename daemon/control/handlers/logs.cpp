@@ -1,0 +1,91 @@
+// `tend logs`: the last lines of the matching log files, then (unless
+// --nostream) every new line as an event, from a LogSink subscription.
+#include <memory>
+
+#include "common/messages.h"
+#include "daemon/control/handlers/handlers.h"
+#include "daemon/control/handlers/target_match.h"
+
+namespace tend::handlers {
+namespace {
+
+// A follower whose socket has this much unwritten is skipped, and told how
+// many lines it missed: a slow terminal never slows the app or the file.
+constexpr std::size_t kFollowQueueLimit = 4 << 20;
+
+// Which captured lines a follower wants.
+struct Filter {
+    TargetMatch targets;
+    std::optional<int> instance;
+    LogStreams streams = LogStreams::kBoth;
+
+    bool matches(const LogLine& line) const {
+        if (instance && line.instance != *instance) return false;
+        if (streams == LogStreams::kOut && line.stream != "out") return false;
+        if (streams == LogStreams::kErr && line.stream != "err") return false;
+        return targets.matches(line.name, line.id);
+    }
+};
+
+}  // namespace
+
+LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx) {
+    LogsResult result;
+    std::set<std::string> seen;  // merged logs: one file for many instances
+    for (int id : ids) {
+        const Instance* inst = ctx.services.table.find(id);
+        if (args.instance && inst->index != *args.instance) continue;
+        auto add = [&](const std::string& path, const char* stream) {
+            if (!seen.insert(path).second) return;
+            for (auto& line : ctx.services.sink.tail(path, args.lines))
+                result.tail.push_back(
+                    LogLine{id, inst->app, inst->index, stream, std::move(line), 0});
+        };
+        if (args.streams != LogStreams::kErr) add(inst->out_log, "out");
+        if (args.streams != LogStreams::kOut) add(inst->err_log, "err");
+    }
+    return result;
+}
+
+namespace {
+
+void follow(const Filter& filter, Context& ctx) {
+    Connection* connection = ctx.responder.connection();
+    if (!connection) return;
+    auto missed = std::make_shared<std::int64_t>(0);
+    LogSink& sink = ctx.services.sink;
+    auto id = sink.subscribe([filter, missed, responder = ctx.responder](const LogLine& line) {
+        if (!filter.matches(line)) return;
+        Connection* c = responder.connection();
+        if (!c) return;
+        if (c->queued_bytes() > kFollowQueueLimit) {
+            ++*missed;
+            return;
+        }
+        if (*missed) {
+            responder.event("missed", json(MissedEvent{*missed, std::nullopt}));
+            *missed = 0;
+        }
+        responder.event("log", json(line));
+    });
+    connection->on_close([&sink, id] { sink.unsubscribe(id); });
+}
+
+}  // namespace
+
+std::optional<json> logs(const Request& request, Context& ctx) {
+    auto args = args_as<LogsArgs>(request.args);
+    if (args.lines < 0) throw TendError(ErrorCode::kBadRequest, "'lines' must not be negative");
+    const ProcessTable& table = ctx.services.table;
+    std::vector<int> ids = table.resolve(args.targets, true);
+    LogsResult result = read_tail(args, ids, ctx);
+    result.following = args.follow;
+    ctx.responder.reply(json(result));
+    // Subscribing right after reading the tail, in the same loop turn, means
+    // no line falls between the two and none comes twice.
+    if (args.follow)
+        follow(Filter{match_targets(args.targets, table), args.instance, args.streams}, ctx);
+    return std::nullopt;
+}
+
+}  // namespace tend::handlers

@@ -1,0 +1,14 @@
+// `tend ping`: proves the daemon answers, and says which one.
+#include <unistd.h>
+
+#include "common/messages.h"
+#include "common/version.h"
+#include "daemon/control/handlers/handlers.h"
+
+namespace tend::handlers {
+
+std::optional<json> ping(const Request&, Context& ctx) {
+    return json(PingResult{static_cast<int>(::getpid()), kVersion, ctx.services.paths.home});
+}
+
+}  // namespace tend::handlers

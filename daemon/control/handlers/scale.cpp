@@ -1,0 +1,22 @@
+// `tend scale <name> <N|+N|-N>`: the reply waits until instances removed
+// have stopped, then lists the app.
+#include "common/messages.h"
+#include "daemon/control/handlers/handlers.h"
+
+namespace tend::handlers {
+
+std::optional<json> scale(const Request& request, Context& ctx) {
+    auto args = args_as<ScaleArgs>(request.args);
+    ProcessTable& table = ctx.services.table;
+    std::int64_t count = args.count;
+    if (args.relative) count += static_cast<std::int64_t>(table.app_named(args.name).ids.size());
+    std::vector<int> changed = table.scale(args.name, count);
+    table.when_settled(changed, [responder = ctx.responder, &table, name = args.name] {
+        const App* now = table.find_app(name);
+        responder.reply(json(
+            InstancesResult{now ? table.infos(now->ids, false) : std::vector<InstanceInfo>{}}));
+    });
+    return std::nullopt;
+}
+
+}  // namespace tend::handlers

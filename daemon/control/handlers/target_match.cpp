@@ -1,0 +1,19 @@
+// Building a TargetMatch from the command line's targets.
+#include "daemon/control/handlers/target_match.h"
+
+namespace tend::handlers {
+
+TargetMatch match_targets(const std::vector<std::string>& targets, const ProcessTable& table) {
+    TargetMatch match{targets.empty(), {}, {}};
+    for (const auto& t : targets) {
+        if (t == "all")
+            match.all = true;
+        else if (table.find_app(t))
+            match.names.insert(t);
+        else
+            for (int id : table.resolve({t}, false)) match.ids.insert(id);
+    }
+    return match;
+}
+
+}  // namespace tend::handlers

@@ -1,0 +1,82 @@
+// Reading and writing an instance's IPC socketpair with libuv.
+#include "daemon/ipc/ipc_channel.h"
+
+#include <unistd.h>
+
+#include "daemon/uv/stream_write.h"
+
+namespace tend {
+
+IpcChannel::IpcChannel(OnLine on_line, OnClose on_close)
+    : on_line_(std::move(on_line)), on_close_(std::move(on_close)) {}
+
+IpcChannel* IpcChannel::open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on_close) {
+    auto* channel = new IpcChannel(std::move(on_line), std::move(on_close));
+    // An IPC pipe, so that fds can go with messages, as Node's channel does.
+    uv_pipe_init(loop, &channel->pipe_, 1);
+    channel->pipe_.data = channel;
+    if (uv_pipe_open(&channel->pipe_, fd) != 0) {
+        ::close(fd);
+        channel->close();
+        return channel;
+    }
+    auto alloc = [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+        auto* self = static_cast<IpcChannel*>(h->data);
+        *buf = uv_buf_init(self->buffer_, sizeof self->buffer_);
+    };
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&channel->pipe_), alloc, &IpcChannel::on_read);
+    return channel;
+}
+
+void IpcChannel::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+    auto* self = static_cast<IpcChannel*>(stream->data);
+    if (nread < 0) {
+        self->close();
+        return;
+    }
+    self->discard_received_handles();
+    bool ok = self->framer_.feed(std::string_view(buf->base, static_cast<std::size_t>(nread)),
+                                 [self](std::string_view line) {
+                                     if (!self->closing_) self->on_line_(line);
+                                 });
+    if (!ok) self->close();
+}
+
+// An instance may send the daemon an fd (process.send(msg, socket)); tendd
+// has no use for one, and an open fd must not pile up.
+void IpcChannel::discard_received_handles() {
+    while (uv_pipe_pending_count(&pipe_) > 0) {
+        auto* handle = new uv_pipe_t;
+        uv_pipe_init(pipe_.loop, handle, 0);
+        // Accepted as a pipe whatever it is: only its fd is wanted, to close it.
+        if (uv_accept(reinterpret_cast<uv_stream_t*>(&pipe_),
+                      reinterpret_cast<uv_stream_t*>(handle)) != 0) {
+            delete handle;
+            return;
+        }
+        uv_close(reinterpret_cast<uv_handle_t*>(handle),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
+    }
+}
+
+bool IpcChannel::send(std::string_view line, int fd) {
+    auto* stream = reinterpret_cast<uv_stream_t*>(&pipe_);
+    if (closing_ || uv_stream_get_write_queue_size(stream) > kMaxQueued) return false;
+    std::string bytes;
+    bytes.reserve(line.size() + 1);
+    bytes.append(line).push_back('\n');
+    if (fd >= 0) return write_owned_with_fd(&pipe_, std::move(bytes), fd) == 0;
+    return write_owned(stream, std::move(bytes)) == 0;
+}
+
+void IpcChannel::close() {
+    if (closing_) return;
+    closing_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), [](uv_handle_t* h) {
+        auto* self = static_cast<IpcChannel*>(h->data);
+        if (self->on_close_) self->on_close_();
+        delete self;
+    });
+}
+
+}  // namespace tend

@@ -1,0 +1,99 @@
+// The NOTIFY_SOCKET datagram socket: bind, SO_PASSCRED, read with recvmsg.
+#include "daemon/ipc/notify_socket.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace tend {
+
+bool notify_says_ready(std::string_view datagram) {
+    std::size_t start = 0;
+    while (start <= datagram.size()) {
+        std::size_t nl = datagram.find('\n', start);
+        std::string_view line =
+            datagram.substr(start, nl == std::string_view::npos ? nl : nl - start);
+        if (line == "READY=1") return true;
+        if (nl == std::string_view::npos) break;
+        start = nl + 1;
+    }
+    return false;
+}
+
+NotifySocket::NotifySocket(uv_loop_t* loop, OnReady on_ready)
+    : loop_(loop), on_ready_(std::move(on_ready)) {}
+
+NotifySocket::~NotifySocket() {
+    if (!polling_ && fd_ >= 0) ::close(fd_);
+}
+
+bool NotifySocket::open(const std::string& path) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) {
+        spdlog::warn("notify socket path too long, sd_notify disabled: {}", path);
+        return false;
+    }
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int on = 1;
+    ::unlink(path.c_str());  // we hold the home lock: a leftover is ours
+    if (fd_ < 0 || ::setsockopt(fd_, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0 ||
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        spdlog::warn("cannot open notify socket {}: {}; sd_notify disabled", path,
+                     std::strerror(errno));
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+        return false;
+    }
+    uv_poll_init(loop_, &poll_, fd_);
+    poll_.data = this;
+    uv_poll_start(&poll_, UV_READABLE, [](uv_poll_t* p, int status, int) {
+        if (status == 0) static_cast<NotifySocket*>(p->data)->receive();
+    });
+    polling_ = true;
+    return true;
+}
+
+void NotifySocket::receive() {
+    // Read every queued datagram: the poll is level-triggered, but one pass
+    // per wake-up is cheaper.
+    for (;;) {
+        char data[4096];
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+        iovec iov{data, sizeof data - 1};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        ssize_t n = ::recvmsg(fd_, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0) return;
+        int pid = 0;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+                ucred cred;
+                std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+                pid = cred.pid;
+            }
+        if (pid > 0 && notify_says_ready(std::string_view(data, static_cast<std::size_t>(n))))
+            on_ready_(pid);
+    }
+}
+
+void NotifySocket::close() {
+    if (!polling_) return;
+    polling_ = false;
+    uv_poll_stop(&poll_);
+    uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* h) {
+        auto* self = static_cast<NotifySocket*>(h->data);
+        ::close(self->fd_);
+        self->fd_ = -1;
+    });
+}
+
+}  // namespace tend

@@ -1,0 +1,138 @@
+// One open log file and its write queue. Whole lines go to a regular file
+// with a plain write() on the loop while the disk keeps up; otherwise they are
+// queued in memory for at most one uv_fs_write at a time on libuv's
+// threadpool. A file that falls behind there says it is congested; the
+// readers feeding it pause and are woken once it has drained.
+#pragma once
+
+#include <uv.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/logs/log_write_policy.h"
+
+namespace tend {
+
+// Something that paused because a file was congested (a PipeReader).
+class DrainWaiter {
+  public:
+    virtual void on_drained() = 0;
+
+  protected:
+    ~DrainWaiter() = default;
+};
+
+class LogFile : public std::enable_shared_from_this<LogFile> {
+    struct Passkey {};
+
+  public:
+    // With this many bytes queued the file is congested; its waiters are
+    // woken once the queue is back under the low watermark.
+    static constexpr std::size_t kHighWatermark = std::size_t{4} << 20;
+    static constexpr std::size_t kLowWatermark = std::size_t{1} << 20;
+
+    // Opens path for appending, creating its directory as needed. Throws
+    // TendError(kBadRequest) "cannot open log file '<path>': <reason>".
+    static std::shared_ptr<LogFile> open(uv_loop_t* loop, const std::string& path);
+
+    LogFile(Passkey, uv_loop_t* loop, std::string path, int fd);
+    ~LogFile();
+    LogFile(const LogFile&) = delete;
+    LogFile& operator=(const LogFile&) = delete;
+
+    const std::string& path() const { return path_; }
+
+    // Writes lines, which must be whole lines, at once when nothing is queued
+    // ahead of them and the disk has been quick, else queues them (then call
+    // flush()). The fast path: no copy, no thread hand-off.
+    void write(std::string_view lines);
+
+    // Queues a, b and c, which together must be whole lines: a file with
+    // several writers then never holds a torn line. Call flush() after a batch.
+    void append(std::string_view a, std::string_view b = {}, std::string_view c = {});
+
+    // Writes what is queued: at once in the loop, or by starting a threadpool
+    // write unless one is already in flight (its completion writes the rest).
+    void flush();
+
+    // True while writes go straight to the file in the loop: a regular file
+    // whose writes have been quick (see LogWritePolicy). A pipe, FIFO or
+    // terminal can block for good, so it is always written on the threadpool.
+    bool writes_in_loop() const;
+
+    // Sends every write to the threadpool, as if the disk were always slow:
+    // for tests that need lines to stay queued.
+    void use_threadpool_only() { threadpool_only_ = true; }
+
+    // Bytes in memory not yet written: the rest of the write in flight plus
+    // what is pending behind it.
+    std::size_t queued_bytes() const { return in_flight_.size() - written_ + pending_.size(); }
+    bool congested() const { return queued_bytes() >= kHighWatermark; }
+
+    // Registers a waiter to be woken (once) when the queue has drained;
+    // cancel_wait() withdraws it, e.g. when the waiter goes away first.
+    void wait_for_drain(DrainWaiter* waiter);
+    void cancel_wait(DrainWaiter* waiter);
+
+    // What tail() needs: the file size the queued bytes follow on disk (-1 if
+    // unknown: read the whole file), then the queued bytes in order.
+    struct Queued {
+        std::int64_t disk_end = -1;
+        std::string_view in_flight;
+        std::string_view pending;
+    };
+    Queued queued() const;
+
+    // Empties the file on disk; what is queued is still written afterwards.
+    // Throws TendError(kBadRequest) "cannot truncate log file '<path>': ...".
+    void truncate();
+
+    // Opens path again (logrotate moved the file). The old descriptor is
+    // closed once no write uses it. On failure, logs and keeps the old one.
+    void reopen();
+
+    // Frees the queue buffers if nothing was appended since the last call and
+    // nothing is queued; returns the bytes freed. Called by a periodic timer,
+    // so a busy file keeps its buffers and an idle one holds next to nothing.
+    std::size_t release_if_idle();
+
+    // Bytes dropped because the disk refused them (ENOSPC, EIO...).
+    std::uint64_t dropped_bytes() const { return dropped_; }
+
+  private:
+    struct WriteRequest;
+
+    void write_now(std::string_view data);
+    void write_succeeded();
+    void start_write();
+    void issue_write();
+    static void on_write(uv_fs_t* req);
+    void write_done(std::int64_t result);
+    void report_failure(std::int64_t result);
+    void wake_waiters();
+
+    uv_loop_t* loop_;
+    std::string path_;
+    int fd_;
+    int write_fd_ = -1;  // descriptor of the write in flight; may be an old fd_ after reopen()
+    bool writing_ = false;
+    bool active_ = false;  // appended to since the last release_if_idle()
+    bool failing_ = false;
+    bool threadpool_only_ = false;
+    bool regular_ = false;  // fd_ is a regular file
+    LogWritePolicy policy_;
+    std::int64_t disk_end_ = -1;  // file size when the write in flight started
+    std::string in_flight_;       // the buffer being written; written_ bytes of it are done
+    std::size_t written_ = 0;
+    std::string pending_;  // appended while a write is in flight
+    std::vector<DrainWaiter*> waiters_;
+    std::uint64_t dropped_ = 0;
+    std::uint64_t dropped_at_failure_ = 0;
+};
+
+}  // namespace tend

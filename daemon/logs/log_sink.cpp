@@ -1,0 +1,227 @@
+// The log sink: a registry of open log files (shared by path, so merged logs
+// have one writer), the pipe readers feeding them, the live subscribers, and
+// a timer that gives idle buffers' memory back.
+#include "daemon/logs/log_sink.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/errors.h"
+#include "daemon/logs/log_file.h"
+#include "daemon/logs/log_tail.h"
+#include "daemon/logs/log_timestamp.h"
+#include "daemon/logs/pipe_reader.h"
+
+namespace tend {
+
+namespace {
+
+// Idle files and readers give their buffers back after one to two periods.
+constexpr std::uint64_t kTrimPeriodMs = 2000;
+// Freeing this much at once is worth asking malloc to return it to the kernel.
+constexpr std::size_t kMallocTrimThreshold = std::size_t{1} << 20;
+
+std::string registry_key(const std::string& path) {
+    return std::filesystem::path(path).lexically_normal().string();
+}
+
+}  // namespace
+
+struct LogSink::Impl final : ReaderHost {
+    struct SubscriberEntry {
+        SubscriberId id;
+        // Behind a pointer: a subscriber may subscribe another while it runs.
+        std::unique_ptr<Subscriber> fn;
+    };
+
+    explicit Impl(uv_loop_t* l) : loop(l), read_buffer_memory(new char[PipeReader::kBufferSize]) {}
+
+    ~Impl() {
+        // The handles outlive us until the loop runs their close callbacks.
+        for (PipeReader* reader : readers) reader->forget_host();
+        close_trim_timer();
+    }
+
+    // The trim timer runs while readers may exist; unreferenced, so it never
+    // keeps the loop alive, but closed by close_all() so the loop can close.
+    void ensure_trim_timer() {
+        if (trim_timer != nullptr) return;
+        trim_timer = new uv_timer_t;
+        uv_timer_init(loop, trim_timer);
+        trim_timer->data = this;
+        uv_timer_start(trim_timer, on_trim_timer, kTrimPeriodMs, kTrimPeriodMs);
+        uv_unref(reinterpret_cast<uv_handle_t*>(trim_timer));
+    }
+
+    void close_trim_timer() {
+        if (trim_timer == nullptr) return;
+        uv_close(reinterpret_cast<uv_handle_t*>(trim_timer),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+        trim_timer = nullptr;
+    }
+
+    char* read_buffer() override { return read_buffer_memory.get(); }
+
+    bool has_subscribers() const override { return !subscribers.empty(); }
+
+    void publish(const LogLine& line) override {
+        ++publishing;
+        // Entries added meanwhile see the next line; removed ones are only
+        // marked (fn reset) until the outermost publish is done.
+        std::size_t count = subscribers.size();
+        for (std::size_t i = 0; i < count; ++i) {
+            if (subscribers[i].fn && *subscribers[i].fn) (*subscribers[i].fn)(line);
+        }
+        if (--publishing == 0 && has_removed) compact_subscribers();
+    }
+
+    std::string_view timestamp_prefix(std::time_t second) override {
+        return timestamps.prefix(second);
+    }
+
+    void reader_closed(PipeReader* reader) override { readers.erase(reader); }
+
+    void unsubscribe(SubscriberId id) {
+        for (auto& entry : subscribers) {
+            if (entry.id != id || !entry.fn) continue;
+            if (publishing > 0) {
+                // The callback may be running right now: destroy it later.
+                removed.push_back(std::move(entry.fn));
+                has_removed = true;
+            } else {
+                entry.fn.reset();
+                compact_subscribers();
+            }
+            return;
+        }
+    }
+
+    void compact_subscribers() {
+        std::erase_if(subscribers, [](const SubscriberEntry& e) { return !e.fn; });
+        removed.clear();
+        has_removed = false;
+    }
+
+    std::shared_ptr<LogFile> find(const std::string& path) const {
+        auto it = files.find(registry_key(path));
+        return it == files.end() ? nullptr : it->second.lock();
+    }
+
+    template <typename F>
+    void for_each_file(F&& f) {
+        for (auto& [path, weak] : files) {
+            if (auto file = weak.lock()) f(*file);
+        }
+    }
+
+    static void on_trim_timer(uv_timer_t* timer) {
+        auto* impl = static_cast<Impl*>(timer->data);
+        std::size_t freed = 0;
+        impl->for_each_file([&](LogFile& file) { freed += file.release_if_idle(); });
+        std::erase_if(impl->files, [](const auto& entry) { return entry.second.expired(); });
+        for (PipeReader* reader : impl->readers) reader->trim();
+        if (freed >= kMallocTrimThreshold) malloc_trim(0);
+    }
+
+    uv_loop_t* loop;
+    std::unique_ptr<char[]> read_buffer_memory;
+    uv_timer_t* trim_timer = nullptr;
+    std::unordered_map<std::string, std::weak_ptr<LogFile>> files;
+    std::unordered_set<PipeReader*> readers;
+    std::vector<SubscriberEntry> subscribers;
+    std::vector<std::unique_ptr<Subscriber>> removed;
+    SubscriberId next_subscriber = 1;
+    int publishing = 0;
+    bool has_removed = false;
+    TimestampCache timestamps;
+};
+
+LogSink::LogSink(uv_loop_t* loop) : impl_(std::make_unique<Impl>(loop)) {}
+
+LogSink::~LogSink() {
+    // Whoever subscribed may already be gone: the last partial lines only go
+    // to the files.
+    impl_->subscribers.clear();
+    close_all();
+}
+
+std::shared_ptr<LogFile> LogSink::open(const std::string& path) {
+    std::string key = registry_key(path);
+    auto& slot = impl_->files[key];
+    if (auto file = slot.lock()) return file;
+    try {
+        auto file = LogFile::open(impl_->loop, path);
+        slot = file;
+        return file;
+    } catch (...) {
+        impl_->files.erase(key);
+        throw;
+    }
+}
+
+void LogSink::attach(int read_fd, const LogSource& source, StreamKind kind,
+                     std::shared_ptr<LogFile> file, bool timestamp) {
+    if (!file) {
+        ::close(read_fd);
+        throw TendError(ErrorCode::kInternal,
+                        "no log file for the output of '" + source.name + "'");
+    }
+    PipeReader* reader =
+        PipeReader::start(impl_->loop, read_fd, source, kind, std::move(file), timestamp, *impl_);
+    impl_->readers.insert(reader);
+    impl_->ensure_trim_timer();
+}
+
+LogSink::SubscriberId LogSink::subscribe(Subscriber subscriber) {
+    SubscriberId id = impl_->next_subscriber++;
+    impl_->subscribers.push_back({id, std::make_unique<Subscriber>(std::move(subscriber))});
+    return id;
+}
+
+void LogSink::unsubscribe(SubscriberId id) {
+    impl_->unsubscribe(id);
+}
+
+std::vector<std::string> LogSink::tail(const std::string& path, int n) {
+    LogFile::Queued queued;
+    auto file = impl_->find(path);
+    if (file) queued = file->queued();
+    return tail_log(path, n, queued.disk_end, queued.in_flight, queued.pending);
+}
+
+void LogSink::truncate(const std::string& path) {
+    if (auto file = impl_->find(path)) {
+        file->truncate();
+        return;
+    }
+    if (::truncate(path.c_str(), 0) != 0 && errno != ENOENT) {
+        throw TendError(ErrorCode::kBadRequest,
+                        "cannot truncate log file '" + path + "': " + std::strerror(errno));
+    }
+}
+
+void LogSink::reopen_all() {
+    impl_->for_each_file([](LogFile& file) { file.reopen(); });
+}
+
+void LogSink::close_all() {
+    // stop() may not remove the reader at once (it does in its close callback),
+    // but iterate over a copy anyway.
+    std::vector<PipeReader*> readers(impl_->readers.begin(), impl_->readers.end());
+    for (PipeReader* reader : readers) reader->stop();
+    impl_->close_trim_timer();
+}
+
+std::size_t LogSink::queued_bytes() const {
+    std::size_t total = 0;
+    impl_->for_each_file([&](LogFile& file) { total += file.queued_bytes(); });
+    return total;
+}
+
+}  // namespace tend

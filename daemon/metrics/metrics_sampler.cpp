@@ -1,0 +1,67 @@
+// The sampling timer: one /proc scan a round, CPU from tick deltas per pid.
+#include "daemon/metrics/metrics_sampler.h"
+
+#include <unistd.h>
+
+#include "daemon/metrics/proc_stat.h"
+
+namespace tend {
+
+MetricsSampler::MetricsSampler(uv_loop_t* loop, ProcessTable& table, std::int64_t interval_ms,
+                               std::function<void()> after_sample)
+    : table_(table),
+      interval_ms_(interval_ms),
+      after_sample_(std::move(after_sample)),
+      ticks_per_second_(::sysconf(_SC_CLK_TCK)),
+      page_size_(::sysconf(_SC_PAGESIZE)) {
+    uv_timer_init(loop, &timer_);
+    timer_.data = this;
+    uv_timer_start(
+        &timer_, [](uv_timer_t* t) { static_cast<MetricsSampler*>(t->data)->sample(); },
+        static_cast<std::uint64_t>(interval_ms), static_cast<std::uint64_t>(interval_ms));
+    // Sampling alone must not keep the loop alive at shutdown.
+    uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
+    open_ = true;
+}
+
+void MetricsSampler::close() {
+    if (!open_) return;
+    open_ = false;
+    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+}
+
+void MetricsSampler::sample() {
+    std::uint64_t now = uv_now(timer_.loop);
+    auto elapsed = static_cast<std::int64_t>(now - last_at_ms_);
+    auto running = table_.running();
+    std::unordered_set<int> pgids;
+    for (auto [id, pid] : running) pgids.insert(pid);  // each instance leads its own group
+    auto groups = scan_process_groups(pgids);
+
+    std::unordered_map<int, Seen> next;
+    for (auto [id, pid] : running) {
+        auto members = groups.find(pid);
+        if (members == groups.end()) continue;  // exited since; its exit is on its way
+        // CPU needs an earlier sample of this very leader (a reused pid is not one).
+        bool known = false;
+        std::uint64_t ticks = 0;
+        std::int64_t pages = 0;
+        for (const ProcStat& p : members->second) {
+            auto prev = seen_.find(p.pid);
+            bool same = prev != seen_.end() && prev->second.start_time == p.start_time;
+            if (p.pid == pid) known = same;
+            // A member new since the last round spent all its ticks within it.
+            ticks += same && p.cpu_ticks >= prev->second.ticks ? p.cpu_ticks - prev->second.ticks
+                                                               : p.cpu_ticks;
+            pages += p.rss_pages;
+            next[p.pid] = Seen{p.start_time, p.cpu_ticks};
+        }
+        double cpu = known ? cpu_percent(ticks, elapsed, ticks_per_second_) : 0.0;
+        table_.set_metrics(id, cpu, pages * page_size_);
+    }
+    seen_.swap(next);
+    last_at_ms_ = now;
+    if (after_sample_) after_sample_();
+}
+
+}  // namespace tend

@@ -1,0 +1,350 @@
+// The process table's state machine: start, stop, restart, delete, exits
+// and deadlines. Reading the table (targets, infos) is in process_table_view.cpp.
+#include "daemon/process/process_table.h"
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+
+#include "common/errors.h"
+#include "common/signals.h"
+#include "common/text.h"
+
+namespace tend {
+namespace {
+
+// Signals that mean the program itself failed (they dump core by default),
+// as opposed to one that something else sent it.
+bool is_crash_signal(int sig) {
+    return sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGFPE || sig == SIGILL ||
+           sig == SIGSYS || sig == SIGTRAP;
+}
+
+RestartReason exit_reason(const Instance& inst) {
+    if (inst.exit_signal) {
+        std::string kind = is_crash_signal(*inst.exit_signal) ? "crash" : "signal";
+        return {kind, "signal " + signal_name(*inst.exit_signal)};
+    }
+    return {"exit_code", "exit code " + std::to_string(inst.exit_code.value_or(0))};
+}
+
+}  // namespace
+
+void MetricsHistory::add(double cpu_percent, std::int64_t rss) {
+    cpu.push_back(cpu_percent);
+    memory.push_back(rss);
+    while (cpu.size() > kMetricsHistory) cpu.pop_front();
+    while (memory.size() > kMetricsHistory) memory.pop_front();
+}
+
+ProcessTable::ProcessTable(Spawner& spawner, Clock& clock, TableConfig config)
+    : spawner_(spawner), clock_(clock), config_(std::move(config)) {}
+
+std::vector<int> ProcessTable::start(const AppSpec& spec) {
+    validate(spec);
+    if (apps_.count(spec.name))
+        throw TendError(ErrorCode::kAlreadyExists, "an app named '" + spec.name +
+                                                       "' already exists; use 'tend restart " +
+                                                       spec.name + "'");
+    if (runs_node(spec) && config_.node_preload.empty() &&
+        port_sharing(spec, starting_env(spec)) == PortSharing::kInherit)
+        throw TendError(ErrorCode::kSpawnFailed,
+                        "cannot share port " + std::to_string(spec.listen.port) + " with '" +
+                            spec.name + "': tend's node preload (preload.js) is not installed");
+    // Bound before anything is added: a port in use fails the start cleanly.
+    int listen_fd =
+        spec.listen.port != 0 ? spawner_.open_listener(spec.listen.host, spec.listen.port) : -1;
+    App& app = apps_[spec.name];
+    app.spec = spec;
+    app.listen_fd = listen_fd;
+    app_order_.push_back(spec.name);
+    for (int index = 0; index < spec.instances; ++index) add_instance(app, index);
+    try {
+        spawn(instances_.at(app.ids.front()));
+    } catch (const TendError&) {
+        // A first exec that fails is the user's mistake, not a crash loop:
+        // nothing is added, and the error goes straight back.
+        for (int id : std::vector<int>(app.ids)) erase(id);
+        throw;
+    }
+    for (std::size_t i = 1; i < app.ids.size(); ++i) spawn_or_error(instances_.at(app.ids[i]));
+    return app.ids;
+}
+
+Instance& ProcessTable::add_instance(App& app, int index) {
+    Instance inst;
+    inst.id = next_id_++;
+    inst.index = index;
+    inst.app = app.spec.name;
+    inst.created_wall_ms = clock_.wall_ms();
+    std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, inst.id);
+    auto at = std::find_if(app.ids.begin(), app.ids.end(),
+                           [&](int id) { return instances_.at(id).index > index; });
+    app.ids.insert(at, inst.id);
+    return instances_.emplace(inst.id, std::move(inst)).first->second;
+}
+
+void ProcessTable::stop(const std::vector<int>& ids) {
+    for (int id : ids)
+        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kNone);
+    notify_waiters();
+}
+
+void ProcessTable::restart(const std::vector<int>& ids) {
+    for (int id : ids)
+        if (Instance* inst = lookup(id))
+            begin_stop(*inst, AfterStop::kRestart, {"user", "tend restart"});
+    notify_waiters();
+}
+
+void ProcessTable::remove(const std::vector<int>& ids) {
+    for (int id : ids)
+        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kDelete);
+    notify_waiters();
+}
+
+void ProcessTable::on_exit(int id, int pid, std::optional<int> exit_code,
+                           std::optional<int> signal) {
+    Instance* inst = lookup(id);
+    if (!inst) return;
+    if (on_retired_exit(*inst, pid)) return;
+    if (inst->pid != pid) return;
+    if (on_replacement_failed(*inst, pid)) {
+        inst->exit_code = exit_code;
+        inst->exit_signal = signal;
+        return;
+    }
+    inst->pid = 0;
+    inst->exit_code = exit_code;
+    inst->exit_signal = signal;
+    // The leader is gone; whatever it started in its group would be orphaned.
+    spawner_.signal_group(pid, SIGKILL);
+    if (inst->state == InstanceState::kStopping)
+        finish_stop(*inst);
+    else
+        handle_crash(*inst);
+    notify_waiters();
+}
+
+void ProcessTable::tick() {
+    std::int64_t now = clock_.now_ms();
+    std::vector<int> due;
+    for (const auto& [id, inst] : instances_)
+        if ((inst.deadline_ms != 0 && inst.deadline_ms <= now) ||
+            (inst.retire_deadline_ms != 0 && inst.retire_deadline_ms <= now))
+            due.push_back(id);
+    for (int id : due) {
+        Instance& inst = instances_.at(id);
+        if (inst.retire_deadline_ms != 0 && inst.retire_deadline_ms <= now) {
+            inst.retire_deadline_ms = 0;
+            spawner_.signal_group(inst.retiring_pid, SIGKILL);
+        }
+        if (inst.deadline_ms == 0 || inst.deadline_ms > now) continue;
+        inst.deadline_ms = 0;
+        if (inst.state == InstanceState::kLaunching) {
+            become_online(inst);  // listen_timeout passed without a ready: online anyway
+        } else if (inst.state == InstanceState::kWaitingRestart) {
+            inst.restarts++;
+            inst.last_reason = inst.pending_reason;
+            spawn_or_error(inst);
+        } else if (inst.state == InstanceState::kStopping && inst.pid != 0) {
+            spawner_.signal_group(inst.pid, SIGKILL);
+        }
+    }
+    notify_waiters();
+}
+
+std::optional<std::int64_t> ProcessTable::next_deadline() const {
+    std::optional<std::int64_t> next;
+    for (const auto& [id, inst] : instances_)
+        for (std::int64_t at : {inst.deadline_ms, inst.retire_deadline_ms})
+            if (at != 0 && (!next || at < *next)) next = at;
+    return next;
+}
+
+void ProcessTable::when_settled(std::vector<int> ids, std::function<void()> done) {
+    waiters_.push_back({std::move(ids), std::move(done)});
+    notify_waiters();
+}
+
+void ProcessTable::set_metrics(int id, double cpu, std::int64_t memory) {
+    Instance* inst = lookup(id);
+    if (!inst) return;
+    inst->cpu = cpu;
+    inst->memory = memory;
+    inst->metrics.add(cpu, memory);
+    check_memory(*inst);
+}
+
+void ProcessTable::check_memory(Instance& inst) {
+    std::int64_t limit = apps_.at(inst.app).spec.restart.max_memory_bytes;
+    if (limit <= 0 || inst.memory <= limit || inst.state != InstanceState::kOnline) {
+        inst.memory_over = 0;
+        return;
+    }
+    if (++inst.memory_over < kMemoryOverSamples) return;
+    inst.memory_over = 0;
+    std::string detail =
+        "rss " + format_bytes(inst.memory) + " over max_memory_restart " + format_bytes(limit);
+    begin_stop(inst, AfterStop::kRestart, {"memory", detail});
+    notify_waiters();
+}
+
+void ProcessTable::spawn(Instance& inst) {
+    inst.pid = spawner_.spawn(spawn_request(inst));
+    const ListenOptions& listen = apps_.at(inst.app).spec.listen;
+    inst.state = listen.wait_ready ? InstanceState::kLaunching : InstanceState::kOnline;
+    inst.started_ms = clock_.now_ms();
+    inst.started_wall_ms = clock_.wall_ms();
+    inst.deadline_ms = listen.wait_ready ? inst.started_ms + listen.listen_timeout_ms : 0;
+    inst.cpu = 0;
+    inst.memory = 0;
+    inst.memory_over = 0;
+}
+
+void ProcessTable::spawn_or_error(Instance& inst) {
+    try {
+        spawn(inst);
+    } catch (const TendError&) {
+        inst.pid = 0;
+        inst.state = InstanceState::kErrored;
+    }
+}
+
+void ProcessTable::begin_stop(Instance& inst, AfterStop after, RestartReason reason) {
+    if (after == AfterStop::kRestart) inst.pending_reason = std::move(reason);
+    if (inst.retiring_pid != 0 && inst.retire_deadline_ms == 0) retire(inst);
+    switch (inst.state) {
+        case InstanceState::kLaunching:
+        case InstanceState::kOnline: {
+            const RestartPolicy& policy = apps_.at(inst.app).spec.restart;
+            inst.state = InstanceState::kStopping;
+            inst.after_stop = after;
+            inst.deadline_ms = clock_.now_ms() + policy.kill_timeout_ms;
+            spawner_.signal_group(inst.pid, signal_number(policy.kill_signal));
+            break;
+        }
+        case InstanceState::kStopping:
+            // A delete asked while a restart is pending still deletes.
+            if (inst.after_stop != AfterStop::kDelete) inst.after_stop = after;
+            break;
+        default:
+            inst.deadline_ms = 0;
+            inst.after_stop = after;
+            finish_stop(inst);
+    }
+}
+
+void ProcessTable::finish_stop(Instance& inst) {
+    AfterStop after = inst.after_stop;
+    inst.after_stop = AfterStop::kNone;
+    inst.deadline_ms = 0;
+    inst.cpu = 0;
+    inst.memory = 0;
+    if (after == AfterStop::kDelete) {
+        erase(inst.id);
+        return;
+    }
+    if (after == AfterStop::kRestart) {
+        // A restart asked by the user starts fresh: the crash-loop count and
+        // the backoff begin again, so an errored instance gets a new chance.
+        inst.history = RestartHistory{};
+        inst.restarts++;
+        inst.last_reason = inst.pending_reason;
+        spawn_or_error(inst);
+        return;
+    }
+    inst.state = InstanceState::kStopped;
+}
+
+void ProcessTable::handle_crash(Instance& inst) {
+    const AppSpec& spec = apps_.at(inst.app).spec;
+    ExitFacts facts{clock_.now_ms() - inst.started_ms, inst.exit_code};
+    RestartDecision d = decide_restart(spec.restart, inst.history, facts);
+    inst.cpu = 0;
+    inst.memory = 0;
+    switch (d.action) {
+        case ExitAction::kStop:
+            inst.state = InstanceState::kStopped;
+            return;
+        case ExitAction::kErrored:
+            inst.state = InstanceState::kErrored;
+            return;
+        case ExitAction::kRestart:
+            inst.history = d.next;
+            inst.pending_reason = exit_reason(inst);
+            if (d.delay_ms > 0) {
+                inst.state = InstanceState::kWaitingRestart;
+                inst.deadline_ms = clock_.now_ms() + d.delay_ms;
+                return;
+            }
+            inst.restarts++;
+            inst.last_reason = inst.pending_reason;
+            spawn_or_error(inst);
+    }
+}
+
+void ProcessTable::erase(int id) {
+    auto it = instances_.find(id);
+    if (it == instances_.end()) return;
+    std::string name = it->second.app;
+    // A process being replaced goes with its instance (its exit finds no one).
+    if (it->second.retiring_pid != 0) spawner_.signal_group(it->second.retiring_pid, SIGKILL);
+    instances_.erase(it);
+    std::erase(reload_queue_, id);
+    if (reloading_id_ == id) {
+        reloading_id_ = -1;
+        advance_reload();  // not end_reload_step: waiters are notified by our caller
+    }
+    auto app = apps_.find(name);
+    if (app == apps_.end()) return;
+    std::erase(app->second.ids, id);
+    if (app->second.ids.empty()) {
+        spawner_.close_listener(app->second.listen_fd);
+        apps_.erase(app);
+        std::erase(app_order_, name);
+    }
+}
+
+bool ProcessTable::settled(int id) const {
+    const Instance* inst = find(id);
+    if (!inst) return true;
+    bool reloading =
+        inst->retiring_pid != 0 || reloading_id_ == id ||
+        std::find(reload_queue_.begin(), reload_queue_.end(), id) != reload_queue_.end();
+    return !reloading && inst->state != InstanceState::kStopping &&
+           inst->after_stop == AfterStop::kNone;
+}
+
+void ProcessTable::notify_waiters() {
+    // Callbacks may add waiters or change the table, so collect first.
+    std::vector<std::function<void()>> ready;
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+        bool all = true;
+        for (int id : it->ids) all = all && settled(id);
+        if (all) {
+            ready.push_back(std::move(it->done));
+            it = waiters_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& done : ready) done();
+}
+
+Instance* ProcessTable::lookup(int id) {
+    auto it = instances_.find(id);
+    return it == instances_.end() ? nullptr : &it->second;
+}
+
+const Instance* ProcessTable::find(int id) const {
+    auto it = instances_.find(id);
+    return it == instances_.end() ? nullptr : &it->second;
+}
+
+const App* ProcessTable::find_app(const std::string& name) const {
+    auto it = apps_.find(name);
+    return it == apps_.end() ? nullptr : &it->second;
+}
+
+}  // namespace tend

@@ -1,0 +1,196 @@
+// The process table: every app and instance, and the state machine of
+// DESIGN.md (launching → online → waiting_restart / stopping → stopped /
+// errored). Plain code: it calls a Spawner and reads a Clock, is told about
+// exits with on_exit() and about time with tick(), and never touches libuv.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/app_spec.h"
+#include "common/instance_info.h"
+#include "daemon/process/clock.h"
+#include "daemon/process/restart_policy.h"
+#include "daemon/process/spawner.h"
+
+namespace tend {
+
+// What a user asked of a stopping instance, done once it has exited.
+enum class AfterStop { kNone, kRestart, kDelete };
+
+// Samples over max_memory_restart in a row before the instance is restarted:
+// "stays above", so one spike (a GC about to run) does not cost a restart.
+inline constexpr int kMemoryOverSamples = 2;
+
+// Why an instance restarted, as jlist and describe report it.
+struct RestartReason {
+    std::string kind;    // "crash", "signal", "exit_code", "memory", "user"
+    std::string detail;  // "signal SIGSEGV", "exit code 3", "rss 250.0mb over 200.0mb"
+};
+
+// The last kMetricsHistory samples of one instance, oldest first.
+struct MetricsHistory {
+    std::deque<double> cpu;
+    std::deque<std::int64_t> memory;
+    void add(double cpu_percent, std::int64_t rss);
+};
+
+struct Instance {
+    int id = 0;
+    int index = 0;
+    std::string app;
+    InstanceState state = InstanceState::kStopped;
+    int pid = 0;
+    std::int64_t created_wall_ms = 0;
+    std::int64_t started_wall_ms = 0;
+    std::int64_t started_ms = 0;   // monotonic, for uptime
+    std::int64_t deadline_ms = 0;  // restart time (waiting_restart) or SIGKILL time (stopping)
+    int restarts = 0;
+    RestartHistory history;
+    std::optional<int> exit_code;
+    std::optional<int> exit_signal;
+    AfterStop after_stop = AfterStop::kNone;
+    std::string out_log;
+    std::string err_log;
+    double cpu = 0;
+    std::int64_t memory = 0;
+    MetricsHistory metrics;
+    int memory_over = 0;           // samples in a row over max_memory_restart
+    RestartReason last_reason;     // of the last restart; empty kind = none yet
+    RestartReason pending_reason;  // of the restart a stopping instance waits for
+    // Reload: the process being replaced, stopped once pid is ready.
+    int retiring_pid = 0;
+    std::int64_t retire_deadline_ms = 0;  // its SIGKILL time, once signalled
+    std::int64_t retiring_started_ms = 0;
+    std::int64_t retiring_started_wall_ms = 0;
+};
+
+struct App {
+    AppSpec spec;
+    std::vector<int> ids;  // in index order
+    int listen_fd = -1;    // the shared listening socket (--port), for the app's life
+};
+
+struct TableConfig {
+    std::string home;                                // TEND_HOME, given to every instance
+    std::string log_dir;                             // default log location
+    std::map<std::string, std::string> default_env;  // when a spec has no base_env
+    std::string node_preload;   // makes a Node app's listen(port) use fd 3; "" = none found
+    std::string notify_socket;  // NOTIFY_SOCKET for sd_notify("READY=1"); "" = none
+};
+
+class ProcessTable {
+  public:
+    ProcessTable(Spawner& spawner, Clock& clock, TableConfig config);
+
+    // Adds the app and spawns its instances. Throws kAlreadyExists for a name
+    // in use, kSpawnFailed (and adds nothing) when the first spawn fails.
+    std::vector<int> start(const AppSpec& spec);
+
+    // Resolves targets (ids, names, "all") to ids in table order; empty
+    // targets mean all when allow_empty. Throws kNotFound with a suggestion.
+    std::vector<int> resolve(const std::vector<std::string>& targets, bool allow_empty) const;
+
+    void stop(const std::vector<int>& ids);
+    void restart(const std::vector<int>& ids);
+    void remove(const std::vector<int>& ids);
+    // Zero-downtime restart, one instance at a time: start the replacement,
+    // wait until it is ready (or listen_timeout), then stop the old process
+    // gracefully, then go on with the next. An instance that is not online
+    // is simply restarted.
+    void reload(const std::vector<int>& ids);
+    // Grows (new indexes, lowest free first) or shrinks (highest indexes
+    // stop and go) the app to count instances; returns the ids added or
+    // being removed. Throws kNotFound / kBadRequest.
+    // count is 64-bit so a relative count from a client cannot overflow on
+    // its way here; 1..kMaxInstances is checked here.
+    std::vector<int> scale(const std::string& name, std::int64_t count);
+    static constexpr std::int64_t kMaxInstances = 10000;
+
+    // The process pid said it is ready (process.send('ready'), READY=1).
+    void mark_ready(int pid);
+    // The instance whose current or retiring process is pid.
+    std::optional<int> instance_of_pid(int pid) const;
+    // Writes line to the IPC channel of each running instance of ids;
+    // returns the ids it reached.
+    std::vector<int> send_message(const std::vector<int>& ids, const std::string& line);
+
+    // The process pid of instance id exited (code, or signal when signalled).
+    void on_exit(int id, int pid, std::optional<int> exit_code, std::optional<int> signal);
+
+    // Acts on deadlines that have passed: restarts due, SIGKILLs due.
+    void tick();
+    // The earliest pending deadline (monotonic ms), if any.
+    std::optional<std::int64_t> next_deadline() const;
+
+    // Calls done once none of ids is stopping or has a pending after-stop
+    // action (a deleted id counts as settled). Called at once if already so.
+    void when_settled(std::vector<int> ids, std::function<void()> done);
+
+    // What list, jlist and describe show; with_history adds the metrics history.
+    InstanceInfo info(int id, bool with_spec, bool with_history = false) const;
+    std::vector<InstanceInfo> infos(const std::vector<int>& ids, bool with_spec,
+                                    bool with_history = false) const;
+    std::vector<int> all_ids() const;
+    const Instance* find(int id) const;
+    const App* find_app(const std::string& name) const;
+    // The app, or throws kNotFound "no app named 'x' (did you mean 'y'?)".
+    const App& app_named(const std::string& name) const;
+    // Every app's spec in start order (instances = the current count), for `tend save`.
+    std::vector<AppSpec> specs() const;
+    // A new sample of instance id (summed over its process group). Records
+    // it, and restarts the instance gracefully, with reason "memory", once
+    // its RSS has stayed above max_memory_restart for kMemoryOverSamples.
+    void set_metrics(int id, double cpu, std::int64_t memory);
+    // Pids of running instances, for the metrics sampler and the reaper.
+    std::vector<std::pair<int, int>> running() const;  // (id, pid)
+
+  private:
+    Instance& add_instance(App& app, int index);
+    void spawn(Instance& inst);
+    void become_online(Instance& inst);
+    void advance_reload();
+    void end_reload_step(int id);
+    void start_replacement(Instance& inst);
+    void retire(Instance& inst);
+    bool on_retired_exit(Instance& inst, int pid);
+    bool on_replacement_failed(Instance& inst, int pid);
+    void spawn_or_error(Instance& inst);
+    void begin_stop(Instance& inst, AfterStop after, RestartReason reason = {});
+    void check_memory(Instance& inst);
+    void finish_stop(Instance& inst);
+    void handle_crash(Instance& inst);
+    void erase(int id);
+    bool settled(int id) const;
+    void notify_waiters();
+    SpawnRequest spawn_request(const Instance& inst) const;
+    // The environment the app was started from (its --env comes on top):
+    // the starting shell's, else the daemon's own.
+    const std::map<std::string, std::string>& starting_env(const AppSpec& spec) const;
+    std::pair<std::string, std::string> log_paths(const AppSpec& spec, int id) const;
+    Instance* lookup(int id);
+    // " (did you mean 'api'?)" for a word close to an app name, else "".
+    std::string suggestion(const std::string& word) const;
+
+    Spawner& spawner_;
+    Clock& clock_;
+    TableConfig config_;
+    int next_id_ = 0;
+    std::map<int, Instance> instances_;
+    std::map<std::string, App> apps_;
+    std::vector<std::string> app_order_;  // names in start order, for listing
+    struct Waiter {
+        std::vector<int> ids;
+        std::function<void()> done;
+    };
+    std::vector<Waiter> waiters_;
+    std::vector<int> reload_queue_;  // ids waiting for their turn
+    int reloading_id_ = -1;          // the instance being replaced now
+};
+
+}  // namespace tend

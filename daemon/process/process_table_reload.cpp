@@ -1,0 +1,152 @@
+// The process table's zero-downtime reload, readiness (wait_ready), scaling
+// and the IPC messages it routes. The rest of the state machine is in
+// process_table.cpp.
+#include <algorithm>
+#include <csignal>
+
+#include "common/errors.h"
+#include "common/signals.h"
+#include "daemon/process/process_table.h"
+
+namespace tend {
+
+void ProcessTable::reload(const std::vector<int>& ids) {
+    for (int id : ids) {
+        bool queued =
+            std::find(reload_queue_.begin(), reload_queue_.end(), id) != reload_queue_.end();
+        if (!queued && id != reloading_id_ && lookup(id)) reload_queue_.push_back(id);
+    }
+    advance_reload();
+    notify_waiters();
+}
+
+void ProcessTable::advance_reload() {
+    while (reloading_id_ < 0 && !reload_queue_.empty()) {
+        int id = reload_queue_.front();
+        reload_queue_.erase(reload_queue_.begin());
+        Instance* inst = lookup(id);
+        if (!inst) continue;
+        if (inst->state == InstanceState::kOnline)
+            start_replacement(*inst);
+        else  // nothing serving to keep: a plain restart
+            begin_stop(*inst, AfterStop::kRestart, {"user", "tend reload"});
+    }
+}
+
+void ProcessTable::start_replacement(Instance& inst) {
+    int old_pid = inst.pid;
+    std::int64_t old_started = inst.started_ms, old_wall = inst.started_wall_ms;
+    try {
+        spawn(inst);
+    } catch (const TendError&) {
+        return;  // the old process serves on; the spawner logged why
+    }
+    inst.retiring_pid = old_pid;
+    inst.retiring_started_ms = old_started;
+    inst.retiring_started_wall_ms = old_wall;
+    inst.restarts++;
+    inst.last_reason = {"user", "tend reload"};
+    inst.history = RestartHistory{};
+    reloading_id_ = inst.id;
+    if (inst.state == InstanceState::kOnline) retire(inst);  // no wait_ready: ready once spawned
+}
+
+// The replacement is ready: stop the old process gracefully.
+void ProcessTable::retire(Instance& inst) {
+    const RestartPolicy& policy = apps_.at(inst.app).spec.restart;
+    inst.retire_deadline_ms = clock_.now_ms() + policy.kill_timeout_ms;
+    spawner_.signal_group(inst.retiring_pid, signal_number(policy.kill_signal));
+}
+
+// Instance id is done with (replaced, or gone): the next one's turn.
+void ProcessTable::end_reload_step(int id) {
+    if (reloading_id_ == id) {
+        reloading_id_ = -1;
+        advance_reload();
+    }
+    notify_waiters();
+}
+
+void ProcessTable::become_online(Instance& inst) {
+    inst.state = InstanceState::kOnline;
+    inst.deadline_ms = 0;
+    if (inst.retiring_pid != 0 && inst.retire_deadline_ms == 0) retire(inst);
+}
+
+bool ProcessTable::on_retired_exit(Instance& inst, int pid) {
+    if (pid == 0 || pid != inst.retiring_pid) return false;
+    spawner_.signal_group(pid, SIGKILL);  // what it left in its group
+    inst.retiring_pid = 0;
+    inst.retire_deadline_ms = 0;
+    end_reload_step(inst.id);
+    return true;
+}
+
+// The replacement died before it was ready: the old process, still
+// serving, stays the instance, and the reload goes on with the next one.
+bool ProcessTable::on_replacement_failed(Instance& inst, int pid) {
+    if (inst.retiring_pid == 0 || inst.retire_deadline_ms != 0) return false;
+    spawner_.signal_group(pid, SIGKILL);
+    inst.pid = inst.retiring_pid;
+    inst.started_ms = inst.retiring_started_ms;
+    inst.started_wall_ms = inst.retiring_started_wall_ms;
+    inst.retiring_pid = 0;
+    inst.state = InstanceState::kOnline;
+    inst.deadline_ms = 0;
+    end_reload_step(inst.id);
+    return true;
+}
+
+void ProcessTable::mark_ready(int pid) {
+    for (auto& [id, inst] : instances_) {
+        if (inst.pid != pid || inst.state != InstanceState::kLaunching) continue;
+        become_online(inst);
+        notify_waiters();
+        return;
+    }
+}
+
+std::optional<int> ProcessTable::instance_of_pid(int pid) const {
+    if (pid <= 0) return std::nullopt;
+    for (const auto& [id, inst] : instances_)
+        if (inst.pid == pid || inst.retiring_pid == pid) return id;
+    return std::nullopt;
+}
+
+std::vector<int> ProcessTable::send_message(const std::vector<int>& ids, const std::string& line) {
+    std::vector<int> reached;
+    for (int id : ids) {
+        const Instance* inst = find(id);
+        if (inst && inst->pid != 0 && spawner_.send_message(inst->pid, line)) reached.push_back(id);
+    }
+    return reached;
+}
+
+std::vector<int> ProcessTable::scale(const std::string& name, std::int64_t count) {
+    app_named(name);
+    if (count < 1 || count > kMaxInstances)
+        throw TendError(ErrorCode::kBadRequest, "cannot scale '" + name + "' to " +
+                                                    std::to_string(count) + " instances (1.." +
+                                                    std::to_string(kMaxInstances) +
+                                                    "; use 'tend stop " + name + "' to stop it)");
+    App& app = apps_.at(name);
+    app.spec.instances = static_cast<int>(count);
+    std::vector<int> changed;
+    for (int index = 0; static_cast<int>(app.ids.size()) < count; ++index) {
+        bool used = std::any_of(app.ids.begin(), app.ids.end(),
+                                [&](int id) { return instances_.at(id).index == index; });
+        if (used) continue;
+        Instance& inst = add_instance(app, index);
+        changed.push_back(inst.id);
+        spawn_or_error(inst);
+    }
+    // app.ids is in index order: the highest indexes go.
+    bool shrinking = static_cast<int>(app.ids.size()) > count;
+    if (shrinking) changed.assign(app.ids.begin() + count, app.ids.end());
+    for (int id : shrinking ? changed : std::vector<int>{})
+        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kDelete);
+    notify_waiters();
+    return changed;
+}
+
+}  // namespace tend

@@ -1,0 +1,117 @@
+// Reading the process table: targets to ids, instance infos for list and
+// describe, and the specs `tend save` writes.
+#include <algorithm>
+
+#include "common/errors.h"
+#include "common/signals.h"
+#include "common/text.h"
+#include "daemon/process/process_table.h"
+
+namespace tend {
+namespace {
+
+void append_unique(std::vector<int>& out, int id) {
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+}
+
+}  // namespace
+
+std::vector<int> ProcessTable::resolve(const std::vector<std::string>& targets,
+                                       bool allow_empty) const {
+    if (targets.empty()) {
+        if (allow_empty) return all_ids();
+        throw TendError(ErrorCode::kBadRequest, "no target given (an id, an app name or 'all')");
+    }
+    std::vector<int> ids;
+    for (const auto& target : targets) {
+        if (target == "all") {
+            for (int id : all_ids()) append_unique(ids, id);
+        } else if (auto app = apps_.find(target); app != apps_.end()) {
+            for (int id : app->second.ids) append_unique(ids, id);
+        } else if (auto n = parse_int(target); n && instances_.count(static_cast<int>(*n))) {
+            append_unique(ids, static_cast<int>(*n));
+        } else {
+            throw TendError(ErrorCode::kNotFound,
+                            "no app or id '" + target + "'" + suggestion(target));
+        }
+    }
+    return ids;
+}
+
+std::string ProcessTable::suggestion(const std::string& word) const {
+    auto guess = closest_match(word, app_order_);
+    return guess ? " (did you mean '" + *guess + "'?)" : "";
+}
+
+const App& ProcessTable::app_named(const std::string& name) const {
+    auto it = apps_.find(name);
+    if (it == apps_.end())
+        throw TendError(ErrorCode::kNotFound, "no app named '" + name + "'" + suggestion(name));
+    return it->second;
+}
+
+std::vector<AppSpec> ProcessTable::specs() const {
+    std::vector<AppSpec> out;
+    for (const auto& name : app_order_) out.push_back(apps_.at(name).spec);
+    return out;
+}
+
+std::vector<int> ProcessTable::all_ids() const {
+    std::vector<int> ids;
+    ids.reserve(instances_.size());
+    for (const auto& [id, inst] : instances_) ids.push_back(id);
+    return ids;
+}
+
+std::vector<std::pair<int, int>> ProcessTable::running() const {
+    std::vector<std::pair<int, int>> out;
+    for (const auto& [id, inst] : instances_)
+        if (inst.pid != 0) out.emplace_back(id, inst.pid);
+    return out;
+}
+
+InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const {
+    const Instance& inst = instances_.at(id);
+    const AppSpec& spec = apps_.at(inst.app).spec;
+    InstanceInfo i;
+    i.id = inst.id;
+    i.name = inst.app;
+    i.instance = inst.index;
+    i.mode = spec.instances > 1 ? "cluster" : "fork";
+    i.pid = inst.pid;
+    i.status = inst.state;
+    i.restarts = inst.restarts;
+    i.unstable_restarts = inst.history.unstable_restarts;
+    i.created_at = inst.created_wall_ms;
+    i.started_at = inst.started_wall_ms;
+    bool up = inst.state == InstanceState::kOnline || inst.state == InstanceState::kLaunching;
+    i.uptime_ms = up ? clock_.now_ms() - inst.started_ms : 0;
+    i.cpu = inst.cpu;
+    i.memory = inst.memory;
+    i.exit_code = inst.exit_code;
+    if (inst.exit_signal) i.exit_signal = signal_name(*inst.exit_signal);
+    i.out_log = inst.out_log;
+    i.err_log = inst.err_log;
+    i.restart_reason = inst.last_reason.kind;
+    i.restart_reason_detail = inst.last_reason.detail;
+    if (with_history) {
+        i.cpu_history.assign(inst.metrics.cpu.begin(), inst.metrics.cpu.end());
+        i.memory_history.assign(inst.metrics.memory.begin(), inst.metrics.memory.end());
+    }
+    if (with_spec) {
+        i.spec = spec;
+        i.spec->base_env.clear();  // the shell's whole environment is noise here
+    }
+    return i;
+}
+
+std::vector<InstanceInfo> ProcessTable::infos(const std::vector<int>& ids, bool with_spec,
+                                              bool with_history) const {
+    std::vector<InstanceInfo> out;
+    out.reserve(ids.size());
+    for (int id : ids)
+        if (instances_.count(id)) out.push_back(info(id, with_spec, with_history));
+    return out;
+}
+
+}  // namespace tend

@@ -1,0 +1,98 @@
+// What a spawn of an instance needs, from its app's spec: the command line,
+// the complete environment (the starting shell's, the app's --env, tend's
+// own variables, the fds it inherits) and its log paths.
+#include <filesystem>
+
+#include "daemon/process/process_table.h"
+
+namespace tend {
+namespace {
+
+// "app.log" → "app-3.log": one file per instance when a custom path is shared.
+std::string with_id(const std::string& path, int id) {
+    std::filesystem::path p(path);
+    std::string stem = p.stem().string() + "-" + std::to_string(id) + p.extension().string();
+    return (p.parent_path() / stem).string();
+}
+
+// The IPC channel, for process.send in Node (as child_process.fork sets it
+// up) and as TEND_IPC_FD for any program; sd_notify's socket.
+void add_channel_env(SpawnRequest& r, bool node, const std::string& notify_socket) {
+    // Inherited from the shell that started tend they would name fds the
+    // instance does not have.
+    for (const char* key :
+         {"LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD",
+          "NODE_CHANNEL_SERIALIZATION_MODE", "NODE_UNIQUE_ID", "NOTIFY_SOCKET", "TEND_LISTEN_FD"})
+        r.env.erase(key);
+    std::string fd = std::to_string(r.ipc_fd_number());
+    r.env["TEND_IPC_FD"] = fd;
+    if (node) {
+        r.env["NODE_CHANNEL_FD"] = fd;
+        r.env["NODE_CHANNEL_SERIALIZATION_MODE"] = "json";
+    }
+    if (!notify_socket.empty()) r.env["NOTIFY_SOCKET"] = notify_socket;
+}
+
+// systemd's socket activation: one socket, at fd 3. LISTEN_PID is set by the
+// spawner's shim, once the pid is known. A Node cluster worker gets no
+// socket: NODE_UNIQUE_ID (its worker id) makes Node ask the daemon.
+void add_listen_env(SpawnRequest& r, const AppSpec& spec) {
+    r.env["PORT"] = std::to_string(spec.listen.port);
+    if (r.node_cluster) {
+        r.env["NODE_UNIQUE_ID"] = std::to_string(r.id);
+        return;
+    }
+    r.env["LISTEN_FDS"] = "1";
+    r.env["LISTEN_FDNAMES"] = spec.name;
+    r.env["TEND_LISTEN_FD"] = "3";
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int id) const {
+    const LogOptions& logs = spec.logs;
+    std::string suffix = logs.merge_logs ? "" : "-" + std::to_string(id);
+    std::string out = config_.log_dir + "/" + spec.name + "-out" + suffix + ".log";
+    std::string err = config_.log_dir + "/" + spec.name + "-err" + suffix + ".log";
+    bool shared = spec.instances > 1 && !logs.merge_logs;
+    if (!logs.out_file.empty()) out = shared ? with_id(logs.out_file, id) : logs.out_file;
+    if (!logs.error_file.empty()) err = shared ? with_id(logs.error_file, id) : logs.error_file;
+    return {out, err};
+}
+
+const std::map<std::string, std::string>& ProcessTable::starting_env(const AppSpec& spec) const {
+    return spec.base_env.empty() ? config_.default_env : spec.base_env;
+}
+
+SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
+    const App& app = apps_.at(inst.app);
+    const AppSpec& spec = app.spec;
+    SpawnRequest r;
+    r.id = inst.id;
+    r.name = inst.app;
+    r.instance = inst.index;
+    r.argv = command_line(spec);
+    r.listen_fd = app.listen_fd;
+    bool node = runs_node(spec);
+    r.cwd = spec.cwd;
+    r.env = starting_env(spec);
+    for (const auto& [k, v] : spec.env) r.env[k] = v;
+    PortSharing sharing = port_sharing(spec, r.env);
+    r.node_cluster = sharing == PortSharing::kRoundRobin;
+    // The preload makes an unmodified server.listen(port) use the inherited socket.
+    if (node && sharing == PortSharing::kInherit)
+        r.argv.insert(r.argv.begin() + 1, {"--require", config_.node_preload});
+    r.env["TEND_ID"] = std::to_string(inst.id);
+    r.env["TEND_INSTANCE"] = std::to_string(inst.index);
+    r.env["NODE_APP_INSTANCE"] = std::to_string(inst.index);
+    r.env["TEND_APP_NAME"] = inst.app;
+    r.env["TEND_HOME"] = config_.home;
+    add_channel_env(r, node, config_.notify_socket);
+    if (r.listen_fd >= 0) add_listen_env(r, spec);
+    r.out_log = inst.out_log;
+    r.err_log = inst.err_log;
+    r.timestamp = spec.logs.time;
+    return r;
+}
+
+}  // namespace tend

@@ -1,0 +1,236 @@
+// Spawning with libuv. The instance's stdout and stderr are real pipes we
+// create (not libuv's socketpairs), so apps see what they would under a shell
+// and the daemon can enlarge them with F_SETPIPE_SZ. Its fd 3 is the app's
+// listening socket when it has a port; the IPC channel comes next.
+#include "daemon/process/uv_spawner.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "common/errors.h"
+#include "daemon/cluster/listener.h"
+
+namespace tend {
+
+struct UvSpawner::Child {
+    uv_process_t process{};
+    UvSpawner* owner = nullptr;
+    int id = 0;
+};
+
+namespace {
+
+struct Pipe {
+    int read_fd = -1;
+    int write_fd = -1;
+    ~Pipe() {
+        if (read_fd >= 0) ::close(read_fd);
+        if (write_fd >= 0) ::close(write_fd);
+    }
+};
+
+void open_pipe(Pipe& p) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw TendError(ErrorCode::kSpawnFailed, std::string("pipe: ") + std::strerror(errno));
+    p.read_fd = fds[0];
+    p.write_fd = fds[1];
+}
+
+int release(int& fd) {
+    int out = fd;
+    fd = -1;
+    return out;
+}
+
+// Owns the C strings libuv wants for argv and env.
+struct CStrings {
+    std::vector<std::string> storage;
+    std::vector<char*> pointers;
+    char** get() {
+        pointers.clear();
+        for (auto& s : storage) pointers.push_back(s.data());
+        pointers.push_back(nullptr);
+        return pointers.data();
+    }
+};
+
+}  // namespace
+
+UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink)
+    : loop_(loop), sink_(sink), cluster_(loop, [this](int pid, const std::string& line, int fd) {
+          auto it = channels_.find(pid);
+          return it != channels_.end() && it->second->send(line, fd);
+      }) {
+    char path[4096];
+    std::size_t size = sizeof path;
+    if (uv_exepath(path, &size) == 0) self_exe_.assign(path, size);
+}
+
+UvSpawner::~UvSpawner() {
+    // Exit callbacks that never ran (the loop ended first) must not reach us.
+    for (auto& [pid, child] : live_) child->owner = nullptr;
+}
+
+namespace {
+
+// systemd sets LISTEN_PID in the child between fork and exec; uv_spawn has no
+// such hook, so an instance with a listening socket is started through
+// `tendd --exec-listen-pid`, which sets it to its own pid and execs the app
+// (the pid stays the same). A missing program is still refused at once.
+std::vector<std::string> with_listen_pid_shim(const std::string& self_exe, const SpawnRequest& r) {
+    const std::string& program = r.argv.front();
+    if (program.find('/') != std::string::npos && ::access(program.c_str(), X_OK) != 0)
+        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + program +
+                                                     ": " +
+                                                     uv_strerror(uv_translate_sys_error(errno)));
+    std::vector<std::string> argv{self_exe, "--exec-listen-pid"};
+    argv.insert(argv.end(), r.argv.begin(), r.argv.end());
+    return argv;
+}
+
+void open_socketpair(Pipe& p) {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        throw TendError(ErrorCode::kSpawnFailed,
+                        std::string("socketpair: ") + std::strerror(errno));
+    p.read_fd = fds[0];   // the daemon's end
+    p.write_fd = fds[1];  // the instance's end
+}
+
+}  // namespace
+
+int UvSpawner::spawn(const SpawnRequest& r) {
+    std::shared_ptr<LogFile> out_file, err_file;
+    try {
+        out_file = sink_.open(r.out_log);
+        err_file = sink_.open(r.err_log);
+    } catch (const TendError& e) {
+        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + e.what());
+    }
+    std::vector<std::string> argv =
+        r.inherits_listener() ? with_listen_pid_shim(self_exe_, r) : r.argv;
+    Pipe out, err, ipc;
+    open_pipe(out);
+    open_pipe(err);
+    open_socketpair(ipc);
+
+    CStrings args{argv, {}}, env;
+    for (const auto& [k, v] : r.env) env.storage.push_back(k + "=" + v);
+    uv_stdio_container_t stdio[5];
+    int count = 0;
+    stdio[count++].flags = UV_IGNORE;
+    for (int fd : {out.write_fd, err.write_fd}) {
+        stdio[count].flags = UV_INHERIT_FD;
+        stdio[count++].data.fd = fd;
+    }
+    if (r.inherits_listener()) {
+        stdio[count].flags = UV_INHERIT_FD;
+        stdio[count++].data.fd = r.listen_fd;
+    }
+    stdio[count].flags = UV_INHERIT_FD;  // at r.ipc_fd_number()
+    stdio[count++].data.fd = ipc.write_fd;
+
+    uv_process_options_t options{};
+    options.file = argv.front().c_str();
+    options.args = args.get();
+    options.env = env.get();
+    options.cwd = r.cwd.empty() ? nullptr : r.cwd.c_str();
+    // Detached = setsid: the instance leads its own process group, so a stop
+    // can signal everything it started, and a Ctrl-C to tendd never reaches it.
+    options.flags = UV_PROCESS_DETACHED;
+    options.stdio_count = count;
+    options.stdio = stdio;
+    options.exit_cb = &UvSpawner::handle_exit;
+
+    auto* child = new Child;
+    child->owner = this;
+    child->id = r.id;
+    child->process.data = child;
+    if (int rc = uv_spawn(loop_, &child->process, &options); rc != 0) {
+        uv_close(reinterpret_cast<uv_handle_t*>(&child->process),
+                 [](uv_handle_t* h) { delete static_cast<Child*>(h->data); });
+        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " +
+                                                     r.argv.front() + ": " + uv_strerror(rc));
+    }
+    int pid = child->process.pid;
+    live_[pid] = child;
+    ::close(release(out.write_fd));
+    ::close(release(err.write_fd));
+    ::close(release(ipc.write_fd));
+    LogSource source{r.id, r.name, r.instance};
+    sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.timestamp);
+    sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.timestamp);
+    open_channel(release(ipc.read_fd), r.id, pid);
+    if (r.node_cluster) cluster_.add_worker(pid, r.name, r.listen_fd);
+    spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
+    return pid;
+}
+
+void UvSpawner::open_channel(int fd, int id, int pid) {
+    channels_[pid] = IpcChannel::open(
+        loop_, fd,
+        [this, id, pid](std::string_view line) {
+            ParsedMessage m = parse_app_message(line);
+            if (m.kind == MessageKind::kInternal)
+                cluster_.on_message(pid, m.data);
+            else if (on_message_)
+                on_message_(id, pid, std::move(m));
+        },
+        [this, pid] { channels_.erase(pid); });
+}
+
+bool UvSpawner::send_message(int pid, const std::string& line) {
+    auto it = channels_.find(pid);
+    return it != channels_.end() && it->second->send(line);
+}
+
+void UvSpawner::close_channels() {
+    std::vector<IpcChannel*> open;
+    for (auto& [pid, channel] : channels_) open.push_back(channel);
+    for (IpcChannel* channel : open) channel->close();
+    cluster_.close();
+}
+
+int UvSpawner::open_listener(const std::string& host, int port) {
+    return open_tcp_listener(host, port);
+}
+
+void UvSpawner::close_listener(int fd) {
+    cluster_.forget_listener(fd);
+    if (fd >= 0) ::close(fd);
+}
+
+void UvSpawner::signal_group(int pid, int sig) {
+    if (pid <= 0 || sig <= 0) return;
+    cluster_.retire(pid);
+    if (::kill(-pid, sig) != 0 && errno != ESRCH)
+        spdlog::warn("kill(-{}, {}) failed: {}", pid, sig, std::strerror(errno));
+}
+
+void UvSpawner::handle_exit(uv_process_t* process, int64_t exit_status, int term_signal) {
+    auto* child = static_cast<Child*>(process->data);
+    int pid = process->pid;
+    uv_close(reinterpret_cast<uv_handle_t*>(process),
+             [](uv_handle_t* h) { delete static_cast<Child*>(h->data); });
+    UvSpawner* self = child->owner;
+    if (!self) return;
+    self->live_.erase(pid);
+    self->cluster_.remove(pid);
+    std::optional<int> code, signal;
+    if (term_signal != 0)
+        signal = term_signal;
+    else
+        code = static_cast<int>(exit_status);
+    spdlog::info("instance {} pid {} exited ({} {})", child->id, pid,
+                 term_signal ? "signal" : "code", term_signal ? term_signal : exit_status);
+    if (self->on_exit_) self->on_exit_(child->id, pid, code, signal);
+}
+
+}  // namespace tend
