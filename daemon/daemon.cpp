@@ -13,19 +13,23 @@
 #include "common/environment.h"
 #include "common/errors.h"
 #include "common/version.h"
-#include "daemon/ipc/app_message.h"
-#include "daemon/process/clock.h"
+#include "daemon/cluster/node_socket_broker.h"
 #include "daemon/control/control_server.h"
 #include "daemon/control/dispatcher.h"
 #include "daemon/home_lock.h"
-#include "daemon/logs/log_sink.h"
-#include "daemon/streams/message_bus.h"
-#include "daemon/metrics/metrics_sampler.h"
-#include "daemon/streams/monit_hub.h"
+#include "daemon/ipc/app_message.h"
+#include "daemon/ipc/instance_channels.h"
 #include "daemon/ipc/notify_socket.h"
+#include "daemon/logs/log_sink.h"
+#include "daemon/metrics/metrics_sampler.h"
+#include "daemon/process/clock.h"
 #include "daemon/process/orphan_reaper.h"
+#include "daemon/process/uv_launcher.h"
 #include "daemon/service_manager.h"
-#include "daemon/process/uv_spawner.h"
+#include "daemon/streams/message_bus.h"
+#include "daemon/streams/monit_hub.h"
+#include "daemon/uv/guard.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 namespace {
@@ -54,8 +58,10 @@ struct Daemon::Parts {
     Parts(uv_loop_t* loop, const Paths& paths, Daemon& daemon)
         : lock(paths.pidfile),
           sink(loop),
-          spawner(loop, sink),
-          table(spawner, clock, table_config(paths)),
+          channels(loop),
+          launcher(loop, sink, channels),
+          sockets(loop, channels),
+          table(TableSeams{launcher, sockets, channels, clock}, table_config(paths)),
           server(loop,
                  [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
           monit(loop, table),
@@ -67,20 +73,18 @@ struct Daemon::Parts {
                    monit,
                    messages,
                    daemon.options_.sample_interval_ms,
-                   [&daemon] { daemon.table_changed(); },
-                   [&daemon] { daemon.begin_shutdown(); }},
+                   [&daemon](auto then) { daemon.stop_everything(std::move(then)); }},
           dispatcher(services),
-          sampler(loop, table, daemon.options_.sample_interval_ms,
-                  [&daemon] {
-                      daemon.rearm_deadline();  // a memory restart has a kill deadline
-                      daemon.parts_->monit.publish(true);
-                  }),
-          reaper(loop, [this](int pid) { return spawner.owns(pid); }) {}
+          sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
+          reaper(loop, [this](int pid) { return launcher.owns(pid); }),
+          deadline_timer("deadline timer", uv_timer_init, loop, &daemon) {}
 
     HomeLock lock;
     SystemClock clock;
     LogSink sink;
-    UvSpawner spawner;
+    InstanceChannels channels;
+    UvLauncher launcher;
+    NodeSocketBroker sockets;
     ProcessTable table;
     ControlServer server;
     MonitHub monit;
@@ -90,13 +94,13 @@ struct Daemon::Parts {
     Dispatcher dispatcher;
     MetricsSampler sampler;
     OrphanReaper reaper;
-    uv_timer_t deadline_timer{};
-    uv_signal_t signals[3]{};
+    uv::Handle<uv_timer_t> deadline_timer;
+    std::vector<uv::Handle<uv_signal_t>> signals;
     bool closed = false;
 };
 
 Daemon::Daemon(Paths paths, DaemonOptions options) : paths_(std::move(paths)), options_(options) {
-    uv_loop_init(&loop_);
+    uv::check(uv_loop_init(&loop_), "uv_loop_init");
 }
 
 Daemon::~Daemon() {
@@ -145,36 +149,39 @@ int Daemon::run() {
 
 void Daemon::start_parts() {
     Parts& p = *parts_;
-    p.spawner.on_exit([this](int id, int pid, std::optional<int> code, std::optional<int> sig) {
+    p.launcher.on_exit([this](int id, int pid, std::optional<int> code, std::optional<int> sig) {
         parts_->table.on_exit(id, pid, code, sig);
-        table_changed();
     });
-    p.spawner.on_message(
+    p.channels.on_message(
         [this](int id, int pid, ParsedMessage m) { on_message(id, pid, std::move(m)); });
+    p.channels.on_internal([this](int pid, const json& m) { parts_->sockets.on_message(pid, m); });
+    p.table.watch([this](std::optional<std::int64_t> next) { on_table_changed(next); });
     p.notify.open(paths_.home + "/notify.sock");
-    uv_timer_init(&loop_, &p.deadline_timer);
-    p.deadline_timer.data = this;
-    const int kSignals[3] = {SIGTERM, SIGINT, SIGUSR2};
-    for (int i = 0; i < 3; ++i) {
-        uv_signal_init(&loop_, &p.signals[i]);
-        p.signals[i].data = this;
-        uv_signal_start(
-            &p.signals[i],
-            [](uv_signal_t* s, int signum) {
-                static_cast<Daemon*>(s->data)->handle_signal(signum);
-            },
-            kSignals[i]);
-    }
+    watch_signals();
     ::signal(SIGPIPE, SIG_IGN);
     p.server.listen(paths_.socket);
     notify_service_ready();  // under `tend startup`'s unit: serving now
+}
+
+void Daemon::watch_signals() {
+    for (int signum : {SIGTERM, SIGINT, SIGUSR2}) {
+        auto& handle = parts_->signals.emplace_back("signal watcher", uv_signal_init, &loop_, this);
+        uv::check(uv_signal_start(
+                      handle.get(),
+                      [](uv_signal_t* s, int signum) {
+                          uv::guarded("signal", [&] {
+                              static_cast<Daemon*>(s->data)->handle_signal(signum);
+                          });
+                      },
+                      signum),
+                  "uv_signal_start");
+    }
 }
 
 void Daemon::on_message(int id, int pid, ParsedMessage m) {
     Parts& p = *parts_;
     if (m.kind == MessageKind::kReady) {
         p.table.mark_ready(pid);
-        table_changed();
         return;
     }
     const Instance* inst = p.table.find(id);
@@ -189,47 +196,46 @@ void Daemon::on_ready(int pid) {
     Parts& p = *parts_;
     int leader = p.table.instance_of_pid(pid) ? pid : static_cast<int>(::getpgid(pid));
     p.table.mark_ready(leader);
-    table_changed();
 }
 
-void Daemon::table_changed() {
-    rearm_deadline();
-    if (!parts_->closed) parts_->monit.mark_changed();
-}
-
-void Daemon::rearm_deadline() {
+void Daemon::on_table_changed(std::optional<std::int64_t> next) {
     Parts& p = *parts_;
     if (p.closed) return;
-    auto next = p.table.next_deadline();
+    p.monit.mark_changed();
     if (!next) {
-        uv_timer_stop(&p.deadline_timer);
+        uv_timer_stop(p.deadline_timer.get());
         return;
     }
     std::int64_t wait = std::max<std::int64_t>(0, *next - p.clock.now_ms());
     uv_timer_start(
-        &p.deadline_timer,
+        p.deadline_timer.get(),
         [](uv_timer_t* t) {
-            auto* self = static_cast<Daemon*>(t->data);
-            self->parts_->table.tick();
-            self->table_changed();
+            uv::guarded("deadline timer",
+                        [t] { static_cast<Daemon*>(t->data)->parts_->table.tick(); });
         },
         static_cast<std::uint64_t>(wait), 0);
 }
 
 void Daemon::handle_signal(int signum) {
-    Parts& p = *parts_;
     if (signum == SIGUSR2) {
         spdlog::info("SIGUSR2: reopening log files");
-        p.sink.reopen_all();
+        parts_->sink.reopen_all();
         return;
     }
-    if (p.services.shutting_down) return;
+    if (parts_->services.shutting_down) return;
     spdlog::info("signal {}: stopping every app", signum);
+    stop_everything(nullptr);
+}
+
+void Daemon::stop_everything(std::function<void(std::size_t stopped)> then) {
+    Parts& p = *parts_;
     p.services.shutting_down = true;
     std::vector<int> ids = p.table.all_ids();
     p.table.stop(ids);
-    rearm_deadline();
-    p.table.when_settled(ids, [this] { begin_shutdown(); });
+    p.table.when_settled(ids, [this, then = std::move(then), n = ids.size()] {
+        if (then) then(n);
+        begin_shutdown();
+    });
 }
 
 // Everything is stopped: close every handle so uv_run returns.
@@ -241,11 +247,12 @@ void Daemon::begin_shutdown() {
     p.sampler.close();
     p.monit.close();
     p.notify.close();
-    p.spawner.close_channels();
+    p.channels.close_all();
+    p.sockets.close();
     p.reaper.close();
     p.sink.close_all();
-    uv_close(reinterpret_cast<uv_handle_t*>(&p.deadline_timer), nullptr);
-    for (auto& s : p.signals) uv_close(reinterpret_cast<uv_handle_t*>(&s), nullptr);
+    p.deadline_timer.close();
+    for (auto& s : p.signals) s.close();
 }
 
 }  // namespace tend

@@ -4,7 +4,10 @@
 
 #include <uv.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "common/paths.h"
@@ -29,12 +32,16 @@ class Daemon {
     struct Parts;
     void prepare_home();
     void start_parts();
-    void rearm_deadline();
-    // Re-arms the deadline timer and tells monit subscribers, soon.
-    void table_changed();
+    void watch_signals();
+    // The table changed: the deadline timer goes to its next deadline, and
+    // monit subscribers hear of it soon.
+    void on_table_changed(std::optional<std::int64_t> next_deadline);
     // A line an instance wrote on its IPC channel; a READY=1 from pid.
     void on_message(int id, int pid, ParsedMessage message);
     void on_ready(int pid);
+    // The one way out: stop every app, then(count) once all have exited,
+    // then close everything so the loop ends.
+    void stop_everything(std::function<void(std::size_t stopped)> then);
     void begin_shutdown();
     void handle_signal(int signum);
 

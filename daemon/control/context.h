@@ -11,9 +11,9 @@
 #include "common/protocol.h"
 #include "daemon/control/control_server.h"
 #include "daemon/logs/log_sink.h"
+#include "daemon/process/process_table.h"
 #include "daemon/streams/message_bus.h"
 #include "daemon/streams/monit_hub.h"
-#include "daemon/process/process_table.h"
 
 namespace tend {
 
@@ -25,8 +25,9 @@ struct Services {
     MonitHub& monit;
     MessageBus& messages;
     std::int64_t sample_interval_ms;
-    std::function<void()> table_changed;  // re-arms deadline timers, tells monit
-    std::function<void()> shutdown;       // `tend kill`: stop serving and exit
+    // Stops every app, calls then(count of instances) once all have exited,
+    // and ends the daemon: `tend kill` and SIGTERM/SIGINT alike.
+    std::function<void(std::function<void(std::size_t stopped)> then)> stop_everything;
     bool shutting_down = false;
 };
 

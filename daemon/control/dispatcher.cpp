@@ -78,7 +78,6 @@ void Dispatcher::dispatch(Connection& connection, std::string_view line) {
         connection.send(
             encode_error(id, ErrorCode::kInternal, std::string("internal error: ") + e.what()));
     }
-    services_.table_changed();
 }
 
 void Responder::reply(const json& result) const {

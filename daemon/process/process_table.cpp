@@ -37,10 +37,34 @@ void MetricsHistory::add(double cpu_percent, std::int64_t rss) {
     while (memory.size() > kMetricsHistory) memory.pop_front();
 }
 
-ProcessTable::ProcessTable(Spawner& spawner, Clock& clock, TableConfig config)
-    : spawner_(spawner), clock_(clock), config_(std::move(config)) {}
+ProcessTable::ProcessTable(TableSeams seams, TableConfig config)
+    : launcher_(seams.launcher),
+      sockets_(seams.sockets),
+      messenger_(seams.messenger),
+      clock_(seams.clock),
+      config_(std::move(config)) {}
+
+ProcessTable::Changing::Changing(ProcessTable& table) : table_(table) {
+    ++table_.changing_;
+}
+
+ProcessTable::Changing::~Changing() {
+    if (--table_.changing_ != 0 || !table_.watcher_) return;
+    try {
+        table_.watcher_(table_.next_deadline());
+    } catch (...) {
+        // Never out of a destructor; the daemon's watcher does not throw.
+    }
+}
+
+void ProcessTable::signal_group(int pid, int sig) {
+    if (pid <= 0) return;
+    sockets_.retire_worker(pid);
+    launcher_.signal_group(pid, sig);
+}
 
 std::vector<int> ProcessTable::start(const AppSpec& spec) {
+    Changing changing(*this);
     validate(spec);
     if (apps_.count(spec.name))
         throw TendError(ErrorCode::kAlreadyExists, "an app named '" + spec.name +
@@ -53,7 +77,7 @@ std::vector<int> ProcessTable::start(const AppSpec& spec) {
                             spec.name + "': tend's node preload (preload.js) is not installed");
     // Bound before anything is added: a port in use fails the start cleanly.
     int listen_fd =
-        spec.listen.port != 0 ? spawner_.open_listener(spec.listen.host, spec.listen.port) : -1;
+        spec.listen.port != 0 ? sockets_.open_listener(spec.listen.host, spec.listen.port) : -1;
     App& app = apps_[spec.name];
     app.spec = spec;
     app.listen_fd = listen_fd;
@@ -85,12 +109,14 @@ Instance& ProcessTable::add_instance(App& app, int index) {
 }
 
 void ProcessTable::stop(const std::vector<int>& ids) {
+    Changing changing(*this);
     for (int id : ids)
         if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kNone);
     notify_waiters();
 }
 
 void ProcessTable::restart(const std::vector<int>& ids) {
+    Changing changing(*this);
     for (int id : ids)
         if (Instance* inst = lookup(id))
             begin_stop(*inst, AfterStop::kRestart, {"user", "tend restart"});
@@ -98,6 +124,7 @@ void ProcessTable::restart(const std::vector<int>& ids) {
 }
 
 void ProcessTable::remove(const std::vector<int>& ids) {
+    Changing changing(*this);
     for (int id : ids)
         if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kDelete);
     notify_waiters();
@@ -105,6 +132,8 @@ void ProcessTable::remove(const std::vector<int>& ids) {
 
 void ProcessTable::on_exit(int id, int pid, std::optional<int> exit_code,
                            std::optional<int> signal) {
+    Changing changing(*this);
+    sockets_.remove_worker(pid);
     Instance* inst = lookup(id);
     if (!inst) return;
     if (on_retired_exit(*inst, pid)) return;
@@ -118,7 +147,7 @@ void ProcessTable::on_exit(int id, int pid, std::optional<int> exit_code,
     inst->exit_code = exit_code;
     inst->exit_signal = signal;
     // The leader is gone; whatever it started in its group would be orphaned.
-    spawner_.signal_group(pid, SIGKILL);
+    signal_group(pid, SIGKILL);
     if (inst->state == InstanceState::kStopping)
         finish_stop(*inst);
     else
@@ -127,6 +156,7 @@ void ProcessTable::on_exit(int id, int pid, std::optional<int> exit_code,
 }
 
 void ProcessTable::tick() {
+    Changing changing(*this);
     std::int64_t now = clock_.now_ms();
     std::vector<int> due;
     for (const auto& [id, inst] : instances_)
@@ -137,7 +167,7 @@ void ProcessTable::tick() {
         Instance& inst = instances_.at(id);
         if (inst.retire_deadline_ms != 0 && inst.retire_deadline_ms <= now) {
             inst.retire_deadline_ms = 0;
-            spawner_.signal_group(inst.retiring_pid, SIGKILL);
+            signal_group(inst.retiring_pid, SIGKILL);
         }
         if (inst.deadline_ms == 0 || inst.deadline_ms > now) continue;
         inst.deadline_ms = 0;
@@ -148,7 +178,7 @@ void ProcessTable::tick() {
             inst.last_reason = inst.pending_reason;
             spawn_or_error(inst);
         } else if (inst.state == InstanceState::kStopping && inst.pid != 0) {
-            spawner_.signal_group(inst.pid, SIGKILL);
+            signal_group(inst.pid, SIGKILL);
         }
     }
     notify_waiters();
@@ -184,6 +214,7 @@ void ProcessTable::check_memory(Instance& inst) {
     }
     if (++inst.memory_over < kMemoryOverSamples) return;
     inst.memory_over = 0;
+    Changing changing(*this);
     std::string detail =
         "rss " + format_bytes(inst.memory) + " over max_memory_restart " + format_bytes(limit);
     begin_stop(inst, AfterStop::kRestart, {"memory", detail});
@@ -191,7 +222,9 @@ void ProcessTable::check_memory(Instance& inst) {
 }
 
 void ProcessTable::spawn(Instance& inst) {
-    inst.pid = spawner_.spawn(spawn_request(inst));
+    SpawnRequest request = spawn_request(inst);
+    inst.pid = launcher_.spawn(request);
+    if (request.node_cluster) sockets_.add_worker(inst.pid, request.name, request.listen_fd);
     const ListenOptions& listen = apps_.at(inst.app).spec.listen;
     inst.state = listen.wait_ready ? InstanceState::kLaunching : InstanceState::kOnline;
     inst.started_ms = clock_.now_ms();
@@ -221,7 +254,7 @@ void ProcessTable::begin_stop(Instance& inst, AfterStop after, RestartReason rea
             inst.state = InstanceState::kStopping;
             inst.after_stop = after;
             inst.deadline_ms = clock_.now_ms() + policy.kill_timeout_ms;
-            spawner_.signal_group(inst.pid, signal_number(policy.kill_signal));
+            signal_group(inst.pid, signal_number(policy.kill_signal));
             break;
         }
         case InstanceState::kStopping:
@@ -289,7 +322,7 @@ void ProcessTable::erase(int id) {
     if (it == instances_.end()) return;
     std::string name = it->second.app;
     // A process being replaced goes with its instance (its exit finds no one).
-    if (it->second.retiring_pid != 0) spawner_.signal_group(it->second.retiring_pid, SIGKILL);
+    if (it->second.retiring_pid != 0) signal_group(it->second.retiring_pid, SIGKILL);
     instances_.erase(it);
     std::erase(reload_queue_, id);
     if (reloading_id_ == id) {
@@ -300,7 +333,7 @@ void ProcessTable::erase(int id) {
     if (app == apps_.end()) return;
     std::erase(app->second.ids, id);
     if (app->second.ids.empty()) {
-        spawner_.close_listener(app->second.listen_fd);
+        sockets_.close_listener(app->second.listen_fd);
         apps_.erase(app);
         std::erase(app_order_, name);
     }

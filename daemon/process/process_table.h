@@ -1,7 +1,9 @@
-// The process table: every app and instance, and the state machine of
-// DESIGN.md (launching → online → waiting_restart / stopping → stopped /
-// errored). Plain code: it calls a Spawner and reads a Clock, is told about
-// exits with on_exit() and about time with tick(), and never touches libuv.
+// The process table: every app and instance, and their state machine
+// (launching → online → waiting_restart / stopping → stopped / errored).
+// Plain code: it acts through three seams (a Launcher, a SocketBroker, a
+// Messenger) and reads a Clock, is told about exits with on_exit() and about
+// time with tick(), tells its watcher its next deadline after every change,
+// and never touches libuv.
 #pragma once
 
 #include <cstdint>
@@ -14,9 +16,11 @@
 
 #include "common/app_spec.h"
 #include "common/instance_info.h"
+#include "daemon/cluster/socket_broker.h"
+#include "daemon/ipc/messenger.h"
 #include "daemon/process/clock.h"
+#include "daemon/process/launcher.h"
 #include "daemon/process/restart_policy.h"
-#include "daemon/process/spawner.h"
 
 namespace tend {
 
@@ -84,9 +88,24 @@ struct TableConfig {
     std::string notify_socket;  // NOTIFY_SOCKET for sd_notify("READY=1"); "" = none
 };
 
+// What the table acts through; each is faked in its unit tests.
+struct TableSeams {
+    Launcher& launcher;
+    SocketBroker& sockets;
+    Messenger& messenger;
+    Clock& clock;
+};
+
 class ProcessTable {
   public:
-    ProcessTable(Spawner& spawner, Clock& clock, TableConfig config);
+    // Told after every call that may have changed the table (once, after
+    // the outermost), with the earliest pending deadline (monotonic ms): the
+    // daemon re-arms its one timer there and tells monit. So no caller has
+    // to remember that the table changed.
+    using Watcher = std::function<void(std::optional<std::int64_t> next_deadline)>;
+
+    ProcessTable(TableSeams seams, TableConfig config);
+    void watch(Watcher watcher) { watcher_ = std::move(watcher); }
 
     // Adds the app and spawns its instances. Throws kAlreadyExists for a name
     // in use, kSpawnFailed (and adds nothing) when the first spawn fails.
@@ -151,7 +170,22 @@ class ProcessTable {
     std::vector<std::pair<int, int>> running() const;  // (id, pid)
 
   private:
+    // Held by each public call that changes the table; the outermost one to
+    // end tells the watcher.
+    class Changing {
+      public:
+        explicit Changing(ProcessTable& table);
+        ~Changing();
+        Changing(const Changing&) = delete;
+        Changing& operator=(const Changing&) = delete;
+
+      private:
+        ProcessTable& table_;
+    };
+
     Instance& add_instance(App& app, int index);
+    // Signals pid's group; a Node worker being signalled is dealt no more connections.
+    void signal_group(int pid, int sig);
     void spawn(Instance& inst);
     void become_online(Instance& inst);
     void advance_reload();
@@ -177,8 +211,12 @@ class ProcessTable {
     // " (did you mean 'api'?)" for a word close to an app name, else "".
     std::string suggestion(const std::string& word) const;
 
-    Spawner& spawner_;
+    Launcher& launcher_;
+    SocketBroker& sockets_;
+    Messenger& messenger_;
     Clock& clock_;
+    Watcher watcher_;
+    int changing_ = 0;  // depth of Changing scopes
     TableConfig config_;
     int next_id_ = 0;
     std::map<int, Instance> instances_;

@@ -11,6 +11,7 @@
 namespace tend {
 
 void ProcessTable::reload(const std::vector<int>& ids) {
+    Changing changing(*this);
     for (int id : ids) {
         bool queued =
             std::find(reload_queue_.begin(), reload_queue_.end(), id) != reload_queue_.end();
@@ -55,7 +56,7 @@ void ProcessTable::start_replacement(Instance& inst) {
 void ProcessTable::retire(Instance& inst) {
     const RestartPolicy& policy = apps_.at(inst.app).spec.restart;
     inst.retire_deadline_ms = clock_.now_ms() + policy.kill_timeout_ms;
-    spawner_.signal_group(inst.retiring_pid, signal_number(policy.kill_signal));
+    signal_group(inst.retiring_pid, signal_number(policy.kill_signal));
 }
 
 // Instance id is done with (replaced, or gone): the next one's turn.
@@ -75,7 +76,7 @@ void ProcessTable::become_online(Instance& inst) {
 
 bool ProcessTable::on_retired_exit(Instance& inst, int pid) {
     if (pid == 0 || pid != inst.retiring_pid) return false;
-    spawner_.signal_group(pid, SIGKILL);  // what it left in its group
+    signal_group(pid, SIGKILL);  // what it left in its group
     inst.retiring_pid = 0;
     inst.retire_deadline_ms = 0;
     end_reload_step(inst.id);
@@ -86,7 +87,7 @@ bool ProcessTable::on_retired_exit(Instance& inst, int pid) {
 // serving, stays the instance, and the reload goes on with the next one.
 bool ProcessTable::on_replacement_failed(Instance& inst, int pid) {
     if (inst.retiring_pid == 0 || inst.retire_deadline_ms != 0) return false;
-    spawner_.signal_group(pid, SIGKILL);
+    signal_group(pid, SIGKILL);
     inst.pid = inst.retiring_pid;
     inst.started_ms = inst.retiring_started_ms;
     inst.started_wall_ms = inst.retiring_started_wall_ms;
@@ -98,6 +99,7 @@ bool ProcessTable::on_replacement_failed(Instance& inst, int pid) {
 }
 
 void ProcessTable::mark_ready(int pid) {
+    Changing changing(*this);
     for (auto& [id, inst] : instances_) {
         if (inst.pid != pid || inst.state != InstanceState::kLaunching) continue;
         become_online(inst);
@@ -117,12 +119,14 @@ std::vector<int> ProcessTable::send_message(const std::vector<int>& ids, const s
     std::vector<int> reached;
     for (int id : ids) {
         const Instance* inst = find(id);
-        if (inst && inst->pid != 0 && spawner_.send_message(inst->pid, line)) reached.push_back(id);
+        if (inst && inst->pid != 0 && messenger_.send_message(inst->pid, line))
+            reached.push_back(id);
     }
     return reached;
 }
 
 std::vector<int> ProcessTable::scale(const std::string& name, std::int64_t count) {
+    Changing changing(*this);
     app_named(name);
     if (count < 1 || count > kMaxInstances)
         throw TendError(ErrorCode::kBadRequest, "cannot scale '" + name + "' to " +

@@ -5,13 +5,8 @@
 namespace tend::handlers {
 
 std::optional<json> kill(const Request&, Context& ctx) {
-    Services& services = ctx.services;
-    services.shutting_down = true;
-    std::vector<int> ids = services.table.all_ids();
-    services.table.stop(ids);
-    services.table.when_settled(ids, [&services, responder = ctx.responder, n = ids.size()] {
-        responder.reply(json{{"stopped", n}});
-        services.shutdown();
+    ctx.services.stop_everything([responder = ctx.responder](std::size_t stopped) {
+        responder.reply(json{{"stopped", stopped}});
     });
     return std::nullopt;
 }

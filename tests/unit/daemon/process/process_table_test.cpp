@@ -19,7 +19,7 @@ class FakeClock : public Clock {
     std::int64_t wall_ms() override { return 1700000000000 + now; }
 };
 
-class FakeSpawner : public Spawner {
+class FakeLauncher : public Launcher {
   public:
     int next_pid = 100;
     bool fail = false;
@@ -32,23 +32,37 @@ class FakeSpawner : public Spawner {
         return next_pid++;
     }
     void signal_group(int pid, int sig) override { signals.emplace_back(pid, sig); }
+    bool signalled(int pid, int sig) const {
+        for (auto [p, s] : signals)
+            if (p == pid && s == sig) return true;
+        return false;
+    }
+};
+
+class FakeSockets : public SocketBroker {
+  public:
     std::vector<std::pair<std::string, int>> listeners;  // (host, port)
     std::vector<int> closed_listeners;
-    std::vector<std::pair<int, std::string>> messages;  // (pid, line)
+    std::map<int, std::string> workers;  // pid → app, while a Node cluster worker
+    std::vector<int> retired;
+
     int open_listener(const std::string& host, int port) override {
         if (port == 1) throw TendError(ErrorCode::kSpawnFailed, "cannot listen on :1: in use");
         listeners.emplace_back(host, port);
         return 50 + static_cast<int>(listeners.size());
     }
     void close_listener(int fd) override { closed_listeners.push_back(fd); }
+    void add_worker(int pid, const std::string& app, int) override { workers[pid] = app; }
+    void retire_worker(int pid) override { retired.push_back(pid); }
+    void remove_worker(int pid) override { workers.erase(pid); }
+};
+
+class FakeMessenger : public Messenger {
+  public:
+    std::vector<std::pair<int, std::string>> messages;  // (pid, line)
     bool send_message(int pid, const std::string& line) override {
         messages.emplace_back(pid, line);
         return true;
-    }
-    bool signalled(int pid, int sig) const {
-        for (auto [p, s] : signals)
-            if (p == pid && s == sig) return true;
-        return false;
     }
 };
 
@@ -72,13 +86,20 @@ AppSpec node_app_on_port(const std::string& name) {
 
 struct Fixture {
     FakeClock clock;
-    FakeSpawner spawner;
-    ProcessTable table{spawner, clock,
+    FakeLauncher launcher;
+    FakeSockets sockets;
+    FakeMessenger messenger;
+    ProcessTable table{TableSeams{launcher, sockets, messenger, clock},
                        TableConfig{"/home/t",
                                    "/home/t/logs",
                                    {{"PATH", "/bin"}},
                                    "/share/preload.js",
                                    "/home/t/notify.sock"}};
+    // What the table told its watcher, in order: the next deadline each time.
+    std::vector<std::optional<std::int64_t>> told;
+    Fixture() {
+        table.watch([this](std::optional<std::int64_t> next) { told.push_back(next); });
+    }
     InstanceState state(int id) { return table.find(id)->state; }
     int pid(int id) { return table.find(id)->pid; }
 };
@@ -89,10 +110,10 @@ TEST_CASE("start -i 4 spawns four instances with indexes and their environment")
     Fixture f;
     auto ids = f.table.start(app("api", 4));
     REQUIRE(ids.size() == 4);
-    REQUIRE(f.spawner.spawned.size() == 4);
+    REQUIRE(f.launcher.spawned.size() == 4);
     for (int i = 0; i < 4; ++i) {
         CHECK(f.state(ids[i]) == InstanceState::kOnline);
-        const auto& env = f.spawner.spawned[i].env;
+        const auto& env = f.launcher.spawned[i].env;
         CHECK(env.at("TEND_INSTANCE") == std::to_string(i));
         CHECK(env.at("NODE_APP_INSTANCE") == std::to_string(i));
         CHECK(env.at("TEND_ID") == std::to_string(ids[i]));
@@ -100,7 +121,7 @@ TEST_CASE("start -i 4 spawns four instances with indexes and their environment")
         CHECK(env.at("TEND_HOME") == "/home/t");
         CHECK(env.at("PATH") == "/bin");
     }
-    CHECK(f.spawner.spawned[1].out_log == "/home/t/logs/api-out-1.log");
+    CHECK(f.launcher.spawned[1].out_log == "/home/t/logs/api-out-1.log");
     CHECK(f.table.info(ids[0], false).mode == "cluster");
 }
 
@@ -113,7 +134,7 @@ TEST_CASE("starting a name that exists says to use restart") {
 
 TEST_CASE("a failed first spawn adds nothing") {
     Fixture f;
-    f.spawner.fail = true;
+    f.launcher.fail = true;
     CHECK_THROWS_AS(f.table.start(app("api")), TendError);
     CHECK(f.table.all_ids().empty());
     CHECK(f.table.find_app("api") == nullptr);
@@ -129,7 +150,7 @@ TEST_CASE("a crash restarts at once with a new pid and counts the restart") {
     CHECK(f.pid(id) != old);
     CHECK(f.table.find(id)->restarts == 1);
     CHECK(f.table.info(id, false).exit_signal == "SIGKILL");
-    CHECK(f.spawner.signalled(old, SIGKILL));  // leftovers of the old group
+    CHECK(f.launcher.signalled(old, SIGKILL));  // leftovers of the old group
 }
 
 TEST_CASE("an exit of a pid that is no longer the instance's is ignored") {
@@ -183,12 +204,12 @@ TEST_CASE("stop signals the group, SIGKILLs it after kill_timeout, and settles o
     bool settled = false;
     f.table.stop({id});
     f.table.when_settled({id}, [&] { settled = true; });
-    CHECK(f.spawner.signalled(pid, SIGTERM));
+    CHECK(f.launcher.signalled(pid, SIGTERM));
     CHECK(f.state(id) == InstanceState::kStopping);
     CHECK_FALSE(settled);
     f.clock.now += 300;
     f.table.tick();
-    CHECK(f.spawner.signalled(pid, SIGKILL));
+    CHECK(f.launcher.signalled(pid, SIGKILL));
     f.table.on_exit(id, pid, std::nullopt, SIGKILL);
     CHECK(f.state(id) == InstanceState::kStopped);
     CHECK(settled);
@@ -282,7 +303,7 @@ TEST_CASE("max_memory_restart: two samples over the limit in a row restart grace
     CHECK(f.state(id) == InstanceState::kOnline);
     f.table.set_metrics(id, 0, 300 << 20);
     CHECK(f.state(id) == InstanceState::kStopping);
-    CHECK(f.spawner.signalled(first, SIGINT));
+    CHECK(f.launcher.signalled(first, SIGINT));
 
     f.table.on_exit(id, first, std::nullopt, SIGINT);
     CHECK(f.state(id) == InstanceState::kOnline);
@@ -332,9 +353,9 @@ TEST_CASE(
     AppSpec spec = app("web", 2);
     spec.listen.port = 8000;
     auto ids = f.table.start(spec);
-    REQUIRE(f.spawner.listeners.size() == 1);
-    CHECK(f.spawner.listeners[0] == std::pair<std::string, int>{"0.0.0.0", 8000});
-    for (const auto& r : f.spawner.spawned) {
+    REQUIRE(f.sockets.listeners.size() == 1);
+    CHECK(f.sockets.listeners[0] == std::pair<std::string, int>{"0.0.0.0", 8000});
+    for (const auto& r : f.launcher.spawned) {
         CHECK(r.listen_fd == 51);
         CHECK(r.ipc_fd_number() == 4);
         CHECK(r.env.at("LISTEN_FDS") == "1");
@@ -346,13 +367,13 @@ TEST_CASE(
     }
     f.table.remove(ids);
     for (int id : ids) f.table.on_exit(id, f.pid(id), 0, std::nullopt);
-    CHECK(f.spawner.closed_listeners == std::vector<int>{51});
+    CHECK(f.sockets.closed_listeners == std::vector<int>{51});
 }
 
 TEST_CASE("a node app with a port runs as a Node cluster worker, with NODE_CHANNEL_FD at fd 3") {
     Fixture f;
     f.table.start(node_app_on_port("web"));
-    const auto& r = f.spawner.spawned.at(0);
+    const auto& r = f.launcher.spawned.at(0);
     CHECK(r.argv == std::vector<std::string>{"node", "/srv/app.js"});
     CHECK(r.node_cluster);
     CHECK_FALSE(r.inherits_listener());
@@ -368,7 +389,7 @@ TEST_CASE("NODE_CLUSTER_SCHED_POLICY=none: a node app with a port inherits fd 3 
     AppSpec spec = node_app_on_port("web");
     spec.env["NODE_CLUSTER_SCHED_POLICY"] = "none";
     f.table.start(spec);
-    const auto& r = f.spawner.spawned.at(0);
+    const auto& r = f.launcher.spawned.at(0);
     CHECK(r.argv ==
           std::vector<std::string>{"node", "--require", "/share/preload.js", "/srv/app.js"});
     CHECK(r.inherits_listener());
@@ -383,7 +404,7 @@ TEST_CASE("a port in use fails the start and adds nothing") {
     spec.listen.port = 1;
     CHECK_THROWS_WITH(f.table.start(spec), "cannot listen on :1: in use");
     CHECK(f.table.all_ids().empty());
-    CHECK(f.spawner.spawned.empty());
+    CHECK(f.launcher.spawned.empty());
 }
 
 TEST_CASE("wait_ready: launching until ready, or online anyway after listen_timeout") {
@@ -415,16 +436,16 @@ TEST_CASE("reload replaces one instance at a time, each new one ready before the
 
     int new0 = f.pid(ids[0]);
     CHECK(new0 != old0);
-    CHECK(f.spawner.spawned.size() == 3);            // only instance 0's replacement so far
-    CHECK_FALSE(f.spawner.signalled(old0, SIGINT));  // not ready yet: the old one serves
+    CHECK(f.launcher.spawned.size() == 3);            // only instance 0's replacement so far
+    CHECK_FALSE(f.launcher.signalled(old0, SIGINT));  // not ready yet: the old one serves
     f.table.mark_ready(new0);
-    CHECK(f.spawner.signalled(old0, SIGINT));
-    CHECK(f.spawner.spawned.size() == 3);  // the next waits until the old one is gone
+    CHECK(f.launcher.signalled(old0, SIGINT));
+    CHECK(f.launcher.spawned.size() == 3);  // the next waits until the old one is gone
     f.table.on_exit(ids[0], old0, 0, std::nullopt);
-    CHECK(f.spawner.spawned.size() == 4);
+    CHECK(f.launcher.spawned.size() == 4);
     int new1 = f.pid(ids[1]);
     f.table.mark_ready(new1);
-    CHECK(f.spawner.signalled(old1, SIGINT));
+    CHECK(f.launcher.signalled(old1, SIGINT));
     CHECK_FALSE(done);
     f.table.on_exit(ids[1], old1, 0, std::nullopt);
     CHECK(done);
@@ -447,7 +468,7 @@ TEST_CASE("reload: a replacement that dies before it is ready leaves the old pro
     f.table.on_exit(id, replacement, 1, std::nullopt);
     CHECK(f.pid(id) == old);
     CHECK(f.state(id) == InstanceState::kOnline);
-    CHECK_FALSE(f.spawner.signalled(old, SIGINT));
+    CHECK_FALSE(f.launcher.signalled(old, SIGINT));
 }
 
 TEST_CASE("reload: an old process that ignores the stop signal is SIGKILLed after kill_timeout") {
@@ -455,10 +476,10 @@ TEST_CASE("reload: an old process that ignores the stop signal is SIGKILLed afte
     int id = f.table.start(app("api"))[0];
     int old = f.pid(id);
     f.table.reload({id});  // no wait_ready: ready once spawned
-    CHECK(f.spawner.signalled(old, SIGINT));
+    CHECK(f.launcher.signalled(old, SIGINT));
     f.clock.now += 1600;
     f.table.tick();
-    CHECK(f.spawner.signalled(old, SIGKILL));
+    CHECK(f.launcher.signalled(old, SIGKILL));
 }
 
 TEST_CASE("scale grows with the next indexes and shrinks from the highest") {
@@ -491,5 +512,76 @@ TEST_CASE("messages go to running instances' channels") {
     f.table.on_exit(ids[1], f.pid(ids[1]), 0, std::nullopt);
     auto reached = f.table.send_message(ids, "{\"hi\":1}");
     CHECK(reached == std::vector<int>{ids[0]});
-    CHECK(f.spawner.messages.at(0).second == "{\"hi\":1}");
+    CHECK(f.messenger.messages.at(0).second == "{\"hi\":1}");
+}
+
+TEST_CASE("the table tells its watcher its next deadline after each change, once per call") {
+    Fixture f;
+    AppSpec s = app("api");
+    s.restart.kill_timeout_ms = 300;
+    s.restart.restart_delay_ms = 500;
+    int id = f.table.start(s).front();
+    REQUIRE(f.told.size() == 1);
+    CHECK_FALSE(f.told.back().has_value());  // online: nothing pending
+
+    f.table.stop({id});  // the SIGKILL deadline
+    REQUIRE(f.told.size() == 2);
+    CHECK(f.told.back() == f.clock.now + 300);
+
+    f.table.on_exit(id, f.pid(id), 0, std::nullopt);
+    REQUIRE(f.told.size() == 3);
+    CHECK_FALSE(f.told.back().has_value());
+
+    f.table.restart({id});
+    int pid = f.pid(id);
+    f.table.on_exit(id, pid, 1, std::nullopt);  // a crash: the restart delay
+    CHECK(f.told.back() == f.clock.now + 500);
+    f.clock.now += 500;
+    f.table.tick();
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK_FALSE(f.told.back().has_value());
+
+    // Reading the table tells nothing.
+    std::size_t told = f.told.size();
+    f.table.infos(f.table.all_ids(), true);
+    f.table.resolve({"api"}, false);
+    CHECK(f.told.size() == told);
+}
+
+TEST_CASE("a memory restart from a metrics sample tells the watcher its kill deadline") {
+    Fixture f;
+    AppSpec s = app("hog");
+    s.restart.max_memory_bytes = 100;
+    s.restart.kill_timeout_ms = 700;
+    int id = f.table.start(s).front();
+    std::size_t told = f.told.size();
+    f.table.set_metrics(id, 0, 50);  // under the limit: no change to tell
+    CHECK(f.told.size() == told);
+    for (int i = 0; i < kMemoryOverSamples; ++i) f.table.set_metrics(id, 0, 200);
+    CHECK(f.state(id) == InstanceState::kStopping);
+    CHECK(f.told.back() == f.clock.now + 700);
+}
+
+TEST_CASE(
+    "node cluster workers are announced to the socket broker, retired on stop, removed on exit") {
+    Fixture f;
+    int id = f.table.start(node_app_on_port("web")).front();
+    int pid = f.pid(id);
+    CHECK(f.sockets.workers.at(pid) == "web");
+    f.table.stop({id});
+    CHECK(std::find(f.sockets.retired.begin(), f.sockets.retired.end(), pid) !=
+          f.sockets.retired.end());
+    f.table.on_exit(id, pid, 0, std::nullopt);
+    CHECK(f.sockets.workers.count(pid) == 0);
+    f.table.remove({id});
+    CHECK(f.sockets.closed_listeners == std::vector<int>{51});
+}
+
+TEST_CASE("an app without a port, or that inherits its socket, is no cluster worker") {
+    Fixture f;
+    f.table.start(app("plain"));
+    AppSpec inherit = node_app_on_port("old");
+    inherit.env["NODE_CLUSTER_SCHED_POLICY"] = "none";
+    f.table.start(inherit);
+    CHECK(f.sockets.workers.empty());
 }

@@ -2,7 +2,7 @@
 // create (not libuv's socketpairs), so apps see what they would under a shell
 // and the daemon can enlarge them with F_SETPIPE_SZ. Its fd 3 is the app's
 // listening socket when it has a port; the IPC channel comes next.
-#include "daemon/process/uv_spawner.h"
+#include "daemon/process/uv_launcher.h"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -14,13 +14,12 @@
 #include <cstring>
 
 #include "common/errors.h"
-#include "daemon/cluster/listener.h"
 
 namespace tend {
 
-struct UvSpawner::Child {
+struct UvLauncher::Child {
     uv_process_t process{};
-    UvSpawner* owner = nullptr;
+    UvLauncher* owner = nullptr;
     int id = 0;
 };
 
@@ -63,17 +62,14 @@ struct CStrings {
 
 }  // namespace
 
-UvSpawner::UvSpawner(uv_loop_t* loop, LogSink& sink)
-    : loop_(loop), sink_(sink), cluster_(loop, [this](int pid, const std::string& line, int fd) {
-          auto it = channels_.find(pid);
-          return it != channels_.end() && it->second->send(line, fd);
-      }) {
+UvLauncher::UvLauncher(uv_loop_t* loop, LogSink& sink, InstanceChannels& channels)
+    : loop_(loop), sink_(sink), channels_(channels) {
     char path[4096];
     std::size_t size = sizeof path;
     if (uv_exepath(path, &size) == 0) self_exe_.assign(path, size);
 }
 
-UvSpawner::~UvSpawner() {
+UvLauncher::~UvLauncher() {
     // Exit callbacks that never ran (the loop ended first) must not reach us.
     for (auto& [pid, child] : live_) child->owner = nullptr;
 }
@@ -106,7 +102,7 @@ void open_socketpair(Pipe& p) {
 
 }  // namespace
 
-int UvSpawner::spawn(const SpawnRequest& r) {
+int UvLauncher::spawn(const SpawnRequest& r) {
     std::shared_ptr<LogFile> out_file, err_file;
     try {
         out_file = sink_.open(r.out_log);
@@ -147,7 +143,7 @@ int UvSpawner::spawn(const SpawnRequest& r) {
     options.flags = UV_PROCESS_DETACHED;
     options.stdio_count = count;
     options.stdio = stdio;
-    options.exit_cb = &UvSpawner::handle_exit;
+    options.exit_cb = &UvLauncher::handle_exit;
 
     auto* child = new Child;
     child->owner = this;
@@ -167,62 +163,25 @@ int UvSpawner::spawn(const SpawnRequest& r) {
     LogSource source{r.id, r.name, r.instance};
     sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.timestamp);
     sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.timestamp);
-    open_channel(release(ipc.read_fd), r.id, pid);
-    if (r.node_cluster) cluster_.add_worker(pid, r.name, r.listen_fd);
+    channels_.open(release(ipc.read_fd), r.id, pid);
     spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
     return pid;
 }
 
-void UvSpawner::open_channel(int fd, int id, int pid) {
-    channels_[pid] = IpcChannel::open(
-        loop_, fd,
-        [this, id, pid](std::string_view line) {
-            ParsedMessage m = parse_app_message(line);
-            if (m.kind == MessageKind::kInternal)
-                cluster_.on_message(pid, m.data);
-            else if (on_message_)
-                on_message_(id, pid, std::move(m));
-        },
-        [this, pid] { channels_.erase(pid); });
-}
-
-bool UvSpawner::send_message(int pid, const std::string& line) {
-    auto it = channels_.find(pid);
-    return it != channels_.end() && it->second->send(line);
-}
-
-void UvSpawner::close_channels() {
-    std::vector<IpcChannel*> open;
-    for (auto& [pid, channel] : channels_) open.push_back(channel);
-    for (IpcChannel* channel : open) channel->close();
-    cluster_.close();
-}
-
-int UvSpawner::open_listener(const std::string& host, int port) {
-    return open_tcp_listener(host, port);
-}
-
-void UvSpawner::close_listener(int fd) {
-    cluster_.forget_listener(fd);
-    if (fd >= 0) ::close(fd);
-}
-
-void UvSpawner::signal_group(int pid, int sig) {
+void UvLauncher::signal_group(int pid, int sig) {
     if (pid <= 0 || sig <= 0) return;
-    cluster_.retire(pid);
     if (::kill(-pid, sig) != 0 && errno != ESRCH)
         spdlog::warn("kill(-{}, {}) failed: {}", pid, sig, std::strerror(errno));
 }
 
-void UvSpawner::handle_exit(uv_process_t* process, int64_t exit_status, int term_signal) {
+void UvLauncher::handle_exit(uv_process_t* process, int64_t exit_status, int term_signal) {
     auto* child = static_cast<Child*>(process->data);
     int pid = process->pid;
     uv_close(reinterpret_cast<uv_handle_t*>(process),
              [](uv_handle_t* h) { delete static_cast<Child*>(h->data); });
-    UvSpawner* self = child->owner;
+    UvLauncher* self = child->owner;
     if (!self) return;
     self->live_.erase(pid);
-    self->cluster_.remove(pid);
     std::optional<int> code, signal;
     if (term_signal != 0)
         signal = term_signal;

@@ -1,0 +1,39 @@
+// Opening, routing and closing the instances' IPC channels.
+#include "daemon/ipc/instance_channels.h"
+
+#include <vector>
+
+namespace tend {
+
+void InstanceChannels::open(int fd, int id, int pid) {
+    channels_[pid] = IpcChannel::open(
+        loop_, fd, [this, id, pid](std::string_view line) { route(id, pid, line); },
+        [this, pid] { channels_.erase(pid); });
+}
+
+void InstanceChannels::route(int id, int pid, std::string_view line) {
+    ParsedMessage m = parse_app_message(line);
+    if (m.kind == MessageKind::kInternal) {
+        if (on_internal_) on_internal_(pid, m.data);
+    } else if (on_message_) {
+        on_message_(id, pid, std::move(m));
+    }
+}
+
+bool InstanceChannels::send_message(int pid, const std::string& line) {
+    return send(pid, line, -1);
+}
+
+bool InstanceChannels::send(int pid, const std::string& line, int fd) {
+    auto it = channels_.find(pid);
+    return it != channels_.end() && it->second->send(line, fd);
+}
+
+void InstanceChannels::close_all() {
+    // close() erases from channels_ only in its close callback, later.
+    std::vector<IpcChannel*> open;
+    for (auto& [pid, channel] : channels_) open.push_back(channel);
+    for (IpcChannel* channel : open) channel->close();
+}
+
+}  // namespace tend
