@@ -9,6 +9,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "daemon/uv/guard.h"
+#include "daemon/uv/handle.h"
+
 namespace tend {
 namespace {
 
@@ -21,8 +24,17 @@ ConnectionBalancer::ConnectionBalancer(int listen_fd, Handoff handoff)
 
 ConnectionBalancer* ConnectionBalancer::open(uv_loop_t* loop, int listen_fd, Handoff handoff) {
     auto* self = new ConnectionBalancer(listen_fd, std::move(handoff));
-    uv_poll_init(loop, &self->poll_, listen_fd);
-    uv_timer_init(loop, &self->retry_);
+    int rc = uv_poll_init(loop, &self->poll_, listen_fd);
+    if (rc != 0) {
+        delete self;  // nothing of it was initialised
+    } else if ((rc = uv_timer_init(loop, &self->retry_)) != 0) {
+        uv::close_and_delete(self, &self->poll_);
+    }
+    if (rc != 0) {
+        spdlog::warn("cannot deal the connections of fd {}: {}", listen_fd, uv_strerror(rc));
+        ::close(listen_fd);
+        return nullptr;
+    }
     self->poll_.data = self;
     self->retry_.data = self;
     return self;
@@ -134,7 +146,10 @@ int ConnectionBalancer::next_connection() {
                          std::strerror(errno), kAcceptRetryMs);
             uv_timer_start(
                 &retry_,
-                [](uv_timer_t* t) { static_cast<ConnectionBalancer*>(t->data)->dispatch(); },
+                [](uv_timer_t* t) {
+                    uv::guarded("connection balancer",
+                                [t] { static_cast<ConnectionBalancer*>(t->data)->dispatch(); });
+                },
                 kAcceptRetryMs, 0);
         }
         return -1;
@@ -179,7 +194,7 @@ void ConnectionBalancer::on_readable(uv_poll_t* poll, int status, int) {
     auto* self = static_cast<ConnectionBalancer*>(poll->data);
     if (status < 0)
         spdlog::warn("polling listening fd {}: {}", self->listen_fd_, uv_strerror(status));
-    self->dispatch();
+    uv::guarded("connection balancer", [self] { self->dispatch(); });
 }
 
 void ConnectionBalancer::close() {
@@ -190,14 +205,9 @@ void ConnectionBalancer::close() {
     for (int fd : waiting_) ::close(fd);
     workers_.clear();
     waiting_.clear();
-    // The balancer goes once both handles are closed; the fd once the poll
-    // has stopped watching it.
-    auto closed = [](uv_handle_t* h) {
-        auto* self = static_cast<ConnectionBalancer*>(h->data);
-        if (++self->handles_closed_ == 2) delete self;
-    };
-    uv_close(reinterpret_cast<uv_handle_t*>(&poll_), closed);
-    uv_close(reinterpret_cast<uv_handle_t*>(&retry_), closed);
+    // The balancer goes once both handles are closed; the fd can go now,
+    // since closing the poll has stopped watching it.
+    uv::close_and_delete(this, &poll_, &retry_);
     ::close(listen_fd_);
 }
 

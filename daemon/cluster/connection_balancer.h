@@ -27,7 +27,8 @@ class ConnectionBalancer {
     // named by the worker's key for this socket; false when it cannot.
     using Handoff = std::function<bool(int pid, const std::string& key, int fd)>;
 
-    // Adopts listen_fd. The balancer deletes itself once closed.
+    // Adopts listen_fd. The balancer deletes itself once closed. nullptr
+    // (listen_fd closed, logged) when libuv cannot watch it.
     static ConnectionBalancer* open(uv_loop_t* loop, int listen_fd, Handoff handoff);
 
     // Whether pid may listen: it does not yet, or it closed its server and
@@ -83,7 +84,6 @@ class ConnectionBalancer {
     uv_timer_t retry_{};  // after accept() failed for lack of fds
     bool watching_ = false;
     bool closing_ = false;
-    int handles_closed_ = 0;
     std::vector<Worker> workers_;
     std::size_t turn_ = 0;     // the worker whose turn it is next
     std::deque<int> waiting_;  // accepted connections whose worker went away

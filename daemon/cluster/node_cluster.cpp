@@ -3,6 +3,7 @@
 #include "daemon/cluster/node_cluster.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -98,8 +99,17 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
     if (port == local_port(w.app_fd)) {
         auto [known, first] = app_ports_.try_emplace(w.app_fd, w.app + ":" + std::to_string(port));
         key = known->second;
-        if (first) balancers_[key] = open_balancer(::dup(w.app_fd));
-        return balancers_[key];
+        if (!first) return balancers_[key];
+        // A copy of its own, so the app's socket outlives a closed balancer.
+        int copy = ::fcntl(w.app_fd, F_DUPFD_CLOEXEC, 0);
+        error = copy < 0 ? -errno : -ENOMEM;
+        ConnectionBalancer* b = copy < 0 ? nullptr : open_balancer(copy);
+        if (!b) {
+            spdlog::warn("{}: cannot deal the connections of port {}", w.app, port);
+            app_ports_.erase(known);
+            return nullptr;
+        }
+        return balancers_[key] = b;
     }
     key = w.app + ":" + address + ":" + std::to_string(port) + ":" + std::to_string(type);
     if (auto it = balancers_.find(key); it != balancers_.end()) return it->second;
@@ -111,7 +121,12 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
         error = bound.error;
         return nullptr;
     }
-    return balancers_[key] = open_balancer(bound.fd);
+    ConnectionBalancer* b = open_balancer(bound.fd);
+    if (!b) {
+        error = -ENOMEM;
+        return nullptr;
+    }
+    return balancers_[key] = b;
 }
 
 ConnectionBalancer* NodeCluster::open_balancer(int listen_fd) {

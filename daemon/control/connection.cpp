@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/control/control_server.h"
+#include "daemon/uv/guard.h"
 #include "daemon/uv/stream_write.h"
 
 namespace tend {
@@ -14,7 +15,7 @@ Connection::Connection(ControlServer& server, std::uint64_t id) : server_(server
 
 void Connection::start_reading(OnLine on_line) {
     on_line_ = std::move(on_line);
-    uv_read_start(
+    int rc = uv_read_start(
         reinterpret_cast<uv_stream_t*>(&pipe_),
         [](uv_handle_t* h, size_t, uv_buf_t* buf) {
             auto* self = static_cast<Connection*>(h->data);
@@ -22,16 +23,20 @@ void Connection::start_reading(OnLine on_line) {
                                static_cast<unsigned>(self->server_.read_buffer_size()));
         },
         &Connection::on_read);
+    if (rc != 0) close();
 }
 
 void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     auto* self = static_cast<Connection*>(stream->data);
-    if (nread < 0) {
-        // EOF or error: the client is gone; whatever it half-sent is dropped.
-        self->close();
-        return;
-    }
-    if (nread > 0) self->handle_bytes(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+    uv::guarded("control connection", [&] {
+        if (nread < 0) {
+            // EOF or error: the client is gone; whatever it half-sent is dropped.
+            self->close();
+            return;
+        }
+        if (nread > 0)
+            self->handle_bytes(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+    });
 }
 
 void Connection::handle_bytes(std::string_view bytes) {
@@ -61,9 +66,11 @@ void Connection::close_after_flush() {
     if (closing_ || shutting_down_) return;
     shutting_down_ = true;
     shutdown_req_.data = this;
-    int rc =
-        uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&pipe_),
-                    [](uv_shutdown_t* req, int) { static_cast<Connection*>(req->data)->close(); });
+    int rc = uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&pipe_),
+                         [](uv_shutdown_t* req, int) {
+                             uv::guarded("control connection",
+                                         [req] { static_cast<Connection*>(req->data)->close(); });
+                         });
     if (rc != 0) close();
 }
 

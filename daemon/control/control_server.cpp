@@ -11,6 +11,7 @@
 
 #include "common/errors.h"
 #include "common/protocol.h"
+#include "daemon/uv/guard.h"
 
 namespace tend {
 
@@ -22,23 +23,20 @@ ControlServer::~ControlServer() = default;
 void ControlServer::listen(const std::string& path) {
     path_ = path;
     ::unlink(path.c_str());
-    uv_pipe_init(loop_, &pipe_, 0);
-    pipe_.data = this;
-    listening_ = true;
+    pipe_ = uv::Handle<uv_pipe_t>("control socket", uv_pipe_init, loop_, this, 0);
     // The umask makes the socket 0600 from the moment it exists.
     mode_t old = ::umask(0177);
-    int rc = uv_pipe_bind(&pipe_, path.c_str());
+    int rc = uv_pipe_bind(pipe_.get(), path.c_str());
     ::umask(old);
-    if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&pipe_), 128, &on_connection);
+    if (rc == 0) rc = uv_listen(pipe_.stream(), 128, &on_connection);
     if (rc != 0)
         throw TendError(ErrorCode::kInternal, "cannot listen on " + path + ": " + uv_strerror(rc));
     ::chmod(path.c_str(), 0600);
 }
 
 void ControlServer::close() {
-    if (listening_) {
-        listening_ = false;
-        uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), nullptr);
+    if (pipe_) {
+        pipe_.close();
         ::unlink(path_.c_str());
     }
     for (auto& [id, conn] : clients_) conn->close_after_flush();
@@ -59,16 +57,19 @@ void ControlServer::on_connection(uv_stream_t* server, int status) {
         spdlog::warn("accept: {}", uv_strerror(status));
         return;
     }
-    static_cast<ControlServer*>(server->data)->accept();
+    uv::guarded("control socket accept",
+                [server] { static_cast<ControlServer*>(server->data)->accept(); });
 }
 
 void ControlServer::accept() {
     auto conn = std::make_unique<Connection>(*this, next_id_++);
-    uv_pipe_init(loop_, conn->handle(), 0);
+    if (int rc = uv_pipe_init(loop_, conn->handle(), 0); rc != 0) {
+        spdlog::warn("accept: {}", uv_strerror(rc));  // never initialised: nothing to close
+        return;
+    }
     Connection& c = *conn;
     clients_.emplace(c.id(), std::move(conn));
-    if (uv_accept(reinterpret_cast<uv_stream_t*>(&pipe_),
-                  reinterpret_cast<uv_stream_t*>(c.handle())) != 0) {
+    if (uv_accept(pipe_.stream(), reinterpret_cast<uv_stream_t*>(c.handle())) != 0) {
         c.close();
         return;
     }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "daemon/control/connection.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -39,12 +40,11 @@ class ControlServer {
 
     static constexpr std::size_t kReadBufferSize = 64 * 1024;
     uv_loop_t* loop_;
-    uv_pipe_t pipe_{};
+    uv::Handle<uv_pipe_t> pipe_;
     Connection::OnLine on_line_;
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> clients_;
     std::unique_ptr<char[]> read_buffer_;  // shared: reads are consumed at once
     std::uint64_t next_id_ = 1;
-    bool listening_ = false;
     std::string path_;
 };
 

@@ -6,9 +6,10 @@
 namespace tend {
 
 void InstanceChannels::open(int fd, int id, int pid) {
-    channels_[pid] = IpcChannel::open(
+    IpcChannel* channel = IpcChannel::open(
         loop_, fd, [this, id, pid](std::string_view line) { route(id, pid, line); },
         [this, pid] { channels_.erase(pid); });
+    if (channel) channels_[pid] = channel;
 }
 
 void InstanceChannels::route(int id, int pid, std::string_view line) {
@@ -30,7 +31,7 @@ bool InstanceChannels::send(int pid, const std::string& line, int fd) {
 }
 
 void InstanceChannels::close_all() {
-    // close() erases from channels_ only in its close callback, later.
+    // close() erases the channel from channels_.
     std::vector<IpcChannel*> open;
     for (auto& [pid, channel] : channels_) open.push_back(channel);
     for (IpcChannel* channel : open) channel->close();

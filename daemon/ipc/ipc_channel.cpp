@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include "daemon/uv/guard.h"
+#include "daemon/uv/handle.h"
 #include "daemon/uv/stream_write.h"
 
 namespace tend {
@@ -13,49 +15,57 @@ IpcChannel::IpcChannel(OnLine on_line, OnClose on_close)
 IpcChannel* IpcChannel::open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on_close) {
     auto* channel = new IpcChannel(std::move(on_line), std::move(on_close));
     // An IPC pipe, so that fds can go with messages, as Node's channel does.
-    uv_pipe_init(loop, &channel->pipe_, 1);
+    if (uv_pipe_init(loop, &channel->pipe_, 1) != 0) {
+        ::close(fd);
+        delete channel;  // its pipe was never initialised
+        return nullptr;
+    }
     channel->pipe_.data = channel;
     if (uv_pipe_open(&channel->pipe_, fd) != 0) {
         ::close(fd);
         channel->close();
-        return channel;
+        return nullptr;
     }
     auto alloc = [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
         auto* self = static_cast<IpcChannel*>(h->data);
         *buf = uv_buf_init(self->buffer_, sizeof self->buffer_);
     };
-    uv_read_start(reinterpret_cast<uv_stream_t*>(&channel->pipe_), alloc, &IpcChannel::on_read);
+    if (uv_read_start(reinterpret_cast<uv_stream_t*>(&channel->pipe_), alloc,
+                      &IpcChannel::on_read) != 0) {
+        channel->close();
+        return nullptr;
+    }
     return channel;
 }
 
 void IpcChannel::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     auto* self = static_cast<IpcChannel*>(stream->data);
+    uv::guarded("ipc channel", [&] { self->handle_read(nread, buf); });
+}
+
+void IpcChannel::handle_read(ssize_t nread, const uv_buf_t* buf) {
     if (nread < 0) {
-        self->close();
+        close();
         return;
     }
-    self->discard_received_handles();
-    bool ok = self->framer_.feed(std::string_view(buf->base, static_cast<std::size_t>(nread)),
-                                 [self](std::string_view line) {
-                                     if (!self->closing_) self->on_line_(line);
-                                 });
-    if (!ok) self->close();
+    discard_received_handles();
+    bool ok = framer_.feed(std::string_view(buf->base, static_cast<std::size_t>(nread)),
+                           [this](std::string_view line) {
+                               if (!closing_) on_line_(line);
+                           });
+    if (!ok) close();
 }
 
 // An instance may send the daemon an fd (process.send(msg, socket)); tendd
 // has no use for one, and an open fd must not pile up.
 void IpcChannel::discard_received_handles() {
     while (uv_pipe_pending_count(&pipe_) > 0) {
-        auto* handle = new uv_pipe_t;
-        uv_pipe_init(pipe_.loop, handle, 0);
-        // Accepted as a pipe whatever it is: only its fd is wanted, to close it.
-        if (uv_accept(reinterpret_cast<uv_stream_t*>(&pipe_),
-                      reinterpret_cast<uv_stream_t*>(handle)) != 0) {
-            delete handle;
+        // Accepted as a pipe whatever it is: only its fd is wanted, to close
+        // it, which the handle's destructor does, accepted or not.
+        uv::Handle<uv_pipe_t> handle;
+        if (handle.make(uv_pipe_init, pipe_.loop, nullptr, 0) != 0 ||
+            uv_accept(reinterpret_cast<uv_stream_t*>(&pipe_), handle.stream()) != 0)
             return;
-        }
-        uv_close(reinterpret_cast<uv_handle_t*>(handle),
-                 [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
     }
 }
 
@@ -72,11 +82,9 @@ bool IpcChannel::send(std::string_view line, int fd) {
 void IpcChannel::close() {
     if (closing_) return;
     closing_ = true;
-    uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), [](uv_handle_t* h) {
-        auto* self = static_cast<IpcChannel*>(h->data);
-        if (self->on_close_) self->on_close_();
-        delete self;
-    });
+    // Forgotten by its owner now: nothing is sent on a closing channel.
+    if (on_close_) on_close_();
+    uv::close_and_delete(this, &pipe_);
 }
 
 }  // namespace tend

@@ -20,19 +20,21 @@ class IpcChannel {
     using OnClose = std::function<void()>;
 
     // Adopts fd and reads it until EOF; each complete line goes to on_line.
-    // The channel deletes itself once closed, after calling on_close.
+    // On close, on_close runs at once and the channel deletes itself once
+    // libuv is done with it. nullptr (fd closed) when it cannot be read.
     static IpcChannel* open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on_close);
 
     // Queues line plus '\n', with a copy of socket fd attached when fd >= 0
     // (Node's cluster hands connections over so); false (nothing queued)
     // when the instance has stopped reading and too much is waiting already.
     bool send(std::string_view line, int fd = -1);
-    // Stops reading and closes; on_close runs from the close callback.
+    // Stops reading, calls on_close, and closes.
     void close();
 
   private:
     IpcChannel(OnLine on_line, OnClose on_close);
     static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+    void handle_read(ssize_t nread, const uv_buf_t* buf);
     void discard_received_handles();
 
     // A message longer than this closes the channel: the app is not

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "daemon/uv/guard.h"
+
 namespace tend {
 
 bool notify_says_ready(std::string_view datagram) {
@@ -28,7 +30,7 @@ NotifySocket::NotifySocket(uv_loop_t* loop, OnReady on_ready)
     : loop_(loop), on_ready_(std::move(on_ready)) {}
 
 NotifySocket::~NotifySocket() {
-    if (!polling_ && fd_ >= 0) ::close(fd_);
+    close();
 }
 
 bool NotifySocket::open(const std::string& path) {
@@ -50,12 +52,15 @@ bool NotifySocket::open(const std::string& path) {
         fd_ = -1;
         return false;
     }
-    uv_poll_init(loop_, &poll_, fd_);
-    poll_.data = this;
-    uv_poll_start(&poll_, UV_READABLE, [](uv_poll_t* p, int status, int) {
-        if (status == 0) static_cast<NotifySocket*>(p->data)->receive();
-    });
-    polling_ = true;
+    poll_ = uv::Handle<uv_poll_t>("notify socket", uv_poll_init, loop_, this, fd_);
+    uv::check(uv_poll_start(poll_.get(), UV_READABLE,
+                            [](uv_poll_t* p, int status, int) {
+                                if (status != 0) return;
+                                uv::guarded("notify socket", [p] {
+                                    static_cast<NotifySocket*>(p->data)->receive();
+                                });
+                            }),
+              "uv_poll_start");
     return true;
 }
 
@@ -86,14 +91,11 @@ void NotifySocket::receive() {
 }
 
 void NotifySocket::close() {
-    if (!polling_) return;
-    polling_ = false;
-    uv_poll_stop(&poll_);
-    uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* h) {
-        auto* self = static_cast<NotifySocket*>(h->data);
-        ::close(self->fd_);
-        self->fd_ = -1;
-    });
+    // Closing the poll stops it and takes the fd out of epoll, so the fd
+    // can go at once.
+    poll_.close();
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
 }
 
 }  // namespace tend

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/uv/handle.h"
+
 namespace tend {
 
 // Whether a notification datagram ("READY=1\nSTATUS=...") says ready.
@@ -29,9 +31,8 @@ class NotifySocket {
 
     uv_loop_t* loop_;
     OnReady on_ready_;
-    uv_poll_t poll_{};
+    uv::Handle<uv_poll_t> poll_;
     int fd_ = -1;
-    bool polling_ = false;
 };
 
 }  // namespace tend

@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errors.h"
+#include "daemon/uv/guard.h"
 
 namespace tend {
 
@@ -239,7 +240,7 @@ void LogFile::on_write(uv_fs_t* req) {
     // The file may have no other owner left: keep it alive for write_done().
     std::shared_ptr<LogFile> self = std::move(request->file);
     delete request;
-    self->write_done(result);
+    uv::guarded("log file write", [&] { self->write_done(result); });
 }
 
 void LogFile::write_done(std::int64_t result) {

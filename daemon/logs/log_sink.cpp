@@ -17,6 +17,8 @@
 #include "daemon/logs/log_tail.h"
 #include "daemon/logs/log_timestamp.h"
 #include "daemon/logs/pipe_reader.h"
+#include "daemon/uv/guard.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -51,20 +53,12 @@ struct LogSink::Impl final : ReaderHost {
     // The trim timer runs while readers may exist; unreferenced, so it never
     // keeps the loop alive, but closed by close_all() so the loop can close.
     void ensure_trim_timer() {
-        if (trim_timer != nullptr) return;
-        trim_timer = new uv_timer_t;
-        uv_timer_init(loop, trim_timer);
-        trim_timer->data = this;
-        uv_timer_start(trim_timer, on_trim_timer, kTrimPeriodMs, kTrimPeriodMs);
-        uv_unref(reinterpret_cast<uv_handle_t*>(trim_timer));
+        if (trim_timer || trim_timer.make(uv_timer_init, loop, this) != 0) return;
+        uv_timer_start(trim_timer.get(), on_trim_timer, kTrimPeriodMs, kTrimPeriodMs);
+        uv_unref(trim_timer.base());
     }
 
-    void close_trim_timer() {
-        if (trim_timer == nullptr) return;
-        uv_close(reinterpret_cast<uv_handle_t*>(trim_timer),
-                 [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
-        trim_timer = nullptr;
-    }
+    void close_trim_timer() { trim_timer.close(); }
 
     char* read_buffer() override { return read_buffer_memory.get(); }
 
@@ -121,17 +115,21 @@ struct LogSink::Impl final : ReaderHost {
     }
 
     static void on_trim_timer(uv_timer_t* timer) {
-        auto* impl = static_cast<Impl*>(timer->data);
+        uv::guarded("log trim timer", [timer] { static_cast<Impl*>(timer->data)->trim(); });
+    }
+
+    // Memory idle files and readers hold goes back, and files nobody uses close.
+    void trim() {
         std::size_t freed = 0;
-        impl->for_each_file([&](LogFile& file) { freed += file.release_if_idle(); });
-        std::erase_if(impl->files, [](const auto& entry) { return entry.second.expired(); });
-        for (PipeReader* reader : impl->readers) reader->trim();
+        for_each_file([&](LogFile& file) { freed += file.release_if_idle(); });
+        std::erase_if(files, [](const auto& entry) { return entry.second.expired(); });
+        for (PipeReader* reader : readers) reader->trim();
         if (freed >= kMallocTrimThreshold) malloc_trim(0);
     }
 
     uv_loop_t* loop;
     std::unique_ptr<char[]> read_buffer_memory;
-    uv_timer_t* trim_timer = nullptr;
+    uv::Handle<uv_timer_t> trim_timer;  // while readers may exist
     std::unordered_map<std::string, std::weak_ptr<LogFile>> files;
     std::unordered_set<PipeReader*> readers;
     std::vector<SubscriberEntry> subscribers;

@@ -13,6 +13,8 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errors.h"
+#include "daemon/uv/guard.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -35,7 +37,12 @@ PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, 
     auto* reader = new PipeReader(source, kind, std::move(file), timestamp, host);
     int size = ::fcntl(fd, F_GETPIPE_SZ);  // fails for what is not a pipe: never grown
     if (size > 0) reader->pipe_size_ = size;
-    uv_pipe_init(loop, &reader->pipe_, 0);
+    if (int rc = uv_pipe_init(loop, &reader->pipe_, 0); rc != 0) {
+        ::close(fd);
+        delete reader;  // its pipe was never initialised
+        throw TendError(ErrorCode::kInternal,
+                        "cannot read the output of '" + source.name + "': " + uv_strerror(rc));
+    }
     reader->pipe_.data = reader;
     int rc = uv_pipe_open(&reader->pipe_, fd);
     if (rc < 0) ::close(fd);  // once opened, uv_close() closes it
@@ -43,8 +50,7 @@ PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, 
         rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&reader->pipe_), on_alloc, on_read);
     if (rc < 0) {
         reader->closing_ = true;
-        reader->host_ = nullptr;  // not registered with the host yet
-        uv_close(reinterpret_cast<uv_handle_t*>(&reader->pipe_), on_close);
+        uv::close_and_delete(reader, &reader->pipe_);  // not registered with the host yet
         throw TendError(ErrorCode::kInternal,
                         "cannot read the output of '" + source.name + "': " + uv_strerror(rc));
     }
@@ -69,7 +75,9 @@ void PipeReader::stop() {
     closing_ = true;
     finish();
     if (paused_) file_->cancel_wait(this);
-    uv_close(reinterpret_cast<uv_handle_t*>(&pipe_), on_close);
+    if (host_ != nullptr) host_->reader_closed(this);
+    host_ = nullptr;
+    uv::close_and_delete(this, &pipe_);
 }
 
 void PipeReader::trim() {
@@ -97,21 +105,19 @@ uv_buf_t PipeReader::next_read_buffer() {
 
 void PipeReader::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     PipeReader* reader = reader_of(reinterpret_cast<uv_handle_t*>(stream));
-    if (nread > 0) {
-        reader->consume(std::string_view(buf->base, static_cast<std::size_t>(nread)));
-    } else if (nread < 0) {
-        if (nread != UV_EOF) {
-            spdlog::warn("reading the {} of {} ({}): {}", reader->line_.stream, reader->line_.name,
-                         reader->line_.id, uv_strerror(static_cast<int>(nread)));
-        }
-        reader->stop();
-    }
+    uv::guarded("log pipe", [&] { reader->handle_read(nread, buf); });
 }
 
-void PipeReader::on_close(uv_handle_t* handle) {
-    PipeReader* reader = reader_of(handle);
-    if (reader->host_ != nullptr) reader->host_->reader_closed(reader);
-    delete reader;
+void PipeReader::handle_read(ssize_t nread, const uv_buf_t* buf) {
+    if (nread > 0) {
+        consume(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+    } else if (nread < 0) {
+        if (nread != UV_EOF) {
+            spdlog::warn("reading the {} of {} ({}): {}", line_.stream, line_.name, line_.id,
+                         uv_strerror(static_cast<int>(nread)));
+        }
+        stop();
+    }
 }
 
 void PipeReader::consume(std::string_view chunk) {

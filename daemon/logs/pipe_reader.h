@@ -67,15 +67,16 @@ class PipeReader final : public DrainWaiter, private LineConsumer {
     void trim();
 
     bool paused() const { return paused_; }
+    // Only uv::close_and_delete() deletes a reader, once its pipe is closed.
+    ~PipeReader() = default;
 
   private:
     PipeReader(const LogSource& source, StreamKind kind, std::shared_ptr<LogFile> file,
                bool timestamp, ReaderHost& host);
-    ~PipeReader() = default;
 
     static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
     static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
-    static void on_close(uv_handle_t* handle);
+    void handle_read(ssize_t nread, const uv_buf_t* buf);
 
     uv_buf_t next_read_buffer();
     void consume(std::string_view chunk);

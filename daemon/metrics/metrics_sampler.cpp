@@ -4,34 +4,34 @@
 #include <unistd.h>
 
 #include "daemon/metrics/proc_stat.h"
+#include "daemon/uv/guard.h"
 
 namespace tend {
 
 MetricsSampler::MetricsSampler(uv_loop_t* loop, ProcessTable& table, std::int64_t interval_ms,
                                std::function<void()> after_sample)
-    : table_(table),
+    : timer_("metrics timer", uv_timer_init, loop, this),
+      table_(table),
       interval_ms_(interval_ms),
       after_sample_(std::move(after_sample)),
       ticks_per_second_(::sysconf(_SC_CLK_TCK)),
       page_size_(::sysconf(_SC_PAGESIZE)) {
-    uv_timer_init(loop, &timer_);
-    timer_.data = this;
     uv_timer_start(
-        &timer_, [](uv_timer_t* t) { static_cast<MetricsSampler*>(t->data)->sample(); },
+        timer_.get(),
+        [](uv_timer_t* t) {
+            uv::guarded("metrics timer", [t] { static_cast<MetricsSampler*>(t->data)->sample(); });
+        },
         static_cast<std::uint64_t>(interval_ms), static_cast<std::uint64_t>(interval_ms));
     // Sampling alone must not keep the loop alive at shutdown.
-    uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
-    open_ = true;
+    uv_unref(timer_.base());
 }
 
 void MetricsSampler::close() {
-    if (!open_) return;
-    open_ = false;
-    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+    timer_.close();
 }
 
 void MetricsSampler::sample() {
-    std::uint64_t now = uv_now(timer_.loop);
+    std::uint64_t now = uv_now(timer_.get()->loop);
     auto elapsed = static_cast<std::int64_t>(now - last_at_ms_);
     auto running = table_.running();
     std::unordered_set<int> pgids;

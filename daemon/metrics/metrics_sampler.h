@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "daemon/process/process_table.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -27,7 +28,7 @@ class MetricsSampler {
         std::uint64_t start_time = 0;
         std::uint64_t ticks = 0;
     };
-    uv_timer_t timer_{};
+    uv::Handle<uv_timer_t> timer_;
     ProcessTable& table_;
     std::int64_t interval_ms_;
     std::function<void()> after_sample_;
@@ -35,7 +36,6 @@ class MetricsSampler {
     std::uint64_t last_at_ms_ = 0;
     long ticks_per_second_;
     long page_size_;
-    bool open_ = false;
 };
 
 }  // namespace tend

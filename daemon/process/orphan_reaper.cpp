@@ -9,28 +9,26 @@
 #include <fstream>
 #include <string>
 
+#include "daemon/uv/guard.h"
+
 namespace tend {
 
 OrphanReaper::OrphanReaper(uv_loop_t* loop, std::function<bool(int)> is_instance)
-    : is_instance_(std::move(is_instance)) {
+    : signal_("SIGCHLD watcher", uv_signal_init, loop, this), is_instance_(std::move(is_instance)) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-    uv_signal_init(loop, &signal_);
-    signal_.data = this;
-    uv_signal_start(
-        &signal_, [](uv_signal_t* s, int) { static_cast<OrphanReaper*>(s->data)->reap(); },
-        SIGCHLD);
-    uv_unref(reinterpret_cast<uv_handle_t*>(&signal_));
-    open_ = true;
-}
-
-OrphanReaper::~OrphanReaper() {
-    close();
+    uv::check(uv_signal_start(
+                  signal_.get(),
+                  [](uv_signal_t* s, int) {
+                      uv::guarded("orphan reaper",
+                                  [s] { static_cast<OrphanReaper*>(s->data)->reap(); });
+                  },
+                  SIGCHLD),
+              "uv_signal_start");
+    uv_unref(signal_.base());
 }
 
 void OrphanReaper::close() {
-    if (!open_) return;
-    open_ = false;
-    uv_close(reinterpret_cast<uv_handle_t*>(&signal_), nullptr);
+    signal_.close();
 }
 
 void OrphanReaper::reap() {

@@ -8,20 +8,20 @@
 
 #include <functional>
 
+#include "daemon/uv/handle.h"
+
 namespace tend {
 
 class OrphanReaper {
   public:
     // is_instance(pid) says whether libuv still has to reap pid itself.
     OrphanReaper(uv_loop_t* loop, std::function<bool(int)> is_instance);
-    ~OrphanReaper();
     void close();
     void reap();
 
   private:
-    uv_signal_t signal_{};
+    uv::Handle<uv_signal_t> signal_;
     std::function<bool(int)> is_instance_;
-    bool open_ = false;
 };
 
 }  // namespace tend

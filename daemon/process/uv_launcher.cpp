@@ -14,6 +14,8 @@
 #include <cstring>
 
 #include "common/errors.h"
+#include "daemon/uv/guard.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -150,8 +152,7 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     child->id = r.id;
     child->process.data = child;
     if (int rc = uv_spawn(loop_, &child->process, &options); rc != 0) {
-        uv_close(reinterpret_cast<uv_handle_t*>(&child->process),
-                 [](uv_handle_t* h) { delete static_cast<Child*>(h->data); });
+        uv::close_and_delete(child, &child->process);
         throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " +
                                                      r.argv.front() + ": " + uv_strerror(rc));
     }
@@ -177,8 +178,7 @@ void UvLauncher::signal_group(int pid, int sig) {
 void UvLauncher::handle_exit(uv_process_t* process, int64_t exit_status, int term_signal) {
     auto* child = static_cast<Child*>(process->data);
     int pid = process->pid;
-    uv_close(reinterpret_cast<uv_handle_t*>(process),
-             [](uv_handle_t* h) { delete static_cast<Child*>(h->data); });
+    uv::close_and_delete(child, process);  // child lives until the close callback
     UvLauncher* self = child->owner;
     if (!self) return;
     self->live_.erase(pid);
@@ -189,7 +189,9 @@ void UvLauncher::handle_exit(uv_process_t* process, int64_t exit_status, int ter
         code = static_cast<int>(exit_status);
     spdlog::info("instance {} pid {} exited ({} {})", child->id, pid,
                  term_signal ? "signal" : "code", term_signal ? term_signal : exit_status);
-    if (self->on_exit_) self->on_exit_(child->id, pid, code, signal);
+    uv::guarded("instance exit", [&] {
+        if (self->on_exit_) self->on_exit_(child->id, pid, code, signal);
+    });
 }
 
 }  // namespace tend

@@ -4,21 +4,18 @@
 #include <vector>
 
 #include "common/messages.h"
+#include "daemon/uv/guard.h"
 
 namespace tend {
 
-MonitHub::MonitHub(uv_loop_t* loop, const ProcessTable& table) : table_(table) {
-    uv_timer_init(loop, &timer_);
-    timer_.data = this;
-    uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
-    open_ = true;
+MonitHub::MonitHub(uv_loop_t* loop, const ProcessTable& table)
+    : timer_("monit timer", uv_timer_init, loop, this), table_(table) {
+    uv_unref(timer_.base());
 }
 
 void MonitHub::close() {
-    if (!open_) return;
-    open_ = false;
     subscribers_.clear();
-    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+    timer_.close();
 }
 
 MonitHub::SubscriberId MonitHub::subscribe(Subscriber subscriber) {
@@ -33,7 +30,7 @@ void MonitHub::unsubscribe(SubscriberId id) {
 
 void MonitHub::publish(bool sample) {
     pending_ = false;
-    if (open_) uv_timer_stop(&timer_);
+    if (timer_) uv_timer_stop(timer_.get());
     if (subscribers_.empty()) return;
     json state = MonitState{table_.infos(table_.all_ids(), false), sample};
     // A subscriber may unsubscribe (its client gone) while we iterate.
@@ -43,10 +40,13 @@ void MonitHub::publish(bool sample) {
 }
 
 void MonitHub::mark_changed() {
-    if (!open_ || pending_ || subscribers_.empty()) return;
+    if (!timer_ || pending_ || subscribers_.empty()) return;
     pending_ = true;
     uv_timer_start(
-        &timer_, [](uv_timer_t* t) { static_cast<MonitHub*>(t->data)->publish(false); },
+        timer_.get(),
+        [](uv_timer_t* t) {
+            uv::guarded("monit timer", [t] { static_cast<MonitHub*>(t->data)->publish(false); });
+        },
         kCoalesceMs, 0);
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "daemon/process/process_table.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -32,12 +33,11 @@ class MonitHub {
 
   private:
     static constexpr std::uint64_t kCoalesceMs = 50;
-    uv_timer_t timer_{};
+    uv::Handle<uv_timer_t> timer_;
     const ProcessTable& table_;
     std::map<SubscriberId, Subscriber> subscribers_;
     SubscriberId next_id_ = 1;
     bool pending_ = false;
-    bool open_ = false;
 };
 
 }  // namespace tend

@@ -7,8 +7,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstddef>
 #include <cstdlib>
+#include <functional>
 
 #include "harness.h"
 
@@ -101,8 +103,11 @@ TEST_CASE("a second tendd on the same home exits non-zero and the first keeps se
     CHECK(t.instances("w")[0]["pid"] == before[0]["pid"]);
 }
 
-TEST_CASE("tend kill stops every app and the daemon, and ping then fails") {
-    TendHome t;
+namespace {
+
+// Starts two apps (one forks a child), asks the daemon to end with ask(),
+// and checks that every process is gone and the daemon exited 0.
+void stops_everything_then_exits(TendHome& t, const std::function<void()>& ask) {
     t.run_ok(start_fixture("w", {"-i", "2"}, {"sleep"}));
     t.run_ok(start_fixture("tree", {}, {"fork-child"}));
     json w = t.wait_for(
@@ -115,18 +120,32 @@ TEST_CASE("tend kill stops every app and the daemon, and ping then fails") {
     t.remember_pid(child);
     std::vector<int> pids{w[0]["pid"], w[1]["pid"], tree[0]["pid"], child};
 
-    t.run_ok({"kill"});
+    ask();
     auto code = t.wait_daemon_exit(15s);
-    REQUIRE_MESSAGE(code.has_value(), "tendd still runs 15 s after `tend kill`");
+    REQUIRE_MESSAGE(code.has_value(), "tendd still runs 15 s after it was asked to end");
     CHECK(*code == 0);
     for (int pid : pids)
         t.wait_until([pid] { return !process_alive(pid); },
-                     "pid " + std::to_string(pid) + " gone after tend kill", 5s);
+                     "pid " + std::to_string(pid) + " gone with the daemon", 5s);
+}
 
+}  // namespace
+
+TEST_CASE("tend kill stops every app and the daemon, and ping then fails") {
+    TendHome t;
+    stops_everything_then_exits(t, [&t] { t.run_ok({"kill"}); });
     for (int attempt = 0; attempt < 2; ++attempt) {  // the first ping must not start a daemon
         Result ping = t.run({"ping"});
         CHECK(ping.exit_code == 1);
         CHECK(ping.err == "tend: error: daemon is not running\n");
+    }
+}
+
+TEST_CASE("SIGTERM or SIGINT to tendd stops every app, then the daemon, as tend kill does") {
+    for (int sig : {SIGTERM, SIGINT}) {
+        CAPTURE(sig);
+        TendHome t;
+        stops_everything_then_exits(t, [&t, sig] { REQUIRE(::kill(t.daemon_pid(), sig) == 0); });
     }
 }
 
