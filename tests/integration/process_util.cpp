@@ -1,6 +1,7 @@
 // fork/exec, pipes and /proc reading for the integration tests.
 #include "process_util.h"
 
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -63,7 +64,13 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 // Runs in the forked child: only async-signal-safe calls until execve.
 [[noreturn]] void exec_child(char** argv, char** envp, const char* cwd, int devnull, int out_fd,
-                             int err_fd) {
+                             int err_fd, pid_t parent) {
+    // A test that crashes (an abort, a fatal signal) runs no destructor: its
+    // children, a `tendd --foreground` among them, get SIGTERM instead, and
+    // a daemon stops its apps on SIGTERM. Checked after the prctl, in case
+    // the test died first.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -144,11 +151,12 @@ pid_t spawn_command(const Command& cmd, int out_fd, int err_fd) {
     auto argv = c_strings(args);
     auto envp = c_strings(env);
     int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
     if (pid == 0)
         exec_child(argv.data(), envp.data(), cmd.cwd.empty() ? nullptr : cmd.cwd.c_str(), devnull,
-                   out_fd, err_fd);
+                   out_fd, err_fd, parent);
     ::close(devnull);
     return pid;
 }
