@@ -37,7 +37,7 @@ int bad_interval(const char* what, const char* text) {
 
 }  // namespace
 
-// `tendd --exec-listen-pid PROGRAM ARGS...`: what the spawner runs for an
+// `tendd --exec-listen-pid PROGRAM ARGS...`: what the launcher runs for an
 // instance with a shared port. Sets LISTEN_PID to this pid, which exec keeps.
 int exec_with_listen_pid(int argc, char** argv) {
     if (argc < 3) return 64;

@@ -40,7 +40,7 @@ void ProcessTable::start_replacement(Instance& inst) {
     try {
         spawn(inst);
     } catch (const TendError&) {
-        return;  // the old process serves on; the spawner logged why
+        return;  // the old process serves on; the launcher logged why
     }
     inst.retiring_pid = old_pid;
     inst.retiring_started_ms = old_started;

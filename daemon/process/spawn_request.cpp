@@ -34,7 +34,7 @@ void add_channel_env(SpawnRequest& r, bool node, const std::string& notify_socke
 }
 
 // systemd's socket activation: one socket, at fd 3. LISTEN_PID is set by the
-// spawner's shim, once the pid is known. A Node cluster worker gets no
+// launcher's shim, once the pid is known. A Node cluster worker gets no
 // socket: NODE_UNIQUE_ID (its worker id) makes Node ask the daemon.
 void add_listen_env(SpawnRequest& r, const AppSpec& spec) {
     r.env["PORT"] = std::to_string(spec.listen.port);

@@ -1,5 +1,5 @@
-// The process table driven by a fake spawner and a fake clock: no loop, no
-// fork. Each case is a user-visible scenario.
+// The process table driven by fake seams (launcher, socket broker, messenger)
+// and a fake clock: no loop, no fork. Each case is a user-visible scenario.
 #include <doctest/doctest.h>
 
 #include <csignal>
