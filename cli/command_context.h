@@ -14,7 +14,7 @@ namespace tend {
 
 struct CommandContext {
     Paths paths;
-    bool starts_daemon = false;            // from the command table
+    bool starts_daemon = false;            // from the command registry
     bool colour_out = false;               // stdout may carry ANSI colour
     bool colour_err = false;               // stderr may carry ANSI colour
     std::vector<std::string> passthrough;  // the words after `--`, for commands that take them

@@ -99,9 +99,9 @@ int run_command(const CommandSpec& spec, std::vector<std::string> args) {
     } catch (const CLI::ParseError& e) {
         throw UsageError(describe_parse_error(e));
     }
-    reject_extras(*command.app, spec.name);
+    reject_extras(*command.app, spec.name());
     ctx.paths = resolve_paths();
-    ctx.starts_daemon = spec.starts_daemon;
+    ctx.starts_daemon = spec.command->starts_daemon;
     ctx.colour_out = colour_enabled(STDOUT_FILENO);
     ctx.colour_err = colour_enabled(STDERR_FILENO);
     return command.runner(ctx);

@@ -18,28 +18,6 @@
 
 namespace tend {
 
-// Command names on the wire.
-namespace cmd {
-inline constexpr const char* kPing = "ping";
-inline constexpr const char* kStart = "start";
-inline constexpr const char* kStop = "stop";
-inline constexpr const char* kRestart = "restart";
-inline constexpr const char* kDelete = "delete";
-inline constexpr const char* kList = "list";
-inline constexpr const char* kDescribe = "describe";
-inline constexpr const char* kLogs = "logs";
-inline constexpr const char* kFlush = "flush";
-inline constexpr const char* kKill = "kill";
-inline constexpr const char* kMonit = "monit";
-inline constexpr const char* kReload = "reload";
-inline constexpr const char* kScale = "scale";
-inline constexpr const char* kSend = "send";
-inline constexpr const char* kEvents = "events";
-inline constexpr const char* kSave = "save";
-inline constexpr const char* kResurrect = "resurrect";
-inline constexpr const char* kCleardump = "cleardump";
-}  // namespace cmd
-
 struct StartArgs {
     AppSpec spec;
 };

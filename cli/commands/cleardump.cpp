@@ -1,6 +1,7 @@
 // `tend cleardump`: an empty dump, so `tend resurrect` starts nothing (the
 // previous dump stays as dump.json.bak).
 #include "cli/commands/commands.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -5,6 +5,7 @@
 #include "cli/commands/commands.h"
 #include "cli/render/describe.h"
 #include "cli/usage_error.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands/commands.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/commands/commands.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/daemon_launcher.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

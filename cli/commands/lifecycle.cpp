@@ -8,6 +8,7 @@
 #include "cli/ecosystem/ecosystem_file.h"
 #include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/usage_error.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -1,6 +1,7 @@
 // `tend list` (the table) and `tend jlist` (the daemon's instance objects as
 // one JSON array line, passed through without re-encoding).
 #include "cli/commands/commands.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -10,6 +10,7 @@
 #include "cli/commands/commands.h"
 #include "cli/render/log_line.h"
 #include "cli/usage_error.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

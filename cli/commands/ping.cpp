@@ -1,5 +1,6 @@
 // `tend ping`: `pong` when a daemon answers; never starts one.
 #include "cli/commands/commands.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -1,5 +1,6 @@
 // `tend save`: the daemon writes every app's spec to TEND_HOME/dump.json.
 #include "cli/commands/commands.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/usage_error.h"
+#include "common/commands.h"
 #include "common/messages.h"
 #include "common/text.h"
 

@@ -5,6 +5,7 @@
 #include "cli/client.h"
 #include "cli/commands/commands.h"
 #include "cli/render/table.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

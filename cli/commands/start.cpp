@@ -9,6 +9,7 @@
 #include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/start_options.h"
 #include "cli/usage_error.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {
