@@ -112,6 +112,15 @@ struct InstancesResult {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstancesResult, instances)
 
+// restart, reload and scale: the instances as the action left them, and
+// those it could not bring up.
+struct ActionResult {
+    std::vector<InstanceInfo> instances;
+    std::vector<int> errored;       // ids whose spawn failed: they are errored
+    std::vector<int> not_replaced;  // reload: the replacement failed; the old process serves on
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ActionResult, instances, errored, not_replaced)
+
 // `monit`: one subscription that carries everything the dashboard shows.
 // The reply is a snapshot (instances with their metrics history, the last
 // lines of every log); then events follow until the client hangs up:

@@ -54,6 +54,8 @@ TEST_CASE("results and events are written with every key, an absent missed id le
     CHECK(json(AppMessage{1, "api", 0, 5, json{{"x", 1}}}).dump() ==
           R"({"data":{"x":1},"id":1,"instance":0,"name":"api","time":5})");
     CHECK(json(InstancesResult{}).dump() == R"({"instances":[]})");
+    CHECK(json(ActionResult{{}, {1}, {}}).dump() ==
+          R"({"errored":[1],"instances":[],"not_replaced":[]})");
     CHECK(json(MonitResult{}).dump() == R"({"instances":[],"interval_ms":1000,"tail":[]})");
     CHECK(json(MonitState{{}, true}).dump() == R"({"instances":[],"sample":true})");
     CHECK(json(DumpResult{"/h/dump.json", 2}).dump() == R"({"apps":2,"path":"/h/dump.json"})");
@@ -123,6 +125,8 @@ TEST_CASE("absent optional keys take their defaults") {
     CHECK(empty.get<DumpResult>().path.empty());
     CHECK(empty.get<ResurrectResult>().failed.empty());
     CHECK(empty.get<InstancesResult>().instances.empty());
+    CHECK(empty.get<ActionResult>().errored.empty());
+    CHECK(json{{"instances", json::array()}}.get<ActionResult>().not_replaced.empty());
     CHECK_FALSE(empty.get<MonitState>().sample);
     CHECK_FALSE(empty.get<LogsResult>().following);
     CHECK(empty.get<SendResult>().delivered.empty());
