@@ -89,6 +89,7 @@ int run_command(const CommandSpec& spec, std::vector<std::string> args) {
     reject_extras(*command.app, spec.name());
     ctx.paths = resolve_paths();
     ctx.starts_daemon = spec.command->starts_daemon;
+    ctx.request = spec.command->request;
     ctx.colour_out = colour_enabled(STDOUT_FILENO);
     ctx.colour_err = colour_enabled(STDERR_FILENO);
     return command.runner(ctx);

@@ -1,11 +1,12 @@
 // Every tend command in one registry: its name, whether the CLI starts a
 // daemon for it, whether it changes the process table (the daemon refuses
-// those once it is shutting down), and the request it sends. The CLI's
-// table (cli/command_table.cpp) adds what only the CLI knows: aliases,
-// help, options. The daemon's (daemon/control/dispatcher.cpp) gives each
-// request its handler. Both name their rows through registered(), which is
-// checked when they compile, so a flag is stated once and a misspelt name
-// does not build. Unit tests check that the three agree as sets.
+// those once it is shutting down), and the request it sends (the CLI's
+// CommandContext takes it from here). The CLI's table
+// (cli/command_table.cpp) adds what only the CLI knows: aliases, help,
+// options. The daemon's (daemon/control/dispatcher.cpp) gives each request
+// its handler. Both name their rows through registered(), which is checked
+// when they compile, so a flag is stated once and a misspelt name does not
+// build. Unit tests check that the three agree as sets.
 #pragma once
 
 #include <array>

@@ -17,7 +17,7 @@ namespace tend {
 namespace {
 
 struct Lifecycle {
-    const char* command;  // wire name, also the word in usage errors
+    const char* command;  // the word in usage errors
     const char* done;     // "stopped", "restarted", "deleted"
 };
 
@@ -37,7 +37,7 @@ int run_lifecycle(const Lifecycle& what, TargetsArgs args, const std::string& on
         throw UsageError("--only needs an ecosystem file among the targets");
     args.targets = expand_file_targets(args.targets, only);
     if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
-    auto affected = decode_result<ActionResult>(ctx.call(what.command, args));
+    auto affected = decode_result<ActionResult>(ctx.call(args));
     print_now(std::string("[tend] ") + what.done + " " + std::to_string(affected.instances.size()) +
               " instance(s)\n");
     print_instance_table(ctx);

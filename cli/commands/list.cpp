@@ -1,14 +1,13 @@
 // `tend list` (the table) and `tend jlist` (the daemon's instance objects as
 // one JSON array line, passed through without re-encoding).
 #include "cli/commands/commands.h"
-#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {
 namespace {
 
 int run_jlist(CommandContext& ctx) {
-    json result = ctx.call(cmd::kList, ListArgs{true});
+    json result = ctx.call(ListArgs{true});
     auto instances = result.find("instances");
     print_now((instances != result.end() ? dump_json(*instances) : std::string("[]")) + "\n");
     return 0;

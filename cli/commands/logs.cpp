@@ -10,7 +10,6 @@
 #include "cli/commands/commands.h"
 #include "cli/render/log_line.h"
 #include "cli/usage_error.h"
-#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {
@@ -73,7 +72,7 @@ int run_logs(const LogsFlags& flags, CommandContext& ctx) {
     LogsArgs args = logs_args(flags);
     LogLineStyle style{flags.raw, flags.timestamp, ctx.colour_out};
     Client client = ctx.connect();
-    client.send(cmd::kLogs, args);
+    client.send(ctx.request, args);
     std::optional<Response> reply;
     do {
         reply = client.next();

@@ -5,7 +5,6 @@
 
 #include "cli/commands/commands.h"
 #include "cli/usage_error.h"
-#include "common/commands.h"
 #include "common/messages.h"
 #include "common/text.h"
 
@@ -32,7 +31,7 @@ ScaleArgs scale_args(const ScaleFlags& f) {
 
 int run_scale(const ScaleFlags& flags, CommandContext& ctx) {
     ScaleArgs args = scale_args(flags);
-    auto now = decode_result<ActionResult>(ctx.call(cmd::kScale, args));
+    auto now = decode_result<ActionResult>(ctx.call(args));
     print_now("[tend] scaled '" + args.name + "' to " + std::to_string(now.instances.size()) +
               " instance(s)\n");
     print_instance_table(ctx);

@@ -4,7 +4,6 @@
 
 #include "cli/commands/commands.h"
 #include "cli/usage_error.h"
-#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {
@@ -40,7 +39,7 @@ CommandRunner setup_send(CLI::App& app) {
            "only instance index N of the app")
         ->type_name("N");
     return [f](CommandContext& ctx) {
-        auto sent = decode_result<SendResult>(ctx.call(cmd::kSend, send_args(*f)));
+        auto sent = decode_result<SendResult>(ctx.call(send_args(*f)));
         print_now("[tend] sent to " + std::to_string(sent.delivered.size()) + " instance(s)\n");
         return 0;
     };
