@@ -1,4 +1,4 @@
-// Connecting on behalf of a command, by the command table's starts_daemon flag.
+// Connecting on behalf of a command, by its starts_daemon flag in the registry.
 #include "cli/command_context.h"
 
 #include "cli/daemon_launcher.h"

@@ -1,5 +1,6 @@
 // What a command handler gets from run(): where the daemon lives, whether
-// this command may start it, whether to colour, and the words after `--`.
+// this command may start it and the request it sends (its row of the
+// registry), whether to colour, and the words after `--`.
 #pragma once
 
 #include <functional>
@@ -14,7 +15,8 @@ namespace tend {
 
 struct CommandContext {
     Paths paths;
-    bool starts_daemon = false;            // from the command table
+    bool starts_daemon = false;            // from the command registry
+    std::string_view request;              // from the command registry; empty: none
     bool colour_out = false;               // stdout may carry ANSI colour
     bool colour_err = false;               // stderr may carry ANSI colour
     std::vector<std::string> passthrough;  // the words after `--`, for commands that take them
@@ -25,6 +27,8 @@ struct CommandContext {
 
     // connect() and one request; the reply's result or its error as TendError.
     json call(std::string_view cmd, const json& args) const;
+    // call() with this command's own request.
+    json call(const json& args) const { return call(request, args); }
 };
 
 // A parsed command, ready to run; returns the exit code.

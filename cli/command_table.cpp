@@ -1,5 +1,5 @@
-// The table itself, and lookups over it. Adding a command is one row here and
-// one file in cli/commands/.
+// The table itself, and lookups over it. Adding a command is a row in the
+// registry (common/commands.h), one here and one file in cli/commands/.
 #include "cli/command_table.h"
 
 #include "cli/commands/commands.h"
@@ -9,32 +9,32 @@ namespace tend {
 namespace {
 
 // clang-format off
-// Columns: name, aliases, help, starts_daemon, streams, mutates, passthrough, setup.
+// Columns: registry row, aliases, help, passthrough, setup.
 constexpr std::array kCommands{
-    CommandSpec{"cleardump", {"", ""},        "empty the dump, so resurrect starts nothing",       true,  false, true,  false, setup_cleardump},
-    CommandSpec{"completion", {"", ""},       "print the shell completion script (bash, zsh, fish)", false, false, false, false, setup_completion},
-    CommandSpec{"delete",   {"del", ""},      "stop instances and forget them",                    true,  false, true,  false, setup_delete},
-    CommandSpec{"describe", {"", ""},         "show every field of the matching instances",        true,  false, false, false, setup_describe},
-    CommandSpec{"ecosystem", {"init", ""},    "write a commented sample ecosystem.config.js here", false, false, false, false, setup_ecosystem},
-    CommandSpec{"events",   {"", ""},         "stream the messages instances send (JSON lines)",   true,  true,  false, false, setup_events},
-    CommandSpec{"flush",    {"", ""},         "empty log files (every app's without a target)",    true,  false, true,  false, setup_flush},
-    CommandSpec{"help",     {"", ""},         "list the commands, or show one command's options",  false, false, false, false, setup_help},
-    CommandSpec{"jlist",    {"", ""},         "print the instance list as one JSON array",         true,  false, false, false, setup_jlist},
-    CommandSpec{"kill",     {"", ""},         "stop every app gracefully, then the daemon",        false, false, true,  false, setup_kill},
-    CommandSpec{"list",     {"ls", "status"}, "show the instance table",                           true,  false, false, false, setup_list},
-    CommandSpec{"logs",     {"", ""},         "print the last log lines, then follow them",        true,  true,  false, false, setup_logs},
-    CommandSpec{"monit",    {"", ""},         "live dashboard: processes, logs and metrics",       true,  true,  false, false, setup_monit},
-    CommandSpec{"ping",     {"", ""},         "check that the daemon answers",                     false, false, false, false, setup_ping},
-    CommandSpec{"reload",   {"", ""},         "replace instances one by one with no downtime",     true,  false, true,  false, setup_reload},
-    CommandSpec{"restart",  {"", ""},         "stop then start instances",                         true,  false, true,  false, setup_restart},
-    CommandSpec{"resurrect", {"", ""},        "start the apps of the last save again",             true,  false, true,  false, setup_resurrect},
-    CommandSpec{"save",     {"", ""},         "write every app's spec to the dump for resurrect",  true,  false, false, false, setup_save},
-    CommandSpec{"scale",    {"", ""},         "grow or shrink an app to N instances (or +N, -N)",  true,  false, true,  false, setup_scale},
-    CommandSpec{"send",     {"", ""},         "send a JSON message to instances (process.on('message'))", true, false, false, false, setup_send},
-    CommandSpec{"start",    {"", ""},         "start an app with one or more instances",           true,  false, true,  true,  setup_start},
-    CommandSpec{"startup",  {"", ""},         "print or install the systemd unit that starts tend at boot", false, false, false, false, setup_startup},
-    CommandSpec{"stop",     {"", ""},         "stop instances gracefully",                         true,  false, true,  false, setup_stop},
-    CommandSpec{"unstartup", {"", ""},        "disable and remove the unit `tend startup --install` wrote", false, false, false, false, setup_unstartup},
+    CommandSpec{registered(cmd::kCleardump), {"", ""},        "empty the dump, so resurrect starts nothing",       false, setup_cleardump},
+    CommandSpec{registered("completion"),    {"", ""},        "print the shell completion script (bash, zsh, fish)", false, setup_completion},
+    CommandSpec{registered(cmd::kDelete),    {"del", ""},     "stop instances and forget them",                    false, setup_delete},
+    CommandSpec{registered(cmd::kDescribe),  {"", ""},        "show every field of the matching instances",        false, setup_describe},
+    CommandSpec{registered("ecosystem"),     {"init", ""},    "write a commented sample ecosystem.config.js here", false, setup_ecosystem},
+    CommandSpec{registered(cmd::kEvents),    {"", ""},        "stream the messages instances send (JSON lines)",   false, setup_events},
+    CommandSpec{registered(cmd::kFlush),     {"", ""},        "empty log files (every app's without a target)",    false, setup_flush},
+    CommandSpec{registered("help"),          {"", ""},        "list the commands, or show one command's options",  false, setup_help},
+    CommandSpec{registered("jlist"),         {"", ""},        "print the instance list as one JSON array",         false, setup_jlist},
+    CommandSpec{registered(cmd::kKill),      {"", ""},        "stop every app gracefully, then the daemon",        false, setup_kill},
+    CommandSpec{registered(cmd::kList),      {"ls", "status"}, "show the instance table",                          false, setup_list},
+    CommandSpec{registered(cmd::kLogs),      {"", ""},        "print the last log lines, then follow them",        false, setup_logs},
+    CommandSpec{registered(cmd::kMonit),     {"", ""},        "live dashboard: processes, logs and metrics",       false, setup_monit},
+    CommandSpec{registered(cmd::kPing),      {"", ""},        "check that the daemon answers",                     false, setup_ping},
+    CommandSpec{registered(cmd::kReload),    {"", ""},        "replace instances one by one with no downtime",     false, setup_reload},
+    CommandSpec{registered(cmd::kRestart),   {"", ""},        "stop then start instances",                         false, setup_restart},
+    CommandSpec{registered(cmd::kResurrect), {"", ""},        "start the apps of the last save again",             false, setup_resurrect},
+    CommandSpec{registered(cmd::kSave),      {"", ""},        "write every app's spec to the dump for resurrect",  false, setup_save},
+    CommandSpec{registered(cmd::kScale),     {"", ""},        "grow or shrink an app to N instances (or +N, -N)",  false, setup_scale},
+    CommandSpec{registered(cmd::kSend),      {"", ""},        "send a JSON message to instances (process.on('message'))", false, setup_send},
+    CommandSpec{registered(cmd::kStart),     {"", ""},        "start an app with one or more instances",           true,  setup_start},
+    CommandSpec{registered("startup"),       {"", ""},        "print or install the systemd unit that starts tend at boot", false, setup_startup},
+    CommandSpec{registered(cmd::kStop),      {"", ""},        "stop instances gracefully",                         false, setup_stop},
+    CommandSpec{registered("unstartup"),     {"", ""},        "disable and remove the unit `tend startup --install` wrote", false, setup_unstartup},
 };
 // clang-format on
 
@@ -46,7 +46,7 @@ std::span<const CommandSpec> command_table() {
 
 const CommandSpec* find_command(std::string_view word) {
     for (const auto& spec : kCommands) {
-        if (spec.name == word) return &spec;
+        if (spec.name() == word) return &spec;
         for (auto alias : spec.aliases)
             if (!alias.empty() && alias == word) return &spec;
     }
@@ -56,7 +56,7 @@ const CommandSpec* find_command(std::string_view word) {
 std::vector<std::string> command_words() {
     std::vector<std::string> words;
     for (const auto& spec : kCommands) {
-        words.emplace_back(spec.name);
+        words.emplace_back(spec.name());
         for (auto alias : spec.aliases)
             if (!alias.empty()) words.emplace_back(alias);
     }
@@ -68,7 +68,8 @@ std::string unknown_command_message(std::string_view word) {
 }
 
 CommandApp build_command_app(const CommandSpec& spec) {
-    auto app = std::make_unique<CLI::App>(std::string(spec.help), "tend " + std::string(spec.name));
+    auto app =
+        std::make_unique<CLI::App>(std::string(spec.help), "tend " + std::string(spec.name()));
     app->set_help_flag("-h,--help", "show this help and exit");
     // Unknown options and extra words are collected and reported by run(),
     // in tend's words rather than CLI11's.

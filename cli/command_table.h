@@ -1,6 +1,6 @@
-// The CLI's one command table: every `tend <command>`, its aliases, one-line
-// help, the flags run() and the handlers read, and the function that
-// registers its options on CLI11 and returns its handler.
+// The CLI's command table: every `tend <command>`, its aliases, one-line
+// help, and the function that registers its options on CLI11 and returns its
+// handler. Its name and flags are its row of the registry (common/commands.h).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/command_context.h"
+#include "common/commands.h"
 
 namespace tend {
 
@@ -20,14 +21,13 @@ namespace tend {
 using CommandSetup = CommandRunner (*)(CLI::App& app);
 
 struct CommandSpec {
-    std::string_view name;
+    const CommandInfo* command;               // name, starts_daemon, request
     std::array<std::string_view, 2> aliases;  // unused slots are empty
     std::string_view help;                    // one line, lowercase
-    bool starts_daemon;                       // launch tendd when none is running
-    bool streams;                             // reads events after the reply (logs follow)
-    bool mutates;                             // changes the process table
     bool passthrough;  // the words after `--` go to the handler (start's script args)
     CommandSetup setup;
+
+    std::string_view name() const { return command->name; }
 };
 
 // Every command, sorted by name.

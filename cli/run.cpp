@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 
 #include "cli/command_table.h"
@@ -13,6 +12,7 @@
 #include "cli/completion/complete_command.h"
 #include "cli/terminal.h"
 #include "cli/usage_error.h"
+#include "common/cli11_errors.h"
 #include "common/errors.h"
 #include "common/version.h"
 
@@ -34,19 +34,6 @@ std::vector<std::string> option_names(const CLI::App& app) {
         for (const auto& s : opt->get_snames()) names.push_back("-" + s);
     }
     return names;
-}
-
-// CLI11's own errors in tend's words; only a missing value reaches here in
-// practice, since every value is validated by the handlers.
-std::string describe_parse_error(const CLI::ParseError& e) {
-    std::string text = e.what();
-    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
-        auto colon = text.find(':');
-        if (colon != std::string::npos) return text.substr(0, colon) + ": expected a value";
-    }
-    if (!text.empty())
-        text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-    return text;
 }
 
 // Throws for the first word CLI11 could not place: an unknown option or an
@@ -99,9 +86,10 @@ int run_command(const CommandSpec& spec, std::vector<std::string> args) {
     } catch (const CLI::ParseError& e) {
         throw UsageError(describe_parse_error(e));
     }
-    reject_extras(*command.app, spec.name);
+    reject_extras(*command.app, spec.name());
     ctx.paths = resolve_paths();
-    ctx.starts_daemon = spec.starts_daemon;
+    ctx.starts_daemon = spec.command->starts_daemon;
+    ctx.request = spec.command->request;
     ctx.colour_out = colour_enabled(STDOUT_FILENO);
     ctx.colour_err = colour_enabled(STDERR_FILENO);
     return command.runner(ctx);

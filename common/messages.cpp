@@ -1,23 +1,10 @@
-// JSON forms of the typed command arguments and results.
+// The JSON forms that are not a struct's fields one to one; the others are
+// generated beside their structs in messages.h.
 #include "common/messages.h"
 
 namespace tend {
-
-void to_json(json& j, const StartArgs& v) {
-    j = json{{"spec", v.spec}};
-}
-void from_json(const json& j, StartArgs& v) {
-    v.spec = j.at("spec").get<AppSpec>();
-}
-
-void to_json(json& j, const TargetsArgs& v) {
-    j = json{{"targets", v.targets}};
-}
-void from_json(const json& j, TargetsArgs& v) {
-    v.targets = j.value("targets", std::vector<std::string>{});
-}
-
 namespace {
+
 const char* streams_name(LogStreams s) {
     return s == LogStreams::kOut ? "out" : s == LogStreams::kErr ? "err" : "both";
 }
@@ -27,23 +14,36 @@ LogStreams streams_from(const std::string& s) {
     if (s == "both") return LogStreams::kBoth;
     throw TendError(ErrorCode::kBadRequest, "'streams' must be out, err or both");
 }
+
+// An absent instance filter travels as null, and null reads as absent.
+json optional_int(const std::optional<int>& v) {
+    return v ? json(*v) : json(nullptr);
+}
+std::optional<int> optional_int_at(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && !it->is_null() ? std::optional<int>(it->get<int>()) : std::nullopt;
+}
+
 }  // namespace
 
+// By hand: streams is an enum written as a word and checked on reading;
+// instance is optional (null).
 void to_json(json& j, const LogsArgs& v) {
     j = json{{"targets", v.targets},
-             {"instance", v.instance ? json(*v.instance) : json(nullptr)},
+             {"instance", optional_int(v.instance)},
              {"lines", v.lines},
              {"streams", streams_name(v.streams)},
              {"follow", v.follow}};
 }
 void from_json(const json& j, LogsArgs& v) {
     v.targets = j.value("targets", std::vector<std::string>{});
-    if (auto i = j.find("instance"); i != j.end() && !i->is_null()) v.instance = i->get<int>();
+    v.instance = optional_int_at(j, "instance");
     v.lines = j.value("lines", 15);
     v.streams = streams_from(j.value("streams", std::string("both")));
     v.follow = j.value("follow", false);
 }
 
+// By hand: every key is required but time (0, lines read back from a file).
 void to_json(json& j, const LogLine& v) {
     j = json{{"id", v.id},         {"name", v.name}, {"instance", v.instance},
              {"stream", v.stream}, {"line", v.line}, {"time", v.time}};
@@ -57,14 +57,7 @@ void from_json(const json& j, LogLine& v) {
     v.time = j.value("time", std::int64_t{0});
 }
 
-void to_json(json& j, const LogsResult& v) {
-    j = json{{"tail", v.tail}, {"following", v.following}};
-}
-void from_json(const json& j, LogsResult& v) {
-    v.tail = j.value("tail", std::vector<LogLine>{});
-    v.following = j.value("following", false);
-}
-
+// By hand: name and count are required, relative is not.
 void to_json(json& j, const ScaleArgs& v) {
     j = json{{"name", v.name}, {"count", v.count}, {"relative", v.relative}};
 }
@@ -74,31 +67,18 @@ void from_json(const json& j, ScaleArgs& v) {
     v.relative = j.value("relative", false);
 }
 
+// By hand: message is required, instance is optional (null).
 void to_json(json& j, const SendArgs& v) {
-    j = json{{"targets", v.targets},
-             {"instance", v.instance ? json(*v.instance) : json(nullptr)},
-             {"message", v.message}};
+    j = json{
+        {"targets", v.targets}, {"instance", optional_int(v.instance)}, {"message", v.message}};
 }
 void from_json(const json& j, SendArgs& v) {
     v.targets = j.value("targets", std::vector<std::string>{});
-    if (auto i = j.find("instance"); i != j.end() && !i->is_null()) v.instance = i->get<int>();
+    v.instance = optional_int_at(j, "instance");
     v.message = j.at("message");
 }
 
-void to_json(json& j, const SendResult& v) {
-    j = json{{"delivered", v.delivered}};
-}
-void from_json(const json& j, SendResult& v) {
-    v.delivered = j.value("delivered", std::vector<int>{});
-}
-
-void to_json(json& j, const EventsArgs& v) {
-    j = json{{"targets", v.targets}};
-}
-void from_json(const json& j, EventsArgs& v) {
-    v.targets = j.value("targets", std::vector<std::string>{});
-}
-
+// By hand: who sent it is required, time and data are not.
 void to_json(json& j, const AppMessage& v) {
     j = json{{"id", v.id},
              {"name", v.name},
@@ -114,87 +94,8 @@ void from_json(const json& j, AppMessage& v) {
     v.data = j.value("data", json());
 }
 
-void to_json(json& j, const ListArgs& v) {
-    j = json{{"history", v.history}};
-}
-void from_json(const json& j, ListArgs& v) {
-    v.history = j.is_object() ? j.value("history", false) : false;
-}
-
-void to_json(json& j, const MonitArgs& v) {
-    j = json{{"tail_lines", v.tail_lines}, {"lines_per_second", v.lines_per_second}};
-}
-void from_json(const json& j, MonitArgs& v) {
-    v.tail_lines = j.value("tail_lines", 50);
-    v.lines_per_second = j.value("lines_per_second", 100);
-}
-
-void to_json(json& j, const MonitResult& v) {
-    j = json{{"instances", v.instances}, {"tail", v.tail}, {"interval_ms", v.interval_ms}};
-}
-void from_json(const json& j, MonitResult& v) {
-    v.instances = j.value("instances", std::vector<InstanceInfo>{});
-    v.tail = j.value("tail", std::vector<LogLine>{});
-    v.interval_ms = j.value("interval_ms", std::int64_t{1000});
-}
-
-void to_json(json& j, const MonitState& v) {
-    j = json{{"instances", v.instances}, {"sample", v.sample}};
-}
-void from_json(const json& j, MonitState& v) {
-    v.instances = j.value("instances", std::vector<InstanceInfo>{});
-    v.sample = j.value("sample", false);
-}
-
-void to_json(json& j, const InstancesResult& v) {
-    j = json{{"instances", v.instances}};
-}
-void from_json(const json& j, InstancesResult& v) {
-    v.instances = j.value("instances", std::vector<InstanceInfo>{});
-}
-
-void to_json(json& j, const DumpResult& v) {
-    j = json{{"path", v.path}, {"apps", v.apps}};
-}
-void from_json(const json& j, DumpResult& v) {
-    v.path = j.value("path", "");
-    v.apps = j.value("apps", 0);
-}
-
-void to_json(json& j, const ResurrectArgs& v) {
-    j = json{{"from_backup", v.from_backup}};
-}
-void from_json(const json& j, ResurrectArgs& v) {
-    v.from_backup = j.value("from_backup", false);
-}
-
-void to_json(json& j, const ResurrectResult& v) {
-    j = json{
-        {"path", v.path}, {"started", v.started}, {"skipped", v.skipped}, {"failed", v.failed}};
-}
-void from_json(const json& j, ResurrectResult& v) {
-    v.path = j.value("path", "");
-    v.started = j.value("started", std::vector<std::string>{});
-    v.skipped = j.value("skipped", std::vector<std::string>{});
-    v.failed = j.value("failed", std::vector<std::string>{});
-}
-
-void to_json(json& j, const PingResult& v) {
-    j = json{{"pid", v.pid}, {"version", v.version}, {"home", v.home}};
-}
-void from_json(const json& j, PingResult& v) {
-    v.pid = j.value("pid", 0);
-    v.version = j.value("version", "");
-    v.home = j.value("home", "");
-}
-
-void to_json(json& j, const FlushResult& v) {
-    j = json{{"files", v.files}};
-}
-void from_json(const json& j, FlushResult& v) {
-    v.files = j.value("files", std::vector<std::string>{});
-}
-
+// By hand: the instance id is left out when there is none (logs, not monit),
+// and a non-integer id reads as none.
 void to_json(json& j, const MissedEvent& v) {
     j = json{{"count", v.count}};
     if (v.id) j["id"] = *v.id;

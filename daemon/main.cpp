@@ -1,16 +1,22 @@
 // tendd: the tend daemon. Normally started by the tend CLI on first use;
 // `tendd --foreground` also logs to stderr (tests, systemd). The metrics
 // sampling interval is --metrics-interval MS, or TEND_METRICS_INTERVAL_MS
-// in the environment (which reaches a daemon the CLI starts).
+// in the environment (which reaches a daemon the CLI starts). Its options
+// are parsed with CLI11, as the CLI's are.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "common/cli11_errors.h"
 #include "common/errors.h"
 #include "common/paths.h"
 #include "common/text.h"
@@ -21,61 +27,130 @@ namespace {
 
 constexpr std::int64_t kMinInterval = 50;
 constexpr std::int64_t kMaxInterval = 3'600'000;
+constexpr const char* kIntervalEnv = "TEND_METRICS_INTERVAL_MS";
+constexpr const char* kShimOption = "--exec-listen-pid";
+constexpr int kExitUsage = 2;
 
-std::optional<std::int64_t> parse_interval(const char* text) {
-    auto ms = tend::parse_int(text ? text : "");
-    if (!ms || *ms < kMinInterval || *ms > kMaxInterval) return std::nullopt;
-    return ms;
+// A command line tendd cannot run: main prints it and exits 2.
+class UsageError : public std::runtime_error {
+  public:
+    explicit UsageError(const std::string& message) : std::runtime_error(message) {}
+};
+
+struct Flags {
+    bool foreground = false;
+    bool version = false;
+    std::optional<std::string> interval;  // --metrics-interval, as written
+    std::string shim_program;             // --exec-listen-pid PROGRAM
+};
+
+void add_options(CLI::App& app, Flags& f) {
+    app.add_flag("--foreground", f.foreground, "log to stderr too (systemd, tests)");
+    app.add_option_function<std::string>(
+           "--metrics-interval", [&f](const std::string& text) { f.interval = text; },
+           "sample CPU and memory every MS milliseconds, 50 to 3600000 (default 1000; "
+           "also TEND_METRICS_INTERVAL_MS)")
+        ->type_name("MS")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app.add_flag("--version", f.version, "print the version and exit");
+    app.add_option(kShimOption, f.shim_program,
+                   "exec PROGRAM ARGS... with LISTEN_PID set to its pid (how the daemon starts "
+                   "an instance that shares a port); every word after PROGRAM is the program's")
+        ->type_name("PROGRAM");
+    // Words CLI11 cannot place are reported by reject_extras, in tend's words.
+    app.allow_extras();
 }
 
-int bad_interval(const char* what, const char* text) {
-    std::fprintf(stderr, "tendd: error: %s: expected milliseconds from %lld to %lld, got '%s'\n",
-                 what, static_cast<long long>(kMinInterval), static_cast<long long>(kMaxInterval),
-                 text ? text : "");
-    return 2;
+// Where the shim's PROGRAM is in argv; argc when there is no shim.
+int shim_program_index(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], kShimOption) == 0) return std::min(i + 1, argc);
+    return argc;
+}
+
+void reject_extras(const CLI::App& app) {
+    auto extras = app.remaining();
+    if (extras.empty()) return;
+    const std::string& word = extras.front();
+    if (word.size() > 1 && word[0] == '-') throw UsageError("unknown option '" + word + "'");
+    throw UsageError("unexpected argument '" + word + "'");
+}
+
+// Parses tendd's own words: those before the shim's PROGRAM and PROGRAM
+// itself. The words after it are the program's argv, which CLI11 never
+// sees (the program's --version is not tendd's). False after --help.
+bool parse_flags(int argc, char** argv, Flags& flags) {
+    CLI::App app("tendd: the tend daemon, normally started by tend itself", "tendd");
+    app.set_help_flag("-h,--help", "show this help and exit");
+    add_options(app, flags);
+    std::vector<std::string> words(argv + 1,
+                                   argv + std::min(shim_program_index(argc, argv) + 1, argc));
+    std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector
+    try {
+        app.parse(std::move(words));
+    } catch (const CLI::CallForHelp&) {
+        std::fputs(app.help().c_str(), stdout);
+        return false;
+    } catch (const CLI::ParseError& e) {
+        throw UsageError(tend::describe_parse_error(e));
+    }
+    reject_extras(app);
+    return true;
+}
+
+std::int64_t checked_interval(const std::string& source, const std::string& text) {
+    auto ms = tend::parse_int(text);
+    if (!ms || *ms < kMinInterval || *ms > kMaxInterval)
+        throw UsageError(source + ": expected milliseconds from " + std::to_string(kMinInterval) +
+                         " to " + std::to_string(kMaxInterval) + ", got '" + text + "'");
+    return *ms;
+}
+
+// The option wins over the environment; an error names where the bad value
+// came from. (Not CLI11's envname: its value could not be told from the
+// option's, and the shim must never read the variable.)
+tend::DaemonOptions daemon_options(const Flags& flags) {
+    tend::DaemonOptions options;
+    options.log_to_stderr = flags.foreground;
+    const char* env = std::getenv(kIntervalEnv);
+    if (flags.interval)
+        options.sample_interval_ms = checked_interval("--metrics-interval", *flags.interval);
+    else if (env && *env)
+        options.sample_interval_ms = checked_interval(kIntervalEnv, env);
+    return options;
+}
+
+// `tendd --exec-listen-pid PROGRAM ARGS...`: what the spawner runs for an
+// instance with a shared port. Sets LISTEN_PID to this pid, which exec keeps.
+int exec_with_listen_pid(char** program_argv) {
+    std::string pid = std::to_string(::getpid());
+    ::setenv("LISTEN_PID", pid.c_str(), 1);
+    ::execvp(program_argv[0], program_argv);
+    std::fprintf(stderr, "tendd: cannot start %s: %s\n", program_argv[0], std::strerror(errno));
+    return 127;
+}
+
+int run(int argc, char** argv) {
+    Flags flags;
+    if (!parse_flags(argc, argv, flags)) return 0;
+    if (flags.version) {
+        std::printf("tendd %s\n", tend::kVersion);
+        return 0;
+    }
+    if (!flags.shim_program.empty())
+        return exec_with_listen_pid(argv + shim_program_index(argc, argv));
+    tend::Daemon daemon(tend::resolve_paths(), daemon_options(flags));
+    return daemon.run();
 }
 
 }  // namespace
 
-// `tendd --exec-listen-pid PROGRAM ARGS...`: what the launcher runs for an
-// instance with a shared port. Sets LISTEN_PID to this pid, which exec keeps.
-int exec_with_listen_pid(int argc, char** argv) {
-    if (argc < 3) return 64;
-    std::string pid = std::to_string(::getpid());
-    ::setenv("LISTEN_PID", pid.c_str(), 1);
-    ::execvp(argv[2], argv + 2);
-    std::fprintf(stderr, "tendd: cannot start %s: %s\n", argv[2], std::strerror(errno));
-    return 127;
-}
-
 int main(int argc, char** argv) {
-    if (argc >= 2 && std::strcmp(argv[1], "--exec-listen-pid") == 0)
-        return exec_with_listen_pid(argc, argv);
-    tend::DaemonOptions options;
-    if (const char* env = std::getenv("TEND_METRICS_INTERVAL_MS"); env && *env) {
-        auto ms = parse_interval(env);
-        if (!ms) return bad_interval("TEND_METRICS_INTERVAL_MS", env);
-        options.sample_interval_ms = *ms;
-    }
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--foreground") == 0) {
-            options.log_to_stderr = true;
-        } else if (std::strcmp(argv[i], "--metrics-interval") == 0) {
-            const char* value = i + 1 < argc ? argv[++i] : nullptr;
-            auto ms = parse_interval(value);
-            if (!ms) return bad_interval("--metrics-interval", value);
-            options.sample_interval_ms = *ms;
-        } else if (std::strcmp(argv[i], "--version") == 0) {
-            std::printf("tendd %s\n", tend::kVersion);
-            return 0;
-        } else {
-            std::fprintf(stderr, "tendd: error: unknown option '%s'\n", argv[i]);
-            return 2;
-        }
-    }
     try {
-        tend::Daemon daemon(tend::resolve_paths(), options);
-        return daemon.run();
+        return run(argc, argv);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "tendd: error: %s\n", e.what());
+        return kExitUsage;
     } catch (const tend::TendError& e) {
         std::fprintf(stderr, "tendd: error: %s\n", e.what());
         return 1;

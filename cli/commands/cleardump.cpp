@@ -7,7 +7,7 @@ namespace tend {
 namespace {
 
 int run_cleardump(CommandContext& ctx) {
-    auto cleared = decode_result<DumpResult>(ctx.call(cmd::kCleardump, json::object()));
+    auto cleared = decode_result<DumpResult>(ctx.call(json::object()));
     print_now("[tend] emptied " + cleared.path + "\n");
     return 0;
 }

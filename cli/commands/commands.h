@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command_context.h"
+#include "common/messages.h"
 
 namespace tend {
 
@@ -40,6 +41,10 @@ std::string general_help();
 
 // Asks the daemon for the list and prints the instance table on stdout.
 void print_instance_table(const CommandContext& ctx);
+
+// Throws the error naming the instances a restart, reload or scale could
+// not bring up, if there are any; called once the table is printed.
+void throw_action_failures(const ActionResult& result);
 
 // Adds an option that takes one value as written (the handler validates
 // it); given twice, the last one wins.

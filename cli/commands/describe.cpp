@@ -13,7 +13,7 @@ namespace {
 int run_describe(const TargetsArgs& args, CommandContext& ctx) {
     if (args.targets.empty())
         throw UsageError("'describe' needs at least one target: an id, an app name or 'all'");
-    auto found = decode_result<InstancesResult>(ctx.call(cmd::kDescribe, args));
+    auto found = decode_result<InstancesResult>(ctx.call(args));
     std::string out;
     for (const auto& info : found.instances) {
         if (!out.empty()) out += "\n";

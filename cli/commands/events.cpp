@@ -15,7 +15,7 @@ CommandRunner setup_events(CLI::App& app) {
     add_targets(app, args->targets);
     return [args](CommandContext& ctx) {
         Client client = ctx.connect();
-        client.send(cmd::kEvents, *args);
+        client.send(ctx.request, *args);
         auto reply = client.next();
         if (!reply)
             throw TendError(ErrorCode::kDaemonUnavailable, "the daemon closed the connection");

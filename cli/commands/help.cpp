@@ -13,7 +13,7 @@ namespace tend {
 namespace {
 
 std::string names_of(const CommandSpec& spec) {
-    std::string names(spec.name);
+    std::string names(spec.name());
     for (auto alias : spec.aliases)
         if (!alias.empty()) names += ", " + std::string(alias);
     return names;

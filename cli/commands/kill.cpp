@@ -17,7 +17,7 @@ int run_kill(CommandContext& ctx) {
         print_now("[tend] daemon is not running\n");
         return 0;
     }
-    client->send(cmd::kKill, json::object());
+    client->send(ctx.request, json::object());
     std::optional<Response> reply;
     do {
         reply = client->next();

@@ -1,6 +1,8 @@
 // `tend stop|restart|delete|reload <target>...`: one request naming the
 // targets; the daemon replies once the instances have stopped, restarted or
 // been replaced. An ecosystem file among the targets stands for its apps.
+// Instances a restart or reload could not bring up fail the command (exit 1)
+// once the table is printed.
 #include <algorithm>
 #include <memory>
 
@@ -8,13 +10,14 @@
 #include "cli/ecosystem/ecosystem_file.h"
 #include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/usage_error.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {
 namespace {
 
 struct Lifecycle {
-    const char* command;  // wire name, also the word in usage errors
+    const char* command;  // the word in usage errors
     const char* done;     // "stopped", "restarted", "deleted"
 };
 
@@ -34,10 +37,11 @@ int run_lifecycle(const Lifecycle& what, TargetsArgs args, const std::string& on
         throw UsageError("--only needs an ecosystem file among the targets");
     args.targets = expand_file_targets(args.targets, only);
     if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
-    auto affected = decode_result<InstancesResult>(ctx.call(what.command, args));
+    auto affected = decode_result<ActionResult>(ctx.call(args));
     print_now(std::string("[tend] ") + what.done + " " + std::to_string(affected.instances.size()) +
               " instance(s)\n");
     print_instance_table(ctx);
+    throw_action_failures(affected);
     return 0;
 }
 

@@ -7,7 +7,7 @@ namespace tend {
 namespace {
 
 int run_jlist(CommandContext& ctx) {
-    json result = ctx.call(cmd::kList, ListArgs{true});
+    json result = ctx.call(ListArgs{true});
     auto instances = result.find("instances");
     print_now((instances != result.end() ? dump_json(*instances) : std::string("[]")) + "\n");
     return 0;

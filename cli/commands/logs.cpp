@@ -72,7 +72,7 @@ int run_logs(const LogsFlags& flags, CommandContext& ctx) {
     LogsArgs args = logs_args(flags);
     LogLineStyle style{flags.raw, flags.timestamp, ctx.colour_out};
     Client client = ctx.connect();
-    client.send(cmd::kLogs, args);
+    client.send(ctx.request, args);
     std::optional<Response> reply;
     do {
         reply = client.next();

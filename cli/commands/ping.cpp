@@ -6,7 +6,7 @@ namespace tend {
 
 CommandRunner setup_ping(CLI::App& app) {
     return [](CommandContext& ctx) {
-        decode_result<PingResult>(ctx.call(cmd::kPing, json::object()));
+        decode_result<PingResult>(ctx.call(json::object()));
         print_now("pong\n");
         return 0;
     };

@@ -10,7 +10,7 @@ namespace tend {
 namespace {
 
 int run_resurrect(const ResurrectArgs& args, CommandContext& ctx) {
-    auto done = decode_result<ResurrectResult>(ctx.call(cmd::kResurrect, args));
+    auto done = decode_result<ResurrectResult>(ctx.call(args));
     for (const auto& name : done.started) print_now("[tend] resurrected '" + name + "'\n");
     for (const auto& name : done.skipped)
         print_now("[tend] '" + name + "' is already running, left as it is\n");

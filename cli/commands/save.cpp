@@ -6,7 +6,7 @@ namespace tend {
 namespace {
 
 int run_save(CommandContext& ctx) {
-    auto saved = decode_result<DumpResult>(ctx.call(cmd::kSave, json::object()));
+    auto saved = decode_result<DumpResult>(ctx.call(json::object()));
     print_now("[tend] saved " + std::to_string(saved.apps) + " app(s) to " + saved.path + "\n");
     return 0;
 }

@@ -1,5 +1,6 @@
 // `tend scale <name> <N|+N|-N>`: an absolute instance count, or one relative
-// to the current count. Shrinking stops the highest indexes gracefully.
+// to the current count. Shrinking stops the highest indexes gracefully; new
+// instances that cannot be spawned fail the command (exit 1).
 #include <memory>
 
 #include "cli/commands/commands.h"
@@ -30,10 +31,11 @@ ScaleArgs scale_args(const ScaleFlags& f) {
 
 int run_scale(const ScaleFlags& flags, CommandContext& ctx) {
     ScaleArgs args = scale_args(flags);
-    auto now = decode_result<InstancesResult>(ctx.call(cmd::kScale, args));
+    auto now = decode_result<ActionResult>(ctx.call(args));
     print_now("[tend] scaled '" + args.name + "' to " + std::to_string(now.instances.size()) +
               " instance(s)\n");
     print_instance_table(ctx);
+    throw_action_failures(now);
     return 0;
 }
 

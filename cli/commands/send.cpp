@@ -39,7 +39,7 @@ CommandRunner setup_send(CLI::App& app) {
            "only instance index N of the app")
         ->type_name("N");
     return [f](CommandContext& ctx) {
-        auto sent = decode_result<SendResult>(ctx.call(cmd::kSend, send_args(*f)));
+        auto sent = decode_result<SendResult>(ctx.call(send_args(*f)));
         print_now("[tend] sent to " + std::to_string(sent.delivered.size()) + " instance(s)\n");
         return 0;
     };

@@ -1,10 +1,13 @@
 // Helpers several commands share: option registration in one style, the
-// instance table after a change, and unbuffered printing.
+// instance table after a change and what the change failed to do, and
+// unbuffered printing.
 #include <cstdio>
 
 #include "cli/client.h"
 #include "cli/commands/commands.h"
+#include "cli/render/action_failures.h"
 #include "cli/render/table.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {
@@ -12,6 +15,11 @@ namespace tend {
 void print_instance_table(const CommandContext& ctx) {
     auto list = decode_result<InstancesResult>(ctx.call(cmd::kList, json::object()));
     print_now(render_table(list.instances, ctx.colour_out));
+}
+
+void throw_action_failures(const ActionResult& result) {
+    std::string failures = action_failures(result);
+    if (!failures.empty()) throw TendError(ErrorCode::kSpawnFailed, failures);
 }
 
 CLI::Option* add_value_option(CLI::App& app, const std::string& names, std::string& value,

@@ -80,8 +80,7 @@ void add_log_options(CLI::App& app, StartFlags& f) {
 bool start_file_app(AppSpec spec, CommandContext& ctx) {
     std::string name = spec.name;
     try {
-        auto started =
-            decode_result<InstancesResult>(ctx.call(cmd::kStart, StartArgs{std::move(spec)}));
+        auto started = decode_result<InstancesResult>(ctx.call(StartArgs{std::move(spec)}));
         print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
                   " instance(s))\n");
         return true;
@@ -120,8 +119,7 @@ int run_start(StartFlags& flags, const std::string& only, CommandContext& ctx) {
     flags.args = ctx.passthrough;
     AppSpec spec = to_app_spec(flags, current_start_environment());
     std::string name = spec.name;
-    auto started =
-        decode_result<InstancesResult>(ctx.call(cmd::kStart, StartArgs{std::move(spec)}));
+    auto started = decode_result<InstancesResult>(ctx.call(StartArgs{std::move(spec)}));
     print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
               " instance(s))\n");
     print_instance_table(ctx);

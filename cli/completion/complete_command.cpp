@@ -8,6 +8,7 @@
 
 #include "cli/completion/completion_words.h"
 #include "cli/daemon_launcher.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -53,7 +53,7 @@ const CLI::Option* positional_at(const CLI::App& app, int filled) {
 
 std::vector<std::string> command_candidates() {
     std::vector<std::string> names;
-    for (const auto& spec : command_table()) names.emplace_back(spec.name);
+    for (const auto& spec : command_table()) names.emplace_back(spec.name());
     std::sort(names.begin(), names.end());
     return names;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "cli/daemon_launcher.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {

@@ -3,6 +3,7 @@
 #include "cli/monit/subscription.h"
 
 #include "cli/daemon_launcher.h"
+#include "common/commands.h"
 
 namespace tend {
 namespace {

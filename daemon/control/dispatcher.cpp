@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/commands.h"
 #include "common/messages.h"
 #include "common/version.h"
 #include "daemon/control/handlers/handlers.h"
@@ -13,32 +14,32 @@
 namespace tend {
 namespace {
 
-constexpr std::array<CommandEntry, 18> kCommands{{
-    {cmd::kCleardump, &handlers::cleardump, true},
-    {cmd::kDelete, &handlers::remove, true},
-    {cmd::kDescribe, &handlers::describe, false},
-    {cmd::kEvents, &handlers::events, false},
-    {cmd::kFlush, &handlers::flush, true},
-    {cmd::kKill, &handlers::kill, true},
-    {cmd::kList, &handlers::list, false},
-    {cmd::kLogs, &handlers::logs, false},
-    {cmd::kMonit, &handlers::monit, false},
-    {cmd::kPing, &handlers::ping, false},
-    {cmd::kReload, &handlers::reload, true},
-    {cmd::kRestart, &handlers::restart, true},
-    {cmd::kResurrect, &handlers::resurrect, true},
-    {cmd::kSave, &handlers::save, false},
-    {cmd::kScale, &handlers::scale, true},
-    {cmd::kSend, &handlers::send, false},
-    {cmd::kStart, &handlers::start, true},
-    {cmd::kStop, &handlers::stop, true},
-}};
+constexpr std::array kHandlers{
+    HandlerEntry{registered(cmd::kCleardump), &handlers::cleardump},
+    HandlerEntry{registered(cmd::kDelete), &handlers::remove},
+    HandlerEntry{registered(cmd::kDescribe), &handlers::describe},
+    HandlerEntry{registered(cmd::kEvents), &handlers::events},
+    HandlerEntry{registered(cmd::kFlush), &handlers::flush},
+    HandlerEntry{registered(cmd::kKill), &handlers::kill},
+    HandlerEntry{registered(cmd::kList), &handlers::list},
+    HandlerEntry{registered(cmd::kLogs), &handlers::logs},
+    HandlerEntry{registered(cmd::kMonit), &handlers::monit},
+    HandlerEntry{registered(cmd::kPing), &handlers::ping},
+    HandlerEntry{registered(cmd::kReload), &handlers::reload},
+    HandlerEntry{registered(cmd::kRestart), &handlers::restart},
+    HandlerEntry{registered(cmd::kResurrect), &handlers::resurrect},
+    HandlerEntry{registered(cmd::kSave), &handlers::save},
+    HandlerEntry{registered(cmd::kScale), &handlers::scale},
+    HandlerEntry{registered(cmd::kSend), &handlers::send},
+    HandlerEntry{registered(cmd::kStart), &handlers::start},
+    HandlerEntry{registered(cmd::kStop), &handlers::stop},
+};
 
-const CommandEntry* find_command(std::string_view name) {
-    auto it =
-        std::lower_bound(kCommands.begin(), kCommands.end(), name,
-                         [](const CommandEntry& e, std::string_view n) { return e.name < n; });
-    return it != kCommands.end() && it->name == name ? &*it : nullptr;
+const HandlerEntry* find_handler(std::string_view name) {
+    auto it = std::lower_bound(
+        kHandlers.begin(), kHandlers.end(), name,
+        [](const HandlerEntry& e, std::string_view n) { return e.command->name < n; });
+    return it != kHandlers.end() && it->command->name == name ? &*it : nullptr;
 }
 
 void check_version(const Request& request) {
@@ -53,8 +54,8 @@ void check_version(const Request& request) {
 
 }  // namespace
 
-std::span<const CommandEntry> command_table() {
-    return kCommands;
+std::span<const HandlerEntry> handler_table() {
+    return kHandlers;
 }
 
 void Dispatcher::dispatch(Connection& connection, std::string_view line) {
@@ -63,10 +64,10 @@ void Dispatcher::dispatch(Connection& connection, std::string_view line) {
         Request request = parse_request(line);
         id = request.id;
         check_version(request);
-        const CommandEntry* entry = find_command(request.cmd);
+        const HandlerEntry* entry = find_handler(request.cmd);
         if (!entry)
             throw TendError(ErrorCode::kUnknownCommand, "unknown command '" + request.cmd + "'");
-        if (entry->mutates && services_.shutting_down)
+        if (entry->command->mutates && services_.shutting_down)
             throw TendError(ErrorCode::kShuttingDown, "the daemon is shutting down");
         Context ctx{services_, Responder(services_.server, connection.id(), request.id)};
         std::optional<json> result = entry->handler(request, ctx);

@@ -1,11 +1,13 @@
-// The dispatcher: the one table of control commands, and the one place that
-// turns errors into replies, so nothing a client sends can stop the daemon.
+// The dispatcher: the table of handlers, one per request of the command
+// registry (common/commands.h), and the one place that turns errors into
+// replies, so nothing a client sends can stop the daemon.
 #pragma once
 
 #include <optional>
 #include <span>
 #include <string_view>
 
+#include "common/commands.h"
 #include "daemon/control/context.h"
 
 namespace tend {
@@ -14,14 +16,13 @@ namespace tend {
 // answers later through ctx.responder (stop waits for exits; logs streams).
 using Handler = std::optional<json> (*)(const Request&, Context&);
 
-struct CommandEntry {
-    std::string_view name;
+struct HandlerEntry {
+    const CommandInfo* command;  // the request's name, and whether it mutates
     Handler handler;
-    bool mutates;  // refused once the daemon is shutting down
 };
 
 // Sorted by name; defined in dispatcher.cpp with the handlers' declarations.
-std::span<const CommandEntry> command_table();
+std::span<const HandlerEntry> handler_table();
 
 class Dispatcher {
   public:

@@ -25,6 +25,10 @@ std::optional<json> save(const Request& request, Context& ctx);
 std::optional<json> resurrect(const Request& request, Context& ctx);
 std::optional<json> cleardump(const Request& request, Context& ctx);
 
+// The ids of the errored instances among infos: the ones a restart, reload
+// or scale could not spawn; shared by lifecycle and scale.
+std::vector<int> errored_ids(const std::vector<InstanceInfo>& infos);
+
 // The last args.lines lines of each log file of ids (a merged file once),
 // filtered by args.instance and args.streams; shared by logs and monit.
 LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx);

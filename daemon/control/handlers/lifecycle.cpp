@@ -1,6 +1,7 @@
 // `tend stop|restart|delete|reload <target>...`: the reply waits until the
 // instances have really exited (or restarted, or been replaced), so a script
 // that runs `tend stop api` can rely on api being gone when it returns.
+// restart and reload also say which instances they could not bring up.
 #include "common/messages.h"
 #include "daemon/control/handlers/handlers.h"
 
@@ -9,28 +10,59 @@ namespace {
 
 enum class Action { kStop, kRestart, kDelete, kReload };
 
+// A reload replaces an instance's process, so its pid changes; one that
+// still has the pid it had before kept its old process: the replacement
+// failed to spawn or died before it was ready. An instance that was not
+// running had no process to keep (it was restarted instead).
+std::vector<int> not_replaced(const std::vector<InstanceInfo>& before,
+                              const std::vector<InstanceInfo>& after) {
+    std::vector<int> kept;
+    for (const auto& now : after)
+        for (const auto& then : before)
+            if (then.id == now.id && then.pid != 0 && then.pid == now.pid) kept.push_back(now.id);
+    return kept;
+}
+
+json reply_for(Action action, std::vector<InstanceInfo> before, std::vector<InstanceInfo> after) {
+    switch (action) {
+        case Action::kDelete:
+            for (auto& info : before) info.pid = 0;
+            return json(InstancesResult{std::move(before)});
+        case Action::kStop:
+            return json(InstancesResult{std::move(after)});
+        case Action::kRestart:
+            return json(ActionResult{after, errored_ids(after), {}});
+        case Action::kReload:
+            return json(ActionResult{after, errored_ids(after), not_replaced(before, after)});
+    }
+    return json::object();
+}
+
 std::optional<json> act(const Request& request, Context& ctx, Action action) {
     auto args = args_as<TargetsArgs>(request.args);
     ProcessTable& table = ctx.services.table;
     std::vector<int> ids = table.resolve(args.targets, false);
-    // Deleted instances cannot be described afterwards: take the infos now.
+    // Deleted instances cannot be described afterwards, and a reload is
+    // judged against the pids it started from: take the infos now.
     auto before = std::make_shared<std::vector<InstanceInfo>>(table.infos(ids, false));
     if (action == Action::kStop) table.stop(ids);
     if (action == Action::kRestart) table.restart(ids);
     if (action == Action::kDelete) table.remove(ids);
     if (action == Action::kReload) table.reload(ids);
     table.when_settled(ids, [responder = ctx.responder, &table, ids, before, action] {
-        if (action == Action::kDelete) {
-            for (auto& info : *before) info.pid = 0;
-            responder.reply(json(InstancesResult{*before}));
-        } else {
-            responder.reply(json(InstancesResult{table.infos(ids, false)}));
-        }
+        responder.reply(reply_for(action, *before, table.infos(ids, false)));
     });
     return std::nullopt;
 }
 
 }  // namespace
+
+std::vector<int> errored_ids(const std::vector<InstanceInfo>& infos) {
+    std::vector<int> ids;
+    for (const auto& info : infos)
+        if (info.status == InstanceState::kErrored) ids.push_back(info.id);
+    return ids;
+}
 
 std::optional<json> stop(const Request& r, Context& ctx) {
     return act(r, ctx, Action::kStop);

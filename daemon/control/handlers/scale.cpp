@@ -1,5 +1,6 @@
 // `tend scale <name> <N|+N|-N>`: the reply waits until instances removed
-// have stopped, then lists the app.
+// have stopped, then lists the app and the new instances that could not be
+// spawned.
 #include "common/messages.h"
 #include "daemon/control/handlers/handlers.h"
 
@@ -11,10 +12,13 @@ std::optional<json> scale(const Request& request, Context& ctx) {
     std::int64_t count = args.count;
     if (args.relative) count += static_cast<std::int64_t>(table.app_named(args.name).ids.size());
     std::vector<int> changed = table.scale(args.name, count);
-    table.when_settled(changed, [responder = ctx.responder, &table, name = args.name] {
+    table.when_settled(changed, [responder = ctx.responder, &table, name = args.name, changed] {
         const App* now = table.find_app(name);
-        responder.reply(json(
-            InstancesResult{now ? table.infos(now->ids, false) : std::vector<InstanceInfo>{}}));
+        ActionResult result;
+        if (now) result.instances = table.infos(now->ids, false);
+        // Growing added the changed ids; shrinking erased them (no infos).
+        result.errored = errored_ids(table.infos(changed, false));
+        responder.reply(json(result));
     });
     return std::nullopt;
 }

@@ -13,7 +13,7 @@ TEST_CASE("the man page has an entry for every command of the command table") {
     page << in.rdbuf();
     REQUIRE_FALSE(page.str().empty());
     for (const auto& spec : tend::command_table()) {
-        std::string name(spec.name);
+        std::string name(spec.name());
         bool listed = page.str().find("\n.B " + name + "\n") != std::string::npos ||
                       page.str().find("\n.BI \"" + name + " ") != std::string::npos;
         CHECK_MESSAGE(listed, "packaging/tend.1 has no entry for 'tend " << name << "'");
