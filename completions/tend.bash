@@ -25,3 +25,16 @@ _tend() {
 }
 
 complete -F _tend tend
+# A command run by a path (build/bin/tend, ./tend) is completed by the spec of
+# its last part, tend, unless the path has a spec of its own: bash-completion's
+# loader gives one (_minimal: file names) to a command it found no completion
+# for, as for build/bin/tend before this script was sourced; such specs of a
+# path ending in /tend would hide this one, so they are taken over.
+while read -r _tend_spec; do
+    case $_tend_spec in
+    "complete -F _minimal "*/tend) complete -F _tend -- "${_tend_spec#complete -F _minimal }" ;;
+    "complete -F _comp_complete_minimal "*/tend)
+        complete -F _tend -- "${_tend_spec#complete -F _comp_complete_minimal }" ;;
+    esac
+done < <(complete -p 2>/dev/null)
+unset _tend_spec

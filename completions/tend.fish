@@ -1,5 +1,6 @@
 # fish completion for tend (the process manager). Installed in fish's
-# vendor_completions.d; `tend completion fish | source` works too. The
+# vendor_completions.d (in /etc/fish/completions for the prefix /usr/local,
+# which fish does not search); `tend completion fish | source` works too. The
 # candidates come from tend itself (`tend __complete`), which never starts a
 # daemon to answer.
 

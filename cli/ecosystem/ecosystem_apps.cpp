@@ -29,7 +29,7 @@ struct AppInput {
 
 // "boolean" for a wrong type, the value itself for a wrong value.
 std::string shown(const json& v) {
-    if (v.is_string()) return "'" + v.get<std::string>() + "'";
+    if (v.is_string()) return std::string("'").append(v.get<std::string>()).append("'");
     if (v.is_number()) return v.dump();
     return v.type_name();
 }
@@ -126,7 +126,7 @@ std::string read_exit_codes(const json& v, const std::string& where) {
     };
     if (!v.is_array()) return code(v);
     std::string codes;
-    for (const auto& c : v) codes += (codes.empty() ? "" : ",") + code(c);
+    for (const auto& c : v) codes.append(codes.empty() ? "" : ",").append(code(c));
     if (codes.empty()) bad_value(where, expected, v);
     return codes;
 }

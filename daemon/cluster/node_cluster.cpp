@@ -179,7 +179,8 @@ NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const jso
         error = -EOPNOTSUPP;
         return nullptr;
     }
-    key = w.app + ":" + address + (pipe ? "" : ":" + std::to_string(port) + ":" + type.dump());
+    key = w.app + ":" + address;
+    if (!pipe) key.append(":").append(std::to_string(port)).append(":").append(type.dump());
     if (auto it = shared_.find(key); it != shared_.end()) return &it->second;
     constexpr int kReuseAddress = 4;  // libuv's UV_UDP_REUSEADDR, as dgram's reuseAddr sets it
     std::string host = address.empty() ? (type == "udp6" ? "::" : "0.0.0.0") : address;

@@ -42,16 +42,17 @@ void add_listen_env(SpawnRequest& r, const AppSpec& spec) {
         r.env["NODE_UNIQUE_ID"] = std::to_string(r.id);
         return;
     }
-    r.env["LISTEN_FDS"] = "1";
+    r.env["LISTEN_FDS"] = std::to_string(1);
     r.env["LISTEN_FDNAMES"] = spec.name;
-    r.env["TEND_LISTEN_FD"] = "3";
+    r.env["TEND_LISTEN_FD"] = std::to_string(3);
 }
 
 }  // namespace
 
 std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int id) const {
     const LogOptions& logs = spec.logs;
-    std::string suffix = logs.merge_logs ? "" : "-" + std::to_string(id);
+    std::string suffix;
+    if (!logs.merge_logs) suffix.append("-").append(std::to_string(id));
     std::string out = config_.log_dir + "/" + spec.name + "-out" + suffix + ".log";
     std::string err = config_.log_dir + "/" + spec.name + "-err" + suffix + ".log";
     bool shared = spec.instances > 1 && !logs.merge_logs;

@@ -31,7 +31,7 @@ std::string quoted(const std::string& word) {
 TmuxPane::TmuxPane(const TendHome& home, const std::vector<std::string>& argv, int cols, int rows)
     : home_(home), socket_(unique_socket()) {
     std::string command = "exec env TEND_HOME=" + quoted(home.home()) + " LANG=C.UTF-8";
-    for (const auto& word : argv) command += " " + quoted(word);
+    for (const auto& word : argv) command.append(" ").append(quoted(word));
     // remain-on-exit is set before the session exists, so even an instant
     // exit leaves the pane and its status behind.
     Result r = tmux({"start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",

@@ -41,4 +41,9 @@ done
 grep -qx 'ExecStart=/usr/bin/tendd --foreground' "$root/usr/lib/systemd/system/tend@.service" ||
     fail "tend@.service does not run /usr/bin/tendd"
 grep -qx 'User=%i' "$root/usr/lib/systemd/system/tend@.service" || fail "tend@.service has no User=%i"
+# The man page's FILES name the units where the package puts them.
+man="$root/usr/share/man/man1/tend.1"
+grep -qx '.I /usr/lib/systemd/system/tend@.service' "$man" || fail "tend.1 does not name /usr/lib/systemd/system/tend@.service"
+grep -qx '.I /usr/lib/systemd/user/tend.service' "$man" || fail "tend.1 does not name /usr/lib/systemd/user/tend.service"
+if grep -q '@TEND' "$man"; then fail "tend.1 has an unconfigured @TEND...@"; fi
 echo "ok: $(basename "$deb") runs and holds every file"

@@ -52,7 +52,7 @@ MonitState state_of(const MonitModel& model) {
 
 TEST_CASE("a log ring keeps the newest lines of each instance") {
     LogStore store(3);
-    for (int i = 0; i < 5; ++i) store.add(line(7, "l" + std::to_string(i)));
+    for (int i = 0; i < 5; ++i) store.add(line(7, std::string("l").append(std::to_string(i))));
     CHECK(store.count(7) == 3);
     CHECK(texts(store.window(7, 10, 0)) == std::vector<std::string>{"l2", "l3", "l4"});
     CHECK(texts(store.window(7, 2, 0)) == std::vector<std::string>{"l3", "l4"});
@@ -163,7 +163,7 @@ TEST_CASE("live lines in scope mark the log pane, and keep a scrolled view stead
     MonitModel model = four_instances();
     model.add_log(line(2, "not selected"));
     CHECK_FALSE(model.take_dirty().logs);
-    for (int i = 0; i < 30; ++i) model.add_log(line(0, "l" + std::to_string(i)));
+    for (int i = 0; i < 30; ++i) model.add_log(line(0, std::string("l").append(std::to_string(i))));
     CHECK(model.take_dirty().logs);
     model.scroll_logs(5, 10);
     CHECK(model.log_back() == 5);
