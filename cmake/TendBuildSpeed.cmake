@@ -3,7 +3,7 @@
 # every file, and optimising the same json code again in each of them.
 
 option(TEND_PCH "Precompile the heavy headers (json, CLI11, spdlog, doctest, std)" ON)
-option(TEND_UNITY "Compile each target's files in batches (unity build)" ON)
+option(TEND_UNITY "Compile each target's files in batches (unity build); off: files of a folder share anonymous-namespace names" OFF)
 
 # The standard headers most files include.
 set(TEND_PCH_STD
