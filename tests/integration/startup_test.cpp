@@ -38,9 +38,11 @@ struct FakeSystemd {
 
     FakeSystemd() { write_file(systemctl, "#!/bin/sh\necho \"$*\" >> " + calls + "\n", 0755); }
 
-    Result run(std::vector<std::string> args) const {
-        args.insert(args.begin(), TEND_BIN);
-        return run_command({args,
+    Result run(const std::vector<std::string>& args) const {
+        // Built front to back: GCC 12 -O3 misreads an insert at begin() (-Warray-bounds).
+        std::vector<std::string> argv{TEND_BIN};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_command({argv,
                             {"TEND_HOME=" + home.home(), "TEND_SYSTEMD_DIR=" + unit_dir,
                              "TEND_SYSTEMCTL=" + systemctl},
                             ""},
