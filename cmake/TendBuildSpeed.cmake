@@ -3,7 +3,9 @@
 # every file, and optimising the same json code again in each of them.
 
 option(TEND_PCH "Precompile the heavy headers (json, CLI11, spdlog, doctest, std)" ON)
-option(TEND_UNITY "Compile each target's files in batches (unity build); off: files of a folder share anonymous-namespace names" OFF)
+# A unity build puts a folder's files in one translation unit: names in their
+# anonymous namespaces must differ, and main.cpp files stay alone.
+option(TEND_UNITY "Compile each target's files in batches (unity build)" ON)
 
 # The standard headers most files include.
 set(TEND_PCH_STD

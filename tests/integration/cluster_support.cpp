@@ -16,12 +16,7 @@ std::vector<std::string> start_node(const std::string& name, const std::string& 
 }
 
 std::string fixture_js(const std::string& file) {
-    return std::string(TEND_SOURCE_DIR) + "/tests/fixtures/" + file;
-}
-
-std::function<bool(const json&)> all_online(std::size_t count) {
-    return
-        [count](const json& insts) { return insts.size() == count && all_status(insts, "online"); };
+    return std::string(TEND_SOURCE_DIR "/tests/fixtures/") + file;
 }
 
 std::set<std::string> answering_instances(TendHome& t, int port, std::size_t count) {

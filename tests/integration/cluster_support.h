@@ -19,7 +19,6 @@ std::vector<std::string> start_node(const std::string& name, const std::string& 
 std::string fixture_js(const std::string& file);
 
 // A jlist predicate: count instances, all online.
-std::function<bool(const json&)> all_online(std::size_t count);
 
 // Asks until every index in 0..count-1 has answered on port (an answer's
 // first word is the instance index); the indexes seen.

@@ -35,10 +35,6 @@ mode_t permissions(const std::string& path) {
     return st.st_mode & 07777;
 }
 
-bool online(const json& insts, std::size_t count) {
-    return insts.size() == count && all_status(insts, "online");
-}
-
 // What systemd listens on for a Type=notify service: a datagram socket,
 // here in the abstract namespace ("@name"), so no file is left behind.
 class FakeServiceManager {
@@ -87,8 +83,7 @@ TEST_CASE("the home is private: TEND_HOME is 0700 and tend.sock is 0600") {
 TEST_CASE("a second tendd on the same home exits non-zero and the first keeps serving") {
     TendHome t;
     t.run_ok(start_fixture("w", {}, {"sleep"}));
-    json before = t.wait_for(
-        "w", [](const json& i) { return online(i, 1); }, "w online");
+    json before = t.wait_for("w", all_online(1), "w online");
 
     Result second = t.run_program({TENDD_BIN, "--foreground"}, 10s);
     INFO("second tendd: exit " << second.exit_code << "\nstdout: " << second.out
@@ -110,10 +105,8 @@ namespace {
 void stops_everything_then_exits(TendHome& t, const std::function<void()>& ask) {
     t.run_ok(start_fixture("w", {"-i", "2"}, {"sleep"}));
     t.run_ok(start_fixture("tree", {}, {"fork-child"}));
-    json w = t.wait_for(
-        "w", [](const json& i) { return online(i, 2); }, "w online");
-    json tree = t.wait_for(
-        "tree", [](const json& i) { return online(i, 1); }, "tree online");
+    json w = t.wait_for("w", all_online(2), "w online");
+    json tree = t.wait_for("tree", all_online(1), "tree online");
     std::string child_line =
         t.wait_for_line(tree[0]["out_log"].get<std::string>(), "child ", "tree's child pid");
     int child = std::atoi(child_line.substr(6).c_str());
@@ -178,7 +171,6 @@ TEST_CASE("under systemd's Type=notify tendd says READY=1 once it serves, and no
     REQUIRE(ready);
     CHECK(*ready == "READY=1\nMAINPID=" + std::to_string(t.daemon_pid()) + "\n");
     t.run_ok(start_fixture("w", {}, {"sleep"}));
-    json insts = t.wait_for(
-        "w", [](const json& i) { return online(i, 1); }, "w online");
+    json insts = t.wait_for("w", all_online(1), "w online");
     CHECK_FALSE(process_has_env(insts[0]["pid"], "NOTIFY_SOCKET=" + systemd.notify_socket()));
 }

@@ -13,11 +13,6 @@ using namespace tend::it;
 
 namespace {
 
-auto online(std::size_t count) {
-    return
-        [count](const json& insts) { return insts.size() == count && all_status(insts, "online"); };
-}
-
 // The daemon's spec of app name, through describe on the socket.
 json spec_of(const TendHome& t, const std::string& name) {
     json request = {{"v", tend::kProtocolVersion},
@@ -46,10 +41,10 @@ TEST_CASE(
                             "--max-memory-restart", "300M", "--stop-exit-codes", "0,3"},
                            {"sleep"}));
     t.run_ok(start_fixture("solo", {"--no-autorestart"}, {"sleep"}));
-    t.wait_for("w", online(2), "w online");
+    t.wait_for("w", all_online(2), "w online");
     t.run_ok({"scale", "w", "3"});
-    t.wait_for("w", online(3), "w scaled to 3");
-    t.wait_for("solo", online(1), "solo online");
+    t.wait_for("w", all_online(3), "w scaled to 3");
+    t.wait_for("solo", all_online(1), "solo online");
     json w_before = spec_of(t, "w"), solo_before = spec_of(t, "solo");
 
     Result saved = t.run_ok({"save"});
@@ -58,8 +53,8 @@ TEST_CASE(
 
     Result back = t.run_ok({"resurrect"});
     CHECK(back.out.find("[tend] resurrected 'w'\n[tend] resurrected 'solo'\n") == 0);
-    t.wait_for("w", online(3), "3 instances of w resurrected");
-    t.wait_for("solo", online(1), "solo resurrected");
+    t.wait_for("w", all_online(3), "3 instances of w resurrected");
+    t.wait_for("solo", all_online(1), "solo resurrected");
     CHECK(t.jlist()[0]["name"] == "w");
     CHECK(spec_of(t, "w") == w_before);
     CHECK(spec_of(t, "solo") == solo_before);
@@ -92,7 +87,7 @@ TEST_CASE("a corrupt dump is refused with its action, and resurrect --from-backu
     t.run_ok({"delete", "all"});
     Result backup = t.run_ok({"resurrect", "--from-backup"});
     CHECK(backup.out.find("[tend] resurrected 'a'\n") == 0);
-    t.wait_for("a", online(1), "a back from the backup");
+    t.wait_for("a", all_online(1), "a back from the backup");
     CHECK(t.jlist().size() == 1);
 }
 

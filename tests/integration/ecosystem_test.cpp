@@ -24,11 +24,6 @@ json fixture_app(const std::string& name, std::vector<std::string> mode_args) {
         {"name", name}, {"script", FIXTURE_BIN}, {"interpreter", "none"}, {"args", mode_args}};
 }
 
-auto online(std::size_t count) {
-    return
-        [count](const json& insts) { return insts.size() == count && all_status(insts, "online"); };
-}
-
 std::vector<std::string> app_names(const json& list) {
     std::vector<std::string> names;
     for (const auto& inst : list) {
@@ -53,14 +48,14 @@ TEST_CASE("start FILE.json --only b starts just b, then start FILE adds a and re
           "the other options in the file\n");
 
     t.run_ok({"start", file, "--only", "b"});
-    t.wait_for("b", online(1), "b online");
+    t.wait_for("b", all_online(1), "b online");
     CHECK(app_names(t.jlist()) == std::vector<std::string>{"b"});
 
     Result again = t.run({"start", file});
     CHECK(again.exit_code == 1);
     CHECK(contains(again.err, "tend: error: "));
     CHECK(contains(again.err, "'b'"));
-    t.wait_for("a", online(1), "a online after the second start");
+    t.wait_for("a", all_online(1), "a online after the second start");
     CHECK(app_names(t.jlist()) == std::vector<std::string>{"b", "a"});
 }
 
@@ -77,7 +72,7 @@ TEST_CASE("start FILE.yaml runs its apps with their instances and environment") 
                          "    env:\n"
                          "      GREETING: hello yaml\n");
     t.run_ok({"start", file});
-    json insts = t.wait_for("y", online(2), "2 instances of y online");
+    json insts = t.wait_for("y", all_online(2), "2 instances of y online");
     t.wait_for_line(insts[0]["out_log"].get<std::string>(), "GREETING=hello yaml",
                     "y's environment from the YAML file");
 }
@@ -94,7 +89,7 @@ TEST_CASE(
                "  env: { STAGE: stage, PORT_HINT: 3000 },\n"
                "  env_production: { STAGE: 'prod' } }] };\n");
     t.run_ok({"start", dir + "/ecosystem.config.js", "--env", "production"});
-    json insts = t.wait_for("js", online(1), "js online");
+    json insts = t.wait_for("js", all_online(1), "js online");
     std::string log = insts[0]["out_log"].get<std::string>();
     t.wait_for_line(log, "STAGE=prod", "env_production's STAGE");
     t.wait_for_line(log, "PORT_HINT=3000", "env's number as a string");
@@ -108,7 +103,7 @@ TEST_CASE("an unknown key is warned about with the file and path, and the app st
     write_text(file, json{{"apps", {app}}}.dump());
     Result r = t.run_ok({"start", file});
     CHECK(r.err == "tend: warning: apps.json: apps[0].watch is not supported, ignored\n");
-    t.wait_for("w", online(1), "w online despite the warning");
+    t.wait_for("w", all_online(1), "w online despite the warning");
 }
 
 TEST_CASE("a wrong type is one error line naming file, key and type, and nothing starts") {
@@ -132,11 +127,11 @@ TEST_CASE("stop FILE and delete FILE act on the file's apps only") {
                json{{"apps", {fixture_app("a", {"sleep"}), fixture_app("b", {"sleep"})}}}.dump());
     t.run_ok({"start", file});
     t.run_ok(start_fixture("other", {}, {"sleep"}));
-    t.wait_for("other", online(1), "other online");
+    t.wait_for("other", all_online(1), "other online");
 
     t.run_ok({"stop", file, "--only", "a"});
     CHECK(all_status(t.instances("a"), "stopped"));
-    t.wait_for("b", online(1), "b still online after stop --only a");
+    t.wait_for("b", all_online(1), "b still online after stop --only a");
 
     t.run_ok({"stop", file});
     CHECK(all_status(t.instances("b"), "stopped"));
@@ -171,7 +166,7 @@ TEST_CASE("tend ecosystem writes a sample that tend start accepts, and never ove
     INFO("stdout: " << started.out << "\nstderr: " << started.err);
     CHECK(started.exit_code == 0);
     CHECK(started.err.empty());
-    t.wait_for("worker", online(1), "the sample's worker online");
+    t.wait_for("worker", all_online(1), "the sample's worker online");
     t.wait_for(
         "api", [](const json& i) { return !i.empty() && all_status(i, "online"); },
         "the sample's api online");

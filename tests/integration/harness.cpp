@@ -148,6 +148,21 @@ bool all_status(const json& instances, const std::string& status) {
                        [&](const json& i) { return i.value("status", "") == status; });
 }
 
+std::function<bool(const json&)> all_online(std::size_t count) {
+    return [count](const json& insts) {
+        return insts.size() == count && std::all_of(insts.begin(), insts.end(), [](const json& i) {
+                   return i.value("status", "") == "online" && i.value("pid", 0) > 0;
+               });
+    };
+}
+
+std::vector<std::string> words(const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> out;
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
 RawClient::RawClient(const std::string& socket_path) {
     fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd_ >= 0);

@@ -142,6 +142,12 @@ class TendHome {
 // True when every instance in the array has this status.
 bool all_status(const json& instances, const std::string& status);
 
+// A wait_for condition: exactly count instances, each online with a pid.
+std::function<bool(const json&)> all_online(std::size_t count);
+
+// The whitespace-separated words of a line or a reply body.
+std::vector<std::string> words(const std::string& text);
+
 // True when some line of text holds every word of labels (any case), none
 // of excluded, and value as a word of its own, perhaps with a unit ("150ms").
 // For output whose layout is free: describe's "kill_timeout: 4321".

@@ -13,14 +13,8 @@ using namespace tend::it;
 
 namespace {
 
-bool online(const json& inst) {
+bool instance_online(const json& inst) {
     return inst.value("status", "") == "online" && inst.value("pid", 0) > 0;
-}
-
-auto all_online(std::size_t count) {
-    return [count](const json& insts) {
-        return insts.size() == count && std::all_of(insts.begin(), insts.end(), online);
-    };
 }
 
 // Stopped after a run: a never-spawned instance has no exit code or signal.
@@ -90,7 +84,8 @@ TEST_CASE("kill -9 of one instance: tend restarts it with a new pid, the others 
     json after = t.wait_for(
         "w",
         [victim](const json& insts) {
-            return insts.size() == 3 && online(insts[1]) && insts[1].value("pid", 0) != victim;
+            return insts.size() == 3 && instance_online(insts[1]) &&
+                   insts[1].value("pid", 0) != victim;
         },
         "instance 1 of w online again with a new pid");
 

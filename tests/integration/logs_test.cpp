@@ -41,12 +41,6 @@ std::size_t newline_count(const std::string& path) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-bool online_count(const json& insts, std::size_t count) {
-    return insts.size() == count && std::all_of(insts.begin(), insts.end(), [](const json& i) {
-               return i.value("status", "") == "online" && i.value("pid", 0) > 0;
-           });
-}
-
 // Checks that every line is "<instance> <seq> <padding>" and that each
 // instance's sequence runs 0, 1, 2... Returns the first problem, or "".
 std::string check_sequences(const std::vector<std::string>& lines, std::map<int, long>& next_seq) {
@@ -75,10 +69,8 @@ TEST_CASE("logs --instance, --raw, --lines and --err select and format the histo
     TendHome t;
     t.run_ok(start_fixture("w", {"-i", "3"}, {"lines", "5", "--width", "8"}));
     t.run_ok(start_fixture("e", {"-i", "3"}, {"lines", "5", "--width", "8", "--err"}));
-    json w = t.wait_for(
-        "w", [](const json& i) { return online_count(i, 3); }, "w online");
-    json e = t.wait_for(
-        "e", [](const json& i) { return online_count(i, 3); }, "e online");
+    json w = t.wait_for("w", all_online(3), "w online");
+    json e = t.wait_for("e", all_online(3), "e online");
     for (int k = 0; k < 3; ++k) {
         std::string out = w[k]["out_log"], err = e[k]["err_log"];
         t.wait_until([&] { return newline_count(out) == 5; }, "5 lines in " + out);
@@ -162,8 +154,7 @@ TEST_CASE("a last line without its newline is logged whole when the app exits") 
 TEST_CASE("logs follows live: a running `tend logs w` prints the restarted app's new line") {
     TendHome t;
     t.run_ok(start_fixture("w", {}, {"sleep"}));
-    json before = t.wait_for(
-        "w", [](const json& i) { return online_count(i, 1); }, "w online");
+    json before = t.wait_for("w", all_online(1), "w online");
     int old_pid = before[0]["pid"];
     std::string old_line = t.wait_for_line(before[0]["out_log"], "ready ", "w ready");
 
@@ -182,7 +173,7 @@ TEST_CASE("logs follows live: a running `tend logs w` prints the restarted app's
     t.run_ok({"restart", "w"});
     json after = t.wait_for(
         "w",
-        [old_pid](const json& i) { return online_count(i, 1) && i[0].value("pid", 0) != old_pid; },
+        [old_pid](const json& i) { return all_online(1)(i) && i[0].value("pid", 0) != old_pid; },
         "w online again with a new pid");
     std::string fresh = "ready " + std::to_string(after[0]["pid"].get<int>());
     CHECK(follower->read_until(prefixed(after[0], fresh), 10s, seen));

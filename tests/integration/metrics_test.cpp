@@ -24,7 +24,7 @@ std::size_t history_size(const json& insts) {
     return insts[0].value("memory_history", json::array()).size();
 }
 
-bool online(const json& insts) {
+bool first_online(const json& insts) {
     return !insts.empty() && insts[0].value("status", "") == "online" &&
            insts[0].value("pid", 0) > 0;
 }
@@ -38,7 +38,7 @@ TEST_CASE("cpu counts the whole process group: a busy child makes its sleeping p
     t.remember_pid(std::stoi(child.substr(6)));
     // A spinning process gets well over 20% of a core even on a loaded 2-core machine.
     json insts = t.wait_for(
-        "hot", [](const json& i) { return online(i) && i[0].value("cpu", 0.0) > 20.0; },
+        "hot", [](const json& i) { return first_online(i) && i[0].value("cpu", 0.0) > 20.0; },
         "the instance's cpu above 20%");
     CHECK(insts[0]["memory"].get<std::int64_t>() > 0);
 }
@@ -47,18 +47,18 @@ TEST_CASE("jlist carries each instance's cpu and memory history, at most 60 samp
     TendHome t(fast_sampling());
     t.run_ok(start_fixture("h", {}, {"sleep"}));
     json insts = t.wait_for(
-        "h", [](const json& i) { return online(i) && history_size(i) >= 3; },
+        "h", [](const json& i) { return first_online(i) && history_size(i) >= 3; },
         "three samples in h's history");
     CHECK(insts[0]["cpu_history"].size() == insts[0]["memory_history"].size());
     for (const auto& m : insts[0]["memory_history"]) CHECK(m.get<std::int64_t>() >= 0);
     CHECK(insts[0]["memory_history"].back().get<std::int64_t>() > 0);
 
     t.wait_for(
-        "h", [](const json& i) { return online(i) && history_size(i) == 60; },
+        "h", [](const json& i) { return first_online(i) && history_size(i) == 60; },
         "a full history of 60 samples", 30s);
     // The next samples keep it at 60: wait for a newer last sample.
     json later = t.wait_for(
-        "h", [](const json& i) { return online(i) && i[0]["uptime_ms"].get<int>() > 7000; },
+        "h", [](const json& i) { return first_online(i) && i[0]["uptime_ms"].get<int>() > 7000; },
         "more samples after the history filled", 30s);
     CHECK(later[0]["memory_history"].size() == 60);
     // `tend list` stays light: no history in its reply.
@@ -72,7 +72,7 @@ TEST_CASE(
     t.run_ok(start_fixture("hog", {"--max-memory-restart", "40M", "--kill-timeout", "500"},
                            {"allocate", "80"}));
     json insts = t.wait_for(
-        "hog", [](const json& i) { return online(i) && i[0].value("restarts", 0) >= 1; },
+        "hog", [](const json& i) { return first_online(i) && i[0].value("restarts", 0) >= 1; },
         "hog restarted for its memory");
     CHECK(insts[0]["restart_reason"] == "memory");
     CHECK(insts[0]["restart_reason_detail"].get<std::string>().find("40.0mb") != std::string::npos);
@@ -98,16 +98,16 @@ TEST_CASE("a bad --max-memory-restart is a usage error") {
 TEST_CASE("describe shows why an instance last restarted: user, signal, crash, exit code") {
     TendHome t;
     t.run_ok(start_fixture("u", {}, {"sleep"}));
-    json first = t.wait_for("u", online, "u online");
+    json first = t.wait_for("u", first_online, "u online");
     CHECK(first[0]["restart_reason"].is_null());
 
     t.run_ok({"restart", "u"});
     CHECK(t.instances("u")[0]["restart_reason"] == "user");
 
-    int pid = t.wait_for("u", online, "u online again")[0]["pid"];
+    int pid = t.wait_for("u", first_online, "u online again")[0]["pid"];
     REQUIRE(::kill(pid, SIGKILL) == 0);
     json killed = t.wait_for(
-        "u", [pid](const json& i) { return online(i) && i[0]["pid"] != pid; }, "u respawned");
+        "u", [pid](const json& i) { return first_online(i) && i[0]["pid"] != pid; }, "u respawned");
     CHECK(killed[0]["restart_reason"] == "signal");
     CHECK(killed[0]["restart_reason_detail"] == "signal SIGKILL");
 

@@ -13,13 +13,6 @@ using namespace tend::it;
 
 namespace {
 
-std::vector<std::string> words(const std::string& row) {
-    std::istringstream in(row);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
-
 // The list row of instance id: "<id> <name> <inst> <status> <cpu> <mem> <restarts> ...".
 std::optional<std::vector<std::string>> list_row(const std::vector<std::string>& screen, int id,
                                                  const std::string& name) {

@@ -21,19 +21,6 @@ std::vector<std::string> start_http(const std::string& name, int port,
     return start_node(name, fixture_js("node_http.js"), options);
 }
 
-// An answer's words: instance, pid, cluster.isWorker, server.address().port.
-std::vector<std::string> words(const std::string& body) {
-    std::vector<std::string> out;
-    std::size_t at = 0;
-    while (at < body.size()) {
-        std::size_t end = body.find_first_of(" \n", at);
-        if (end == std::string::npos) end = body.size();
-        if (end > at) out.push_back(body.substr(at, end - at));
-        at = end + 1;
-    }
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("node instances with --port are cluster workers and get connections in turn") {

@@ -9,7 +9,7 @@ namespace {
 
 // Unwritten bytes past which a slow follower misses messages instead of
 // growing the daemon.
-constexpr std::size_t kQueueLimit = 4 << 20;
+constexpr std::size_t kMessageQueueLimit = 4 << 20;
 
 }  // namespace
 
@@ -24,7 +24,7 @@ std::optional<json> events(const Request& request, Context& ctx) {
     auto id = bus.subscribe([=, responder = ctx.responder](const AppMessage& m) {
         if (!match.matches(m.name, m.id)) return;
         Connection* c = responder.connection();
-        if (c && c->queued_bytes() <= kQueueLimit) responder.event("message", json(m));
+        if (c && c->queued_bytes() <= kMessageQueueLimit) responder.event("message", json(m));
     });
     connection->on_close([&bus, id] { bus.unsubscribe(id); });
     return std::nullopt;

@@ -12,12 +12,12 @@ namespace {
 
 // Unwritten bytes past which events for a slow dashboard are held back
 // rather than queued: it never grows the daemon or slows an app.
-constexpr std::size_t kQueueLimit = 1 << 20;
+constexpr std::size_t kMonitQueueLimit = 1 << 20;
 constexpr int kMaxTailLines = 1000;
 
 bool backed_up(const Responder& responder) {
     Connection* c = responder.connection();
-    return !c || c->queued_bytes() > kQueueLimit;
+    return !c || c->queued_bytes() > kMonitQueueLimit;
 }
 
 void subscribe_logs(Context& ctx, std::shared_ptr<LineRateLimiter> limiter) {

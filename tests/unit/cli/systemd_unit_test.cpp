@@ -21,7 +21,7 @@ SystemdUnit alice_system_unit() {
 }
 
 std::string read_template(const std::string& name, const std::string& bindir) {
-    std::ifstream in(std::string(TEND_SOURCE_DIR) + "/packaging/" + name);
+    std::ifstream in(std::string(TEND_SOURCE_DIR "/packaging/") + name);
     std::stringstream text;
     text << in.rdbuf();
     std::string s = text.str();

@@ -27,6 +27,7 @@
 #include "daemon/logs/log_sink.h"
 #include "daemon/logs/log_timestamp.h"
 #include "daemon/logs/pipe_reader.h"
+#include "tests/unit/daemon/test_loop.h"
 
 namespace tend::logtest {
 
@@ -40,21 +41,7 @@ struct TempDir {
     std::string file(const std::string& name) const { return path + "/" + name; }
 };
 
-// A loop that every test closes; close() fails the test if a handle is left.
-struct Loop {
-    uv_loop_t loop{};
-    bool closed = false;
-    Loop() { uv_loop_init(&loop); }
-    ~Loop() {
-        if (!closed) close();
-    }
-    uv_loop_t* get() { return &loop; }
-    int close() {
-        uv_run(&loop, UV_RUN_DEFAULT);
-        closed = true;
-        return uv_loop_close(&loop);
-    }
-};
+using test::Loop;
 
 struct Pipe {
     int read_fd = -1;

@@ -10,20 +10,13 @@
 #include "common/errors.h"
 #include "daemon/uv/guard.h"
 #include "daemon/uv/handle.h"
+#include "tests/unit/daemon/test_loop.h"
 
 using namespace tend;
 
 namespace {
 
-struct Loop {
-    uv_loop_t loop{};
-    Loop() { REQUIRE(uv_loop_init(&loop) == 0); }
-    // Runs the close callbacks still pending; true when nothing is left open.
-    bool closes() {
-        uv_run(&loop, UV_RUN_DEFAULT);
-        return uv_loop_close(&loop) == 0;
-    }
-};
+using test::Loop;
 
 // Counts its deletions, to see that the owner goes exactly once.
 struct Owner {
@@ -44,7 +37,7 @@ TEST_CASE("a Handle closes its handle when destroyed, and the loop then closes c
             timer.get(), [](uv_timer_t*) {}, 60'000, 0);
         CHECK(uv_loop_alive(&l.loop));
     }
-    CHECK(l.closes());
+    CHECK(l.close() == 0);
 }
 
 TEST_CASE("a moved Handle closes once, from its new owner") {
@@ -56,7 +49,7 @@ TEST_CASE("a moved Handle closes once, from its new owner") {
     second.close();
     second.close();  // a second close does nothing
     CHECK_FALSE(second);
-    CHECK(l.closes());
+    CHECK(l.close() == 0);
 }
 
 TEST_CASE("a failed init is an error, and the handle that never was is not closed") {
@@ -66,7 +59,7 @@ TEST_CASE("a failed init is an error, and the handle that never was is not close
     CHECK_FALSE(poll);
     CHECK_THROWS_AS(uv::Handle<uv_poll_t>("test poll", uv_poll_init, &l.loop, nullptr, -1),
                     TendError);
-    CHECK(l.closes());
+    CHECK(l.close() == 0);
 }
 
 TEST_CASE("close_and_delete deletes the owner once, after its last handle has closed") {
@@ -77,7 +70,7 @@ TEST_CASE("close_and_delete deletes the owner once, after its last handle has cl
     REQUIRE(uv_idle_init(&l.loop, &owner->idle) == 0);
     uv::close_and_delete(owner, &owner->timer, &owner->idle);
     CHECK(Owner::deleted == 0);  // libuv still holds the handles
-    CHECK(l.closes());
+    CHECK(l.close() == 0);
     CHECK(Owner::deleted == 1);
 }
 
@@ -102,5 +95,5 @@ TEST_CASE("a callback that throws is logged and the loop carries on") {
     CHECK(ran > 1);                   // it ran again after throwing
     thrower.close();
     stopper.close();
-    CHECK(l.closes());
+    CHECK(l.close() == 0);
 }
