@@ -65,7 +65,7 @@ struct AppSpec {
     LogOptions logs;
     ListenOptions listen;
     std::vector<std::string> interpreter_args;  // PM2's node_args: before the script
-    std::string env_file;                       // as given; its variables are already in env
+    std::string env_file;  // absolute, against cwd; its variables are already in env
     InstanceVars vars;
     RunAs run_as;
 };
