@@ -53,6 +53,25 @@ void apply_listen_flags(const StartFlags& f, ListenOptions& l) {
         l.listen_timeout_ms = parse_option_int("--listen-timeout", *f.listen_timeout);
 }
 
+// The app's own environment: an env file's variables under --env's, since
+// a value set explicitly should win over a shared file (as dotenv never
+// overrides a variable that is already set).
+std::map<std::string, std::string> app_env(const StartFlags& f, const std::string& cwd,
+                                           const StartEnvironment& env) {
+    std::map<std::string, std::string> vars;
+    if (!f.env_file.empty()) vars = env.read_env_file(absolute_path(f.env_file, cwd), f.env_file);
+    for (auto& [key, value] : parse_env_pairs(f.env)) vars[key] = std::move(value);
+    return vars;
+}
+
+void apply_extra_flags(const StartFlags& f, AppSpec& spec) {
+    spec.interpreter_args = f.interpreter_args;
+    if (!f.env_file.empty()) spec.env_file = absolute_path(f.env_file, spec.cwd);
+    if (!f.instance_var.empty()) spec.vars.instance_var = f.instance_var;
+    spec.vars.increment_var = f.increment_var;
+    spec.run_as = RunAs{f.uid, f.gid};
+}
+
 std::string log_path(const std::string& path, const std::string& cwd) {
     return path.empty() ? "" : absolute_path(path, cwd);
 }
@@ -76,9 +95,9 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
         throw UsageError("a script is required: tend start <script|binary> [options] [-- args...]");
     AppSpec spec;
     spec.instances = resolve_instances(flags.instances, env.cpu_count);
-    spec.env = parse_env_pairs(flags.env);
     apply_restart_flags(flags, spec.restart);
     spec.cwd = flags.cwd.empty() ? env.cwd : absolute_path(flags.cwd, env.cwd);
+    spec.env = app_env(flags, spec.cwd, env);
     spec.script = resolve_script(flags.script, spec.cwd, env);
     spec.name = flags.name.empty() ? default_app_name(flags.script) : flags.name;
     spec.args = flags.args;
@@ -87,6 +106,7 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     spec.logs = LogOptions{flags.time, log_path(flags.output, spec.cwd),
                            log_path(flags.error, spec.cwd), flags.merge_logs};
     apply_listen_flags(flags, spec.listen);
+    apply_extra_flags(flags, spec);
     validate(spec);
     return spec;
 }

@@ -3,12 +3,14 @@
 // file checks come in a StartEnvironment, so tests inject them.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cli/env_file.h"
 #include "cli/path_lookup.h"
 #include "common/app_spec.h"
 
@@ -40,6 +42,12 @@ struct StartFlags {
     std::string output;
     std::string error;
     bool merge_logs = false;
+    std::vector<std::string> interpreter_args;  // --interpreter-args / --node-args, split
+    std::string env_file;
+    std::string instance_var;
+    std::string increment_var;
+    std::string uid;
+    std::string gid;
 
     bool operator==(const StartFlags&) const = default;
 };
@@ -51,6 +59,9 @@ struct StartEnvironment {
     unsigned cpu_count = 1;
     FileCheck is_file;        // a regular file at this absolute path
     FileCheck is_executable;  // an executable regular file at this absolute path
+    // The variables of an env file: (absolute path, the path as typed).
+    std::function<std::map<std::string, std::string>(const std::string&, const std::string&)>
+        read_env_file = load_env_file;
 };
 
 // The real environment: current directory, environ, hardware_concurrency, stat.

@@ -2,6 +2,7 @@
 #include "common/app_spec.h"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "common/signals.h"
 
@@ -39,7 +40,10 @@ std::vector<std::string> command_line(const AppSpec& spec) {
     std::vector<std::string> argv;
     std::string interp =
         spec.interpreter.empty() ? default_interpreter(spec.script) : spec.interpreter;
-    if (!interp.empty() && interp != "none") argv.push_back(interp);
+    if (!interp.empty() && interp != "none") {
+        argv.push_back(interp);
+        argv.insert(argv.end(), spec.interpreter_args.begin(), spec.interpreter_args.end());
+    }
     argv.push_back(spec.script);
     argv.insert(argv.end(), spec.args.begin(), spec.args.end());
     return argv;
@@ -62,6 +66,45 @@ PortSharing port_sharing(const AppSpec& spec, const std::map<std::string, std::s
     return none ? PortSharing::kInherit : PortSharing::kRoundRobin;
 }
 
+std::string incremented_value(const AppSpec& spec, const std::map<std::string, std::string>& env,
+                              int index) {
+    auto it = env.find(spec.vars.increment_var);
+    std::string text = it == env.end() || it->second.empty() ? "0" : it->second;
+    long long base = 0;
+    std::size_t used = 0;
+    try {
+        base = std::stoll(text, &used);
+    } catch (const std::logic_error&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size())
+        throw TendError(ErrorCode::kBadRequest, "increment_var '" + spec.vars.increment_var +
+                                                    "' must hold an integer, not '" + text + "'");
+    return std::to_string(base + index);
+}
+
+namespace {
+
+// A name the environment can hold: not empty, no '=' and no NUL.
+bool is_env_name(const std::string& name) {
+    return !name.empty() && name.find_first_of(std::string("=\0", 2)) == std::string::npos;
+}
+
+void validate_extras(const AppSpec& spec) {
+    auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
+    if (!is_env_name(spec.vars.instance_var))
+        bad("instance_var '" + spec.vars.instance_var + "' is not a variable name");
+    if (!spec.vars.increment_var.empty() && !is_env_name(spec.vars.increment_var))
+        bad("increment_var '" + spec.vars.increment_var + "' is not a variable name");
+    std::string interp =
+        spec.interpreter.empty() ? default_interpreter(spec.script) : spec.interpreter;
+    if (!spec.interpreter_args.empty() && (interp.empty() || interp == "none"))
+        bad("interpreter_args need an interpreter: '" + spec.script +
+            "' runs by itself (set --interpreter)");
+}
+
+}  // namespace
+
 void validate(const AppSpec& spec) {
     auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
     if (spec.name.empty()) bad("app name must not be empty");
@@ -80,6 +123,7 @@ void validate(const AppSpec& spec) {
     if (spec.listen.listen_timeout_ms < 0) bad("durations must not be negative");
     if (signal_number(spec.restart.kill_signal) == 0)
         bad("unknown signal '" + spec.restart.kill_signal + "'");
+    validate_extras(spec);
 }
 
 void to_json(json& j, const AppSpec& s) {
@@ -107,7 +151,13 @@ void to_json(json& j, const AppSpec& s) {
              {"port", s.listen.port},
              {"host", s.listen.host},
              {"wait_ready", s.listen.wait_ready},
-             {"listen_timeout", s.listen.listen_timeout_ms}};
+             {"listen_timeout", s.listen.listen_timeout_ms},
+             {"interpreter_args", s.interpreter_args},
+             {"env_file", s.env_file},
+             {"instance_var", s.vars.instance_var},
+             {"increment_var", s.vars.increment_var},
+             {"uid", s.run_as.uid},
+             {"gid", s.run_as.gid}};
 }
 
 void from_json(const json& j, AppSpec& s) {
@@ -138,6 +188,12 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "host", s.listen.host, "a string");
     read_field(j, "wait_ready", s.listen.wait_ready, "a boolean");
     read_field(j, "listen_timeout", s.listen.listen_timeout_ms, "an integer (ms)");
+    read_field(j, "interpreter_args", s.interpreter_args, "an array of strings");
+    read_field(j, "env_file", s.env_file, "a string");
+    read_field(j, "instance_var", s.vars.instance_var, "a string");
+    read_field(j, "increment_var", s.vars.increment_var, "a string");
+    read_field(j, "uid", s.run_as.uid, "a string");
+    read_field(j, "gid", s.run_as.gid, "a string");
 }
 
 }  // namespace tend

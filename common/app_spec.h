@@ -39,6 +39,19 @@ struct ListenOptions {
     std::int64_t listen_timeout_ms = 3000;  // ...or after this long
 };
 
+// Who an app's instances run as (`uid` / `gid`, names or numbers as given):
+// empty = the daemon's own user. Only a daemon running as root can switch.
+struct RunAs {
+    std::string uid;
+    std::string gid;  // empty with uid = that user's primary group
+};
+
+// The per-instance variables, by PM2's keys.
+struct InstanceVars {
+    std::string instance_var = "NODE_APP_INSTANCE";  // holds the instance index
+    std::string increment_var;                       // its value + the index; "" = none
+};
+
 struct AppSpec {
     std::string name;
     std::string script;  // absolute path, or a command found in PATH
@@ -51,6 +64,10 @@ struct AppSpec {
     RestartPolicy restart;
     LogOptions logs;
     ListenOptions listen;
+    std::vector<std::string> interpreter_args;  // PM2's node_args: before the script
+    std::string env_file;  // absolute, against cwd; its variables are already in env
+    InstanceVars vars;
+    RunAs run_as;
 };
 
 // Whether instances run under node (by interpreter or extension): they get
@@ -70,8 +87,15 @@ PortSharing port_sharing(const AppSpec& spec, const std::map<std::string, std::s
 // .js/.mjs/.cjs → node, .py → python3, .sh → bash, otherwise "" (exec it).
 std::string default_interpreter(const std::string& script);
 
-// The argv an instance runs: [interpreter, script, args...] or [script, args...].
+// The argv an instance runs: [interpreter, interpreter_args..., script,
+// args...] or [script, args...].
 std::vector<std::string> command_line(const AppSpec& spec);
+
+// The value increment_var gets in the instance with this index: the
+// variable's value in env (0 when unset) plus the index, as PM2 counts.
+// Throws TendError(kBadRequest) when that value is not an integer.
+std::string incremented_value(const AppSpec& spec, const std::map<std::string, std::string>& env,
+                              int index);
 
 // Checks values a type check cannot (empty name, instances < 1, bad signal);
 // throws TendError(kBadRequest) naming the field.

@@ -39,6 +39,32 @@ void add_process_options(CLI::App& app, StartFlags& f) {
                      "run the script with PATH; 'none' executes it directly", "PATH|none");
 }
 
+// --interpreter-args and PM2's --node-args: one string, split into words as
+// a shell would ("--import tsx"), without running one.
+void add_interpreter_args(CLI::App& app, StartFlags& f) {
+    for (const char* name : {"--interpreter-args", "--node-args"})
+        app.add_option_function<std::string>(
+               name,
+               [&f](const std::string& text) { f.interpreter_args = split_command_words(text); },
+               "arguments for the interpreter, before the script (e.g. "
+               "--node-args=\"--max-old-space-size=256\")")
+            ->type_name("ARGS")
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+// The environment and identity of each instance.
+void add_instance_options(CLI::App& app, StartFlags& f) {
+    add_value_option(app, "--env-file", f.env_file,
+                     "dotenv file of variables, relative to --cwd; --env wins over it", "PATH");
+    add_value_option(app, "--instance-var", f.instance_var,
+                     "variable holding the instance index (default NODE_APP_INSTANCE)", "NAME");
+    add_value_option(app, "--increment-var", f.increment_var,
+                     "variable whose value goes up by one per instance (e.g. PORT)", "NAME");
+    add_value_option(app, "--uid", f.uid, "run as this user (the daemon must run as root)", "USER");
+    add_value_option(app, "--gid", f.gid, "run with this group (default: the --uid user's group)",
+                     "GROUP");
+}
+
 void add_restart_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--no-autorestart", f.no_autorestart, "never restart on exit");
     add_optional(app, "--max-restarts", f.max_restarts,
@@ -132,6 +158,8 @@ CommandRunner setup_start(CLI::App& app) {
     auto flags = std::make_shared<StartFlags>();
     auto only = std::make_shared<std::string>();
     add_process_options(app, *flags);
+    add_interpreter_args(app, *flags);
+    add_instance_options(app, *flags);
     add_value_option(app, "--only", *only, "with an ecosystem file: start only these apps",
                      "APP,APP");
     add_restart_options(app, *flags);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "cli/ecosystem/unsupported_keys.h"
 #include "cli/usage_error.h"
 #include "common/errors.h"
 #include "common/text.h"
@@ -131,6 +132,13 @@ std::string read_exit_codes(const json& v, const std::string& where) {
     return codes;
 }
 
+// uid / gid: a name, or a number as PM2 also takes it.
+std::string read_identity(const json& v, const std::string& where) {
+    if (v.is_string() && !v.get<std::string>().empty()) return v.get<std::string>();
+    if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.dump();
+    bad_value(where, "a user or group name or id", v);
+}
+
 std::string read_exec_mode(const json& v, const std::string& where) {
     static const std::set<std::string> kModes{"fork", "fork_mode", "cluster", "cluster_mode"};
     if (!v.is_string() || !kModes.count(v.get<std::string>()))
@@ -153,10 +161,14 @@ const Field kFields[] = {
     {"cwd", [](const json& v, const std::string& w, AppInput& in) { in.flags.cwd = read_string(v, w); }},
     {"env", [](const json& v, const std::string& w, AppInput& in) { in.env = read_env(v, w); }},
     {"error_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.error = read_string(v, w); }},
+    {"env_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.env_file = read_string(v, w); }},
     {"exec_mode", [](const json& v, const std::string& w, AppInput& in) { read_exec_mode(v, w); }},
     {"exp_backoff_restart_delay", [](const json& v, const std::string& w, AppInput& in) { in.flags.exp_backoff_restart_delay = read_ms(v, w); }},
     {"instances", [](const json& v, const std::string& w, AppInput& in) { in.flags.instances = read_instances(v, w); }},
     {"interpreter", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter = read_string(v, w); }},
+    {"increment_var", [](const json& v, const std::string& w, AppInput& in) { in.flags.increment_var = read_string(v, w); }},
+    {"instance_var", [](const json& v, const std::string& w, AppInput& in) { in.flags.instance_var = read_string(v, w); }},
+    {"interpreter_args", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter_args = read_args(v, w); }},
     {"kill_signal", [](const json& v, const std::string& w, AppInput& in) { in.flags.kill_signal = read_string(v, w); }},
     {"kill_timeout", [](const json& v, const std::string& w, AppInput& in) { in.flags.kill_timeout = read_ms(v, w); }},
     {"listen_timeout", [](const json& v, const std::string& w, AppInput& in) { in.flags.listen_timeout = read_ms(v, w); }},
@@ -164,13 +176,16 @@ const Field kFields[] = {
     {"max_restarts", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_restarts = std::to_string(read_count(v, w)); }},
     {"merge_logs", [](const json& v, const std::string& w, AppInput& in) { in.flags.merge_logs = read_bool(v, w); }},
     {"min_uptime", [](const json& v, const std::string& w, AppInput& in) { in.flags.min_uptime = read_ms(v, w); }},
+    {"gid", [](const json& v, const std::string& w, AppInput& in) { in.flags.gid = read_identity(v, w); }},
     {"name", [](const json& v, const std::string& w, AppInput& in) { in.flags.name = read_string(v, w); }},
+    {"node_args", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter_args = read_args(v, w); }},
     {"out_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.output = read_string(v, w); }},
     {"port", [](const json& v, const std::string& w, AppInput& in) { in.flags.port = read_port(v, w); }},
     {"restart_delay", [](const json& v, const std::string& w, AppInput& in) { in.flags.restart_delay = read_ms(v, w); }},
     {"script", [](const json& v, const std::string& w, AppInput& in) { in.flags.script = read_string(v, w); }},
     {"stop_exit_codes", [](const json& v, const std::string& w, AppInput& in) { in.flags.stop_exit_codes = read_exit_codes(v, w); }},
     {"time", [](const json& v, const std::string& w, AppInput& in) { in.flags.time = read_bool(v, w); }},
+    {"uid", [](const json& v, const std::string& w, AppInput& in) { in.flags.uid = read_identity(v, w); }},
     {"wait_ready", [](const json& v, const std::string& w, AppInput& in) { in.flags.wait_ready = read_bool(v, w); }},
 };
 // clang-format on
@@ -203,12 +218,13 @@ AppInput read_entry(const json& entry, const std::string& where,
     for (const auto& [key, value] : entry.items()) {
         std::string at = where + "." + key;
         if (value.is_null()) continue;
-        if (key.rfind("env_", 0) == 0 && key.size() > 4)
-            in.env_blocks[key.substr(4)] = read_env(value, at);
-        else if (const Field* field = find_field(key))
+        // A key of its own first: env_file is not an env_NAME block.
+        if (const Field* field = find_field(key))
             field->apply(value, at, in);
+        else if (key.rfind("env_", 0) == 0 && key.size() > 4)
+            in.env_blocks[key.substr(4)] = read_env(value, at);
         else
-            warnings.push_back(at + " is not supported, ignored");
+            warnings.push_back(unsupported_key_warning(at, key));
     }
     if (in.flags.script.empty()) bad(where + ".script is required");
     return in;
@@ -232,7 +248,7 @@ std::vector<Entry> selected_entries(const json& doc, const EcosystemSelection& s
     if (doc.is_object() && doc.contains("apps"))
         for (const auto& [key, value] : doc.items())
             if (key != "apps")
-                warnings.push_back(sel.file + ": " + key + " is not supported, ignored");
+                warnings.push_back(unsupported_key_warning(sel.file + ": " + key, key));
     std::vector<Entry> all;
     std::set<std::string> names;
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -266,7 +282,8 @@ AppSpec to_spec(const Entry& e, const EcosystemSelection& sel, const StartEnviro
     flags.cwd = absolute_path(flags.cwd.empty() ? "." : flags.cwd, sel.dir);
     try {
         AppSpec spec = to_app_spec(flags, env);
-        spec.env = merged_env(e.input, sel);
+        // spec.env holds env_file's variables: env, env_NAME and --env win.
+        for (auto& [key, value] : merged_env(e.input, sel)) spec.env[key] = std::move(value);
         return spec;
     } catch (const std::runtime_error& err) {
         bad(e.where + ": " + err.what());

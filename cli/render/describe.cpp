@@ -51,6 +51,28 @@ std::string env_keys(const AppSpec& spec) {
     return join(keys);
 }
 
+std::string or_none(const std::string& value) {
+    return value.empty() ? kNone : value;
+}
+
+// "nobody", "nobody:nogroup", ":staff" as given, or "-" for the daemon's user.
+std::string run_as_text(const RunAs& r) {
+    if (r.uid.empty() && r.gid.empty()) return kNone;
+    return r.gid.empty() ? r.uid : r.uid + ":" + r.gid;
+}
+
+// The keys PM2 configs use for an instance's interpreter and environment.
+void add_instance_fields(std::vector<Field>& fields, const AppSpec& spec) {
+    std::string args = join_command_line(spec.interpreter_args);
+    fields.insert(fields.end(), {
+                                    {"interpreter args", or_none(args)},
+                                    {"env file", or_none(spec.env_file)},
+                                    {"instance var", spec.vars.instance_var},
+                                    {"increment var", or_none(spec.vars.increment_var)},
+                                    {"run as", run_as_text(spec.run_as)},
+                                });
+}
+
 void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
     const RestartPolicy& r = spec.restart;
     fields.insert(
@@ -75,6 +97,7 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
             {"merge logs", on_off(spec.logs.merge_logs)},
             {"env keys", env_keys(spec)},
         });
+    add_instance_fields(fields, spec);
 }
 
 // "memory (rss 250.0mb over max_memory_restart 200.0mb)", or "-".

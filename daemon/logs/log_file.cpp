@@ -162,6 +162,13 @@ void LogFile::reopen() {
     if (!writing_ || fd_ != write_fd_) ::close(fd_);
     fd_ = fd;
     regular_ = is_regular(fd);
+    if (owner_) give_to(owner_->first, owner_->second);
+}
+
+void LogFile::give_to(uid_t uid, gid_t gid) {
+    owner_ = {uid, gid};
+    if (regular_ && ::fchown(fd_, uid, gid) != 0)
+        spdlog::warn("cannot give log file '{}' to uid {}: {}", path_, uid, std::strerror(errno));
 }
 
 std::size_t LogFile::release_if_idle() {

@@ -5,13 +5,16 @@
 // readers feeding it pause and are woken once it has drained.
 #pragma once
 
+#include <sys/types.h>
 #include <uv.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "daemon/logs/log_write_policy.h"
@@ -96,6 +99,11 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // closed once no write uses it. On failure, logs and keeps the old one.
     void reopen();
 
+    // Makes the file (a regular one: never /dev/null or a pipe) owned by an
+    // app's user and group, now and after each reopen(): an app run with
+    // `uid` owns its logs, and its user no other app's.
+    void give_to(uid_t uid, gid_t gid);
+
     // Frees the queue buffers if nothing was appended since the last call and
     // nothing is queued; returns the bytes freed. Called by a periodic timer,
     // so a busy file keeps its buffers and an idle one holds next to nothing.
@@ -124,7 +132,8 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     bool active_ = false;  // appended to since the last release_if_idle()
     bool failing_ = false;
     bool threadpool_only_ = false;
-    bool regular_ = false;  // fd_ is a regular file
+    bool regular_ = false;                          // fd_ is a regular file
+    std::optional<std::pair<uid_t, gid_t>> owner_;  // give_to()'s, applied on reopen
     LogWritePolicy policy_;
     std::int64_t disk_end_ = -1;  // file size when the write in flight started
     std::string in_flight_;       // the buffer being written; written_ bytes of it are done

@@ -1,6 +1,8 @@
 // What a spawn of an instance needs, from its app's spec: the command line,
 // the complete environment (the starting shell's, the app's --env, tend's
 // own variables, the fds it inherits) and its log paths.
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "daemon/process/process_table.h"
@@ -47,6 +49,14 @@ void add_listen_env(SpawnRequest& r, const AppSpec& spec) {
     r.env["TEND_LISTEN_FD"] = std::to_string(3);
 }
 
+// PM2's per-instance variables: instance_var (NODE_APP_INSTANCE by default)
+// holds the index; increment_var counts up from its value in the app's env.
+void add_instance_vars(SpawnRequest& r, const AppSpec& spec) {
+    r.env[spec.vars.instance_var] = std::to_string(r.instance);
+    if (!spec.vars.increment_var.empty())
+        r.env[spec.vars.increment_var] = incremented_value(spec, r.env, r.instance);
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int id) const {
@@ -85,7 +95,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
         r.argv.insert(r.argv.begin() + 1, {"--require", config_.node_preload});
     r.env["TEND_ID"] = std::to_string(inst.id);
     r.env["TEND_INSTANCE"] = std::to_string(inst.index);
-    r.env["NODE_APP_INSTANCE"] = std::to_string(inst.index);
+    add_instance_vars(r, spec);
     r.env["TEND_APP_NAME"] = inst.app;
     r.env["TEND_HOME"] = config_.home;
     add_channel_env(r, node, config_.notify_socket);
@@ -93,6 +103,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;
     r.timestamp = spec.logs.time;
+    r.run_as = resolve_run_as(spec.run_as, ::geteuid());
     return r;
 }
 

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "daemon/process/run_as.h"
 
 namespace tend {
 
@@ -19,6 +22,8 @@ struct SpawnRequest {
     std::string out_log;
     std::string err_log;
     bool timestamp = false;  // --time
+    // uid / gid to switch to (the daemon runs as root); nullopt = the daemon's.
+    std::optional<Identity> run_as;
     // A listening socket to pass as fd 3 (cluster mode's shared port), with
     // LISTEN_PID set to the instance's own pid; -1 = none.
     int listen_fd = -1;

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/errors.h"
+#include "daemon/logs/log_file.h"
 #include "daemon/uv/guard.h"
 #include "daemon/uv/handle.h"
 
@@ -102,6 +103,15 @@ void open_socketpair(Pipe& p) {
     p.write_fd = fds[1];  // the instance's end
 }
 
+// `uid` / `gid`: libuv drops the supplementary groups, then sets the gid,
+// then the uid, in the child before exec.
+void set_identity(uv_process_options_t& options, const SpawnRequest& r) {
+    if (!r.run_as) return;
+    options.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
+    options.uid = r.run_as->uid;
+    options.gid = r.run_as->gid;
+}
+
 }  // namespace
 
 int UvLauncher::spawn(const SpawnRequest& r) {
@@ -111,6 +121,10 @@ int UvLauncher::spawn(const SpawnRequest& r) {
         err_file = sink_.open(r.err_log);
     } catch (const TendError& e) {
         throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + e.what());
+    }
+    if (r.run_as) {
+        out_file->give_to(r.run_as->uid, r.run_as->gid);
+        err_file->give_to(r.run_as->uid, r.run_as->gid);
     }
     std::vector<std::string> argv =
         r.inherits_listener() ? with_listen_pid_shim(self_exe_, r) : r.argv;
@@ -143,6 +157,7 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     // Detached = setsid: the instance leads its own process group, so a stop
     // can signal everything it started, and a Ctrl-C to tendd never reaches it.
     options.flags = UV_PROCESS_DETACHED;
+    set_identity(options, r);
     options.stdio_count = count;
     options.stdio = stdio;
     options.exit_cb = &UvLauncher::handle_exit;

@@ -102,7 +102,9 @@ TEST_CASE("an unknown key is warned about with the file and path, and the app st
     app["watch"] = true;
     write_text(file, json{{"apps", {app}}}.dump());
     Result r = t.run_ok({"start", file});
-    CHECK(r.err == "tend: warning: apps.json: apps[0].watch is not supported, ignored\n");
+    CHECK(r.err ==
+          "tend: warning: apps.json: apps[0].watch is not supported, ignored: no file watching "
+          "yet: run `tend reload NAME` after a change\n");
     t.wait_for("w", all_online(1), "w online despite the warning");
 }
 

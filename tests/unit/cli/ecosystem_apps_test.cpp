@@ -128,14 +128,20 @@ TEST_CASE("ecosystem: --only keeps the named apps in file order, and refuses a n
           std::vector<std::string>{"b"});
 }
 
-TEST_CASE("ecosystem: unknown keys are warned about with the file and the path") {
-    auto apps = convert(R"({"apps":[{"script":"server.js","watch":true,"ignore_watch":["x"]}],
+TEST_CASE("ecosystem: unknown keys are warned about with the file, the path and what to use") {
+    auto apps = convert(R"({"apps":[{"script":"server.js","watch":true,"log_date_format":"HH:mm",
+                                     "some_plugin_key":1}],
                             "deploy":{}})");
     CHECK(apps.specs.size() == 1);
     CHECK(apps.warnings ==
-          std::vector<std::string>{"ecosystem.json: deploy is not supported, ignored",
-                                   "ecosystem.json: apps[0].ignore_watch is not supported, ignored",
-                                   "ecosystem.json: apps[0].watch is not supported, ignored"});
+          std::vector<std::string>{
+              "ecosystem.json: deploy is not supported, ignored: tend does not deploy: deploy "
+              "with your own tooling, then `tend reload FILE`",
+              "ecosystem.json: apps[0].log_date_format is not supported, ignored: use time: true "
+              "(--time) for timestamps; their format is fixed",
+              "ecosystem.json: apps[0].some_plugin_key is not supported, ignored",
+              "ecosystem.json: apps[0].watch is not supported, ignored: no file watching yet: "
+              "run `tend reload NAME` after a change"});
 }
 
 TEST_CASE("ecosystem: wrong types are errors naming the file, the key and the expected type") {
