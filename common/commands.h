@@ -19,6 +19,7 @@ namespace cmd {
 inline constexpr const char* kCleardump = "cleardump";
 inline constexpr const char* kDelete = "delete";
 inline constexpr const char* kDescribe = "describe";
+inline constexpr const char* kEnv = "env";
 inline constexpr const char* kEvents = "events";
 inline constexpr const char* kFlush = "flush";
 inline constexpr const char* kKill = "kill";
@@ -27,11 +28,13 @@ inline constexpr const char* kLogs = "logs";
 inline constexpr const char* kMonit = "monit";
 inline constexpr const char* kPing = "ping";
 inline constexpr const char* kReload = "reload";
+inline constexpr const char* kReset = "reset";
 inline constexpr const char* kRestart = "restart";
 inline constexpr const char* kResurrect = "resurrect";
 inline constexpr const char* kSave = "save";
 inline constexpr const char* kScale = "scale";
 inline constexpr const char* kSend = "send";
+inline constexpr const char* kSignal = "signal";
 inline constexpr const char* kStart = "start";
 inline constexpr const char* kStop = "stop";
 }  // namespace cmd
@@ -56,6 +59,7 @@ inline constexpr std::array kCommandRegistry{
     CommandInfo{cmd::kDelete,    cmd::kDelete,    true,          true},
     CommandInfo{cmd::kDescribe,  cmd::kDescribe,  true,          false},
     CommandInfo{"ecosystem",     kNoRequest,      false,         false},
+    CommandInfo{cmd::kEnv,       cmd::kEnv,       true,          false},
     CommandInfo{cmd::kEvents,    cmd::kEvents,    true,          false},
     CommandInfo{cmd::kFlush,     cmd::kFlush,     true,          true},
     CommandInfo{"help",          kNoRequest,      false,         false},
@@ -65,12 +69,16 @@ inline constexpr std::array kCommandRegistry{
     CommandInfo{cmd::kLogs,      cmd::kLogs,      true,          false},
     CommandInfo{cmd::kMonit,     cmd::kMonit,     true,          false},
     CommandInfo{cmd::kPing,      cmd::kPing,      false,         false},
+    CommandInfo{"prettylist",    cmd::kList,      true,          false},
     CommandInfo{cmd::kReload,    cmd::kReload,    true,          true},
+    CommandInfo{"report",        cmd::kPing,      false,         false},
+    CommandInfo{cmd::kReset,     cmd::kReset,     true,          true},
     CommandInfo{cmd::kRestart,   cmd::kRestart,   true,          true},
     CommandInfo{cmd::kResurrect, cmd::kResurrect, true,          true},
     CommandInfo{cmd::kSave,      cmd::kSave,      true,          false},
     CommandInfo{cmd::kScale,     cmd::kScale,     true,          true},
     CommandInfo{cmd::kSend,      cmd::kSend,      true,          false},
+    CommandInfo{cmd::kSignal,    cmd::kSignal,    true,          false},
     CommandInfo{cmd::kStart,     cmd::kStart,     true,          true},
     CommandInfo{"startup",       kNoRequest,      false,         false},
     CommandInfo{cmd::kStop,      cmd::kStop,      true,          true},

@@ -105,4 +105,17 @@ void from_json(const json& j, MissedEvent& v) {
     if (auto i = j.find("id"); i != j.end() && i->is_number_integer()) v.id = i->get<int>();
 }
 
+// By hand: update_env is optional (absent or null: keep the environment),
+// and both keys may be absent, as in a plain restart's request.
+void to_json(json& j, const SpecUpdateArgs& v) {
+    j = json{{"specs", v.specs}};
+    j["update_env"] = v.update_env ? json(*v.update_env) : json(nullptr);
+}
+void from_json(const json& j, SpecUpdateArgs& v) {
+    v.specs = j.value("specs", std::vector<AppSpec>{});
+    auto env = j.find("update_env");
+    if (env != j.end() && !env->is_null())
+        v.update_env = env->get<std::map<std::string, std::string>>();
+}
+
 }  // namespace tend

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,20 @@ struct TargetsArgs {
     std::vector<std::string> targets;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TargetsArgs, targets)
+
+// restart and reload, besides TargetsArgs' targets (the same request
+// object): a changed spec to apply before the instances are replaced.
+// specs: an ecosystem file's apps, each the new spec of the running app of
+// its name (its instance count included); update_env (--update-env): the
+// CLI's environment, merged over the starting environment of every app
+// acted on, as PM2 does. Without it an app keeps the environment it was
+// started from.
+struct SpecUpdateArgs {
+    std::vector<AppSpec> specs;
+    std::optional<std::map<std::string, std::string>> update_env;
+};
+void to_json(json& j, const SpecUpdateArgs& v);  // by hand
+void from_json(const json& j, SpecUpdateArgs& v);
 
 enum class LogStreams { kBoth, kOut, kErr };
 
@@ -82,6 +97,33 @@ struct SendResult {
     std::vector<int> delivered;  // ids
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SendResult, delivered)
+
+// `tend env <target>`: the environment one instance's process was started
+// with, as it got it (secrets too: TEND_HOME's file mode guards the socket).
+struct EnvArgs {
+    std::string target;  // an id, or an app with one instance
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EnvArgs, target)
+
+struct EnvResult {
+    int id = 0;
+    std::map<std::string, std::string> env;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EnvResult, id, env)
+
+// `tend signal <SIGNAL> <target>...` (PM2's sendSignal): to each matching
+// running instance's process, not its group: what it means is the app's.
+struct SignalArgs {
+    std::string signal;  // SIGUSR2, USR2 or 12
+    std::vector<std::string> targets;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SignalArgs, signal, targets)
+
+struct SignalResult {
+    std::string signal;          // its canonical name
+    std::vector<int> signalled;  // ids
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SignalResult, signal, signalled)
 
 // `tend events [target]`: streams "message" events (AppMessage) until the
 // client hangs up.

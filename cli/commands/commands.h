@@ -16,6 +16,7 @@ CommandRunner setup_completion(CLI::App& app);
 CommandRunner setup_delete(CLI::App& app);
 CommandRunner setup_describe(CLI::App& app);
 CommandRunner setup_ecosystem(CLI::App& app);
+CommandRunner setup_env(CLI::App& app);
 CommandRunner setup_flush(CLI::App& app);
 CommandRunner setup_help(CLI::App& app);
 CommandRunner setup_jlist(CLI::App& app);
@@ -24,13 +25,17 @@ CommandRunner setup_list(CLI::App& app);
 CommandRunner setup_logs(CLI::App& app);
 CommandRunner setup_monit(CLI::App& app);
 CommandRunner setup_ping(CLI::App& app);
+CommandRunner setup_prettylist(CLI::App& app);
 CommandRunner setup_events(CLI::App& app);
 CommandRunner setup_reload(CLI::App& app);
+CommandRunner setup_report(CLI::App& app);
+CommandRunner setup_reset(CLI::App& app);
 CommandRunner setup_restart(CLI::App& app);
 CommandRunner setup_resurrect(CLI::App& app);
 CommandRunner setup_save(CLI::App& app);
 CommandRunner setup_scale(CLI::App& app);
 CommandRunner setup_send(CLI::App& app);
+CommandRunner setup_signal(CLI::App& app);
 CommandRunner setup_start(CLI::App& app);
 CommandRunner setup_startup(CLI::App& app);
 CommandRunner setup_stop(CLI::App& app);
@@ -38,6 +43,10 @@ CommandRunner setup_unstartup(CLI::App& app);
 
 // `tend help` and `tend` alone: what tend is and the command list.
 std::string general_help();
+
+// Starts one app of an ecosystem file and prints a line saying so; an
+// error is printed and false returned, so the next app goes on, as PM2 does.
+bool start_file_app(AppSpec spec, CommandContext& ctx);
 
 // Asks the daemon for the list and prints the instance table on stdout.
 void print_instance_table(const CommandContext& ctx);

@@ -1,16 +1,21 @@
 // `tend stop|restart|delete|reload <target>...`: one request naming the
 // targets; the daemon replies once the instances have stopped, restarted or
-// been replaced. An ecosystem file among the targets stands for its apps.
+// been replaced. An ecosystem file among the targets stands for its apps;
+// restart and reload apply it (new specs, apps not running started), and
+// --update-env gives the apps this shell's environment.
 // Instances a restart or reload could not bring up fail the command (exit 1)
 // once the table is printed.
 #include <algorithm>
+#include <cstdio>
 #include <memory>
+#include <set>
 
 #include "cli/commands/commands.h"
 #include "cli/ecosystem/ecosystem_file.h"
 #include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/usage_error.h"
 #include "common/commands.h"
+#include "common/environment.h"
 #include "common/messages.h"
 
 namespace tend {
@@ -19,40 +24,115 @@ namespace {
 struct Lifecycle {
     const char* command;  // the word in usage errors
     const char* done;     // "stopped", "restarted", "deleted"
+    bool applies_spec;    // restart, reload: an ecosystem file's changes, --update-env
 };
 
-constexpr Lifecycle kStop{cmd::kStop, "stopped"};
-constexpr Lifecycle kRestart{cmd::kRestart, "restarted"};
-constexpr Lifecycle kDelete{cmd::kDelete, "deleted"};
-constexpr Lifecycle kReload{cmd::kReload, "reloaded"};
+constexpr Lifecycle kStop{cmd::kStop, "stopped", false};
+constexpr Lifecycle kRestart{cmd::kRestart, "restarted", true};
+constexpr Lifecycle kDelete{cmd::kDelete, "deleted", false};
+constexpr Lifecycle kReload{cmd::kReload, "reloaded", true};
 
-int run_lifecycle(const Lifecycle& what, TargetsArgs args, const std::string& only,
-                  CommandContext& ctx) {
+struct LifecycleOptions {
+    std::string only;
+    std::vector<std::string> env;  // with a file: NAME picks env_NAME
+    bool update_env = false;
+};
+
+std::set<std::string> running_apps(const CommandContext& ctx) {
+    auto list = decode_result<InstancesResult>(ctx.call(cmd::kList, ListArgs{}));
+    std::set<std::string> names;
+    for (const auto& info : list.instances) names.insert(info.name);
+    return names;
+}
+
+// restart and reload of a file apply it: an app that runs gets the file's
+// spec, one that does not is started (PM2's startOrRestart and
+// startOrReload, which its restart and reload of a file are too). The
+// targets left to act on are returned; update gets the specs, and
+// start_failed whether an app failed to start (its error is printed).
+std::vector<std::string> apply_files(const std::vector<std::string>& targets,
+                                     const LifecycleOptions& options, SpecUpdateArgs& update,
+                                     bool& start_failed, CommandContext& ctx) {
+    std::set<std::string> running = running_apps(ctx);
+    std::vector<std::string> left;
+    for (const auto& target : targets) {
+        if (!is_ecosystem_file(target)) {
+            left.push_back(target);
+            continue;
+        }
+        EcosystemApps apps = load_ecosystem_apps(target, options.only, options.env);
+        if (apps.specs.empty()) throw UsageError("no app selected in the ecosystem file");
+        for (const auto& warning : apps.warnings)
+            std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());
+        for (auto& spec : apps.specs) {
+            if (!running.count(spec.name)) {
+                start_failed |= !start_file_app(std::move(spec), ctx);
+                continue;
+            }
+            left.push_back(spec.name);
+            update.specs.push_back(std::move(spec));
+        }
+    }
+    return left;
+}
+
+void check_options(const Lifecycle& what, const TargetsArgs& args,
+                   const LifecycleOptions& options) {
     if (args.targets.empty())
         throw UsageError(std::string("'") + what.command +
                          "' needs at least one target: an id, an app name or 'all'");
     bool has_file = std::any_of(args.targets.begin(), args.targets.end(),
                                 [](const std::string& t) { return is_ecosystem_file(t); });
-    if (!only.empty() && !has_file)
+    if (!options.only.empty() && !has_file)
         throw UsageError("--only needs an ecosystem file among the targets");
-    args.targets = expand_file_targets(args.targets, only);
-    if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
-    auto affected = decode_result<ActionResult>(ctx.call(args));
+    if (!options.env.empty() && !has_file)
+        throw UsageError(
+            "--env needs an ecosystem file among the targets: use --update-env "
+            "to take this shell's environment");
+}
+
+int run_lifecycle(const Lifecycle& what, TargetsArgs args, const LifecycleOptions& options,
+                  CommandContext& ctx) {
+    check_options(what, args, options);
+    SpecUpdateArgs update;
+    bool start_failed = false;
+    if (what.applies_spec) {
+        if (options.update_env) update.update_env = current_environment();
+        args.targets = apply_files(args.targets, options, update, start_failed, ctx);
+        if (args.targets.empty()) {  // every app of the file was started, or failed to
+            print_instance_table(ctx);
+            return start_failed ? 1 : 0;
+        }
+    } else {
+        args.targets = expand_file_targets(args.targets, options.only);
+        if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
+    }
+    json request = args;
+    if (what.applies_spec) request.update(json(update));
+    auto affected = decode_result<ActionResult>(ctx.call(request));
     print_now(std::string("[tend] ") + what.done + " " + std::to_string(affected.instances.size()) +
               " instance(s)\n");
     print_instance_table(ctx);
     throw_action_failures(affected);
-    return 0;
+    return start_failed ? 1 : 0;
 }
 
 CommandRunner setup_lifecycle(CLI::App& app, const Lifecycle& what) {
     auto args = std::make_shared<TargetsArgs>();
-    auto only = std::make_shared<std::string>();
+    auto options = std::make_shared<LifecycleOptions>();
     add_targets(app, args->targets);
-    add_value_option(app, "--only", *only, "with an ecosystem file: only these of its apps",
+    add_value_option(app, "--only", options->only, "with an ecosystem file: only these of its apps",
                      "APP,APP");
-    return
-        [&what, args, only](CommandContext& ctx) { return run_lifecycle(what, *args, *only, ctx); };
+    if (what.applies_spec) {
+        app.add_option("--env", options->env, "with an ecosystem file: NAME picks env_NAME")
+            ->type_name("NAME")
+            ->allow_extra_args(false);
+        app.add_flag("--update-env", options->update_env,
+                     "merge this shell's environment over the one the app was started from");
+    }
+    return [&what, args, options](CommandContext& ctx) {
+        return run_lifecycle(what, *args, *options, ctx);
+    };
 }
 
 }  // namespace

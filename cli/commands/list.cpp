@@ -1,5 +1,6 @@
-// `tend list` (the table) and `tend jlist` (the daemon's instance objects as
-// one JSON array line, passed through without re-encoding).
+// `tend list` (the table), `tend jlist` (the daemon's instance objects as
+// one JSON array line, passed through without re-encoding) and `tend
+// prettylist` (the same array indented, for a person).
 #include "cli/commands/commands.h"
 #include "common/messages.h"
 
@@ -10,6 +11,13 @@ int run_jlist(CommandContext& ctx) {
     json result = ctx.call(ListArgs{true});
     auto instances = result.find("instances");
     print_now((instances != result.end() ? dump_json(*instances) : std::string("[]")) + "\n");
+    return 0;
+}
+
+int run_prettylist(CommandContext& ctx) {
+    json result = ctx.call(ListArgs{true});
+    json instances = result.value("instances", json::array());
+    print_now(instances.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     return 0;
 }
 
@@ -24,6 +32,10 @@ CommandRunner setup_list(CLI::App& app) {
 
 CommandRunner setup_jlist(CLI::App& app) {
     return run_jlist;
+}
+
+CommandRunner setup_prettylist(CLI::App& app) {
+    return run_prettylist;
 }
 
 }  // namespace tend

@@ -9,6 +9,7 @@
 #include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/start_options.h"
 #include "cli/usage_error.h"
+#include "common/commands.h"
 #include "common/messages.h"
 
 namespace tend {
@@ -101,21 +102,6 @@ void add_log_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
 }
 
-// Starts one app of a file; an error is reported and the next app goes on,
-// as PM2 does.
-bool start_file_app(AppSpec spec, CommandContext& ctx) {
-    std::string name = spec.name;
-    try {
-        auto started = decode_result<InstancesResult>(ctx.call(StartArgs{std::move(spec)}));
-        print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
-                  " instance(s))\n");
-        return true;
-    } catch (const TendError& e) {
-        std::fprintf(stderr, "tend: error: %s\n", e.what());
-        return false;
-    }
-}
-
 // The file says how each app runs; an option that would silently lose to
 // it (or be applied to every app) is refused instead.
 void reject_app_options(const StartFlags& flags, const CommandContext& ctx) {
@@ -153,6 +139,20 @@ int run_start(StartFlags& flags, const std::string& only, CommandContext& ctx) {
 }
 
 }  // namespace
+
+bool start_file_app(AppSpec spec, CommandContext& ctx) {
+    std::string name = spec.name;
+    try {
+        auto started =
+            decode_result<InstancesResult>(ctx.call(cmd::kStart, StartArgs{std::move(spec)}));
+        print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
+                  " instance(s))\n");
+        return true;
+    } catch (const TendError& e) {
+        std::fprintf(stderr, "tend: error: %s\n", e.what());
+        return false;
+    }
+}
 
 CommandRunner setup_start(CLI::App& app) {
     auto flags = std::make_shared<StartFlags>();

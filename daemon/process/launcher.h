@@ -16,6 +16,8 @@ class Launcher {
     virtual int spawn(const SpawnRequest& request) = 0;
     // Sends sig to the whole process group led by pid.
     virtual void signal_group(int pid, int sig) = 0;
+    // Sends sig to pid alone (`tend signal`: what it means is the app's).
+    virtual void signal_process(int pid, int sig) = 0;
 };
 
 }  // namespace tend

@@ -224,6 +224,7 @@ void ProcessTable::check_memory(Instance& inst) {
 void ProcessTable::spawn(Instance& inst) {
     SpawnRequest request = spawn_request(inst);
     inst.pid = launcher_.spawn(request);
+    inst.env = std::move(request.env);
     if (request.node_cluster) sockets_.add_worker(inst.pid, request.name, request.listen_fd);
     const ListenOptions& listen = apps_.at(inst.app).spec.listen;
     inst.state = listen.wait_ready ? InstanceState::kLaunching : InstanceState::kOnline;

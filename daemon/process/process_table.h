@@ -72,6 +72,10 @@ struct Instance {
     std::int64_t retire_deadline_ms = 0;  // its SIGKILL time, once signalled
     std::int64_t retiring_started_ms = 0;
     std::int64_t retiring_started_wall_ms = 0;
+    // The environment the current process was started with (`tend env`),
+    // and the retiring one's, given back if its replacement fails.
+    std::map<std::string, std::string> env;
+    std::map<std::string, std::string> retiring_env;
 };
 
 struct App {
@@ -130,6 +134,26 @@ class ProcessTable {
     // its way here; 1..kMaxInstances is checked here.
     std::vector<int> scale(const std::string& name, std::int64_t count);
     static constexpr std::int64_t kMaxInstances = 10000;
+
+    // Makes spec the spec of the app of its name for every start from now
+    // on (running processes keep theirs until restarted or reloaded), then
+    // grows or shrinks the app to spec.instances as scale() does; returns
+    // the ids added or being removed. Any key of AppSpec is carried as is.
+    // Throws kNotFound, kBadRequest (an invalid spec, a changed port: the
+    // socket is bound once, for the app's life).
+    std::vector<int> replace_spec(AppSpec spec);
+    // Throws what replace_spec(spec) would, changing nothing: so a request
+    // with several specs can check them all before it applies any.
+    void check_replacement(const AppSpec& spec) const;
+    // The environment the app was started from (its --env comes on top):
+    // the starting shell's, else the daemon's own.
+    const std::map<std::string, std::string>& starting_env(const AppSpec& spec) const;
+
+    // `tend reset`: restart counts and unstable restarts in a row back to zero.
+    void reset_counters(const std::vector<int>& ids);
+    // `tend signal`: sends sig to the process of each running instance of
+    // ids; returns the ids it reached.
+    std::vector<int> signal_processes(const std::vector<int>& ids, int sig);
 
     // The process pid said it is ready (process.send('ready'), READY=1).
     void mark_ready(int pid);
@@ -203,9 +227,6 @@ class ProcessTable {
     bool settled(int id) const;
     void notify_waiters();
     SpawnRequest spawn_request(const Instance& inst) const;
-    // The environment the app was started from (its --env comes on top):
-    // the starting shell's, else the daemon's own.
-    const std::map<std::string, std::string>& starting_env(const AppSpec& spec) const;
     std::pair<std::string, std::string> log_paths(const AppSpec& spec, int id) const;
     Instance* lookup(int id);
     // " (did you mean 'api'?)" for a word close to an app name, else "".

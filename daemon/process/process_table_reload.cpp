@@ -37,12 +37,14 @@ void ProcessTable::advance_reload() {
 void ProcessTable::start_replacement(Instance& inst) {
     int old_pid = inst.pid;
     std::int64_t old_started = inst.started_ms, old_wall = inst.started_wall_ms;
+    auto old_env = inst.env;
     try {
         spawn(inst);
     } catch (const TendError&) {
         return;  // the old process serves on; the launcher logged why
     }
     inst.retiring_pid = old_pid;
+    inst.retiring_env = std::move(old_env);
     inst.retiring_started_ms = old_started;
     inst.retiring_started_wall_ms = old_wall;
     inst.restarts++;
@@ -79,6 +81,7 @@ bool ProcessTable::on_retired_exit(Instance& inst, int pid) {
     signal_group(pid, SIGKILL);  // what it left in its group
     inst.retiring_pid = 0;
     inst.retire_deadline_ms = 0;
+    inst.retiring_env.clear();
     end_reload_step(inst.id);
     return true;
 }
@@ -89,6 +92,7 @@ bool ProcessTable::on_replacement_failed(Instance& inst, int pid) {
     if (inst.retiring_pid == 0 || inst.retire_deadline_ms != 0) return false;
     signal_group(pid, SIGKILL);
     inst.pid = inst.retiring_pid;
+    inst.env = std::move(inst.retiring_env);
     inst.started_ms = inst.retiring_started_ms;
     inst.started_wall_ms = inst.retiring_started_wall_ms;
     inst.retiring_pid = 0;

@@ -190,6 +190,12 @@ void UvLauncher::signal_group(int pid, int sig) {
         spdlog::warn("kill(-{}, {}) failed: {}", pid, sig, std::strerror(errno));
 }
 
+void UvLauncher::signal_process(int pid, int sig) {
+    if (pid <= 0 || sig <= 0) return;
+    if (::kill(pid, sig) != 0 && errno != ESRCH)
+        spdlog::warn("kill({}, {}) failed: {}", pid, sig, std::strerror(errno));
+}
+
 void UvLauncher::handle_exit(uv_process_t* process, int64_t exit_status, int term_signal) {
     auto* child = static_cast<Child*>(process->data);
     int pid = process->pid;

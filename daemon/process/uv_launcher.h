@@ -28,6 +28,7 @@ class UvLauncher : public Launcher {
     void on_exit(ExitHandler handler) { on_exit_ = std::move(handler); }
     int spawn(const SpawnRequest& request) override;
     void signal_group(int pid, int sig) override;
+    void signal_process(int pid, int sig) override;
 
     // True while pid is an instance libuv still has to reap.
     bool owns(int pid) const { return live_.count(pid) != 0; }

@@ -24,10 +24,20 @@ std::optional<json> events(const Request& request, Context& ctx);
 std::optional<json> save(const Request& request, Context& ctx);
 std::optional<json> resurrect(const Request& request, Context& ctx);
 std::optional<json> cleardump(const Request& request, Context& ctx);
+std::optional<json> env(const Request& request, Context& ctx);
+std::optional<json> reset(const Request& request, Context& ctx);
+std::optional<json> send_signal(const Request& request, Context& ctx);  // "signal"
 
 // The ids of the errored instances among infos: the ones a restart, reload
 // or scale could not spawn; shared by lifecycle and scale.
 std::vector<int> errored_ids(const std::vector<InstanceInfo>& infos);
+
+// Applies the new specs and environment of a restart or reload (any app
+// of args.specs, and with update_env every app of ids) before its
+// instances are replaced; returns the ids that scaling to a new instance
+// count added or is removing. Checks every spec before it applies one.
+std::vector<int> apply_spec_updates(const SpecUpdateArgs& args, const std::vector<int>& ids,
+                                    ProcessTable& table);
 
 // The last args.lines lines of each log file of ids (a merged file once),
 // filtered by args.instance and args.streams; shared by logs and monit.

@@ -2,6 +2,8 @@
 // instances have really exited (or restarted, or been replaced), so a script
 // that runs `tend stop api` can rely on api being gone when it returns.
 // restart and reload also say which instances they could not bring up.
+#include <algorithm>
+
 #include "common/messages.h"
 #include "daemon/control/handlers/handlers.h"
 
@@ -38,6 +40,20 @@ json reply_for(Action action, std::vector<InstanceInfo> before, std::vector<Inst
     return json::object();
 }
 
+// ids without the ones in removed.
+std::vector<int> without(std::vector<int> ids, const std::vector<int>& removed) {
+    std::erase_if(ids, [&](int id) {
+        return std::find(removed.begin(), removed.end(), id) != removed.end();
+    });
+    return ids;
+}
+
+// Those of ids still in the table: a reload that shrank an app erased some.
+std::vector<int> present(std::vector<int> ids, const ProcessTable& table) {
+    std::erase_if(ids, [&](int id) { return table.find(id) == nullptr; });
+    return ids;
+}
+
 std::optional<json> act(const Request& request, Context& ctx, Action action) {
     auto args = args_as<TargetsArgs>(request.args);
     ProcessTable& table = ctx.services.table;
@@ -45,12 +61,21 @@ std::optional<json> act(const Request& request, Context& ctx, Action action) {
     // Deleted instances cannot be described afterwards, and a reload is
     // judged against the pids it started from: take the infos now.
     auto before = std::make_shared<std::vector<InstanceInfo>>(table.infos(ids, false));
+    // A new spec first, so what starts next runs under it; instances a new
+    // count added start fresh, those it removes are stopping already.
+    std::vector<int> scaled;
+    if (action == Action::kRestart || action == Action::kReload)
+        scaled = apply_spec_updates(args_as<SpecUpdateArgs>(request.args), ids, table);
+    std::vector<int> acted = without(ids, scaled);
     if (action == Action::kStop) table.stop(ids);
-    if (action == Action::kRestart) table.restart(ids);
+    if (action == Action::kRestart) table.restart(acted);
     if (action == Action::kDelete) table.remove(ids);
-    if (action == Action::kReload) table.reload(ids);
-    table.when_settled(ids, [responder = ctx.responder, &table, ids, before, action] {
-        responder.reply(reply_for(action, *before, table.infos(ids, false)));
+    if (action == Action::kReload) table.reload(acted);
+    std::vector<int> waited = ids;
+    for (int id : scaled)
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) waited.push_back(id);
+    table.when_settled(waited, [responder = ctx.responder, &table, waited, before, action] {
+        responder.reply(reply_for(action, *before, table.infos(present(waited, table), false)));
     });
     return std::nullopt;
 }

@@ -108,6 +108,9 @@ TEST_CASE("commands are found by name and by alias") {
     CHECK(find_command("ls") == find_command("list"));
     CHECK(find_command("status") == find_command("list"));
     CHECK(find_command("del") == find_command("delete"));
+    CHECK(find_command("startOrReload") == find_command("reload"));
+    CHECK(find_command("startOrRestart") == find_command("restart"));
+    CHECK(find_command("sendSignal") == find_command("signal"));
     CHECK(find_command("") == nullptr);
     CHECK(find_command("strat") == nullptr);
 }

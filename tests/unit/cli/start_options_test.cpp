@@ -2,6 +2,10 @@
 // script resolution with injected files and PATH, and the exact error texts.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "cli/start_options.h"
@@ -102,6 +106,18 @@ TEST_CASE("a script is resolved against the directory, then PATH for a bare word
     CHECK(resolve_script("run.sh", "/srv/x", env) == "/srv/x/run.sh");
     CHECK(resolve_script("sleep", "/home/u/app", env) == "/usr/bin/sleep");
     CHECK(resolve_script("/srv/x/run.sh", "/home/u/app", env) == "/srv/x/run.sh");
+}
+
+TEST_CASE("a script under a symlink keeps the link in its path, so each start follows it anew") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("tend-symlink-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "releases" / "v1");
+    std::ofstream(dir / "releases" / "v1" / "app.js") << "\n";
+    fs::create_directory_symlink("releases/v1", dir / "current");
+    StartEnvironment env = current_start_environment();
+    std::string resolved = resolve_script("current/app.js", dir.string(), env);
+    fs::remove_all(dir);
+    CHECK(resolved == (dir / "current" / "app.js").string());
 }
 
 TEST_CASE("a script found nowhere is refused with the documented text") {
