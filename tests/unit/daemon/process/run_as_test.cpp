@@ -36,7 +36,7 @@ TEST_CASE("run as: a user by name or number gets its primary group") {
     CHECK(by_number->gid == 65534);
 }
 
-TEST_CASE("run as: a gid given wins; a gid alone keeps the daemon's user") {
+TEST_CASE("run as: a gid given wins, and a gid alone keeps the daemon's user") {
     auto both = resolve_run_as(RunAs{"nobody", "root"}, 0);
     REQUIRE(both.has_value());
     CHECK(both->uid == 65534);
