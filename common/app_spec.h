@@ -39,8 +39,13 @@ struct ListenOptions {
     std::int64_t listen_timeout_ms = 3000;  // ...or after this long
 };
 
+// The most instances an app may have: more is a typo, not a plan.
+inline constexpr int kMaxAppInstances = 10000;
+
 struct AppSpec {
     std::string name;
+    // PM2's `namespace`: a group of apps that is a target for every command.
+    std::string ns = "default";
     std::string script;  // absolute path, or a command found in PATH
     std::vector<std::string> args;
     std::string cwd;                              // absolute

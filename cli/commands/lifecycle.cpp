@@ -5,6 +5,7 @@
 // once the table is printed.
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "cli/commands/commands.h"
 #include "cli/ecosystem/ecosystem_file.h"
@@ -26,17 +27,29 @@ constexpr Lifecycle kRestart{cmd::kRestart, "restarted"};
 constexpr Lifecycle kDelete{cmd::kDelete, "deleted"};
 constexpr Lifecycle kReload{cmd::kReload, "reloaded"};
 
-int run_lifecycle(const Lifecycle& what, TargetsArgs args, const std::string& only,
-                  CommandContext& ctx) {
-    if (args.targets.empty())
+struct LifecycleFlags {
+    TargetsArgs args;
+    std::string only;
+    std::optional<std::string> instance;
+};
+
+int run_lifecycle(const Lifecycle& what, const LifecycleFlags& flags, CommandContext& ctx) {
+    TargetsArgs args = flags.args;
+    const std::string& only = flags.only;
+    args.instance = instance_index(flags.instance);
+    args.cwd = cli_cwd();
+    if (args.targets.empty() && !args.instance)
         throw UsageError(std::string("'") + what.command +
-                         "' needs at least one target: an id, an app name or 'all'");
+                         "' needs at least one target: an id, an app name, a namespace, a "
+                         "script, 'all' or --instance N");
     bool has_file = std::any_of(args.targets.begin(), args.targets.end(),
                                 [](const std::string& t) { return is_ecosystem_file(t); });
     if (!only.empty() && !has_file)
         throw UsageError("--only needs an ecosystem file among the targets");
-    args.targets = expand_file_targets(args.targets, only);
-    if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
+    if (has_file) {
+        args.targets = expand_file_targets(args.targets, only);
+        if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
+    }
     auto affected = decode_result<ActionResult>(ctx.call(args));
     print_now(std::string("[tend] ") + what.done + " " + std::to_string(affected.instances.size()) +
               " instance(s)\n");
@@ -46,13 +59,12 @@ int run_lifecycle(const Lifecycle& what, TargetsArgs args, const std::string& on
 }
 
 CommandRunner setup_lifecycle(CLI::App& app, const Lifecycle& what) {
-    auto args = std::make_shared<TargetsArgs>();
-    auto only = std::make_shared<std::string>();
-    add_targets(app, args->targets);
-    add_value_option(app, "--only", *only, "with an ecosystem file: only these of its apps",
-                     "APP,APP");
-    return
-        [&what, args, only](CommandContext& ctx) { return run_lifecycle(what, *args, *only, ctx); };
+    auto f = std::make_shared<LifecycleFlags>();
+    add_targets(app, f->args.targets);
+    add_value_option(app, "--only", f->only,
+                     "with an ecosystem file: only these of its apps or namespaces", "APP,NS");
+    add_instance_option(app, f->instance);
+    return [&what, f](CommandContext& ctx) { return run_lifecycle(what, *f, ctx); };
 }
 
 }  // namespace
