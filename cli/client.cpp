@@ -2,6 +2,8 @@
 // line, read newline-delimited responses through a LineFramer.
 #include "cli/client.h"
 
+#include <cstdio>
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -147,6 +149,11 @@ json Client::call(std::string_view cmd, const json& args) {
             throw TendError(ErrorCode::kDaemonUnavailable,
                             "the daemon closed the connection without replying");
         if (!response->is_event()) return result_of(*response);
+        // What the daemon has to say about a request it carries out (a
+        // name that is both an app and a namespace): one line on stderr.
+        if (response->event == "warning")
+            std::fprintf(stderr, "tend: warning: %s\n",
+                         response->data.value("message", std::string()).c_str());
     }
 }
 

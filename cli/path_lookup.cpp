@@ -11,6 +11,11 @@ bool is_regular_file(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+bool is_directory(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 bool is_executable_file(const std::string& path) {
     return is_regular_file(path) && ::access(path.c_str(), X_OK) == 0;
 }

@@ -14,6 +14,9 @@ using FileCheck = std::function<bool(const std::string& path)>;
 // A regular file (or a symlink to one) exists at path.
 bool is_regular_file(const std::string& path);
 
+// A directory (or a symlink to one) exists at path.
+bool is_directory(const std::string& path);
+
 // A regular file at path that this user may execute.
 bool is_executable_file(const std::string& path);
 

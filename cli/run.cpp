@@ -97,8 +97,9 @@ int run_command(const CommandSpec& spec, std::vector<std::string> args) {
 
 int dispatch(std::vector<std::string> args) {
     if (args.empty()) {
+        // As PM2: the usage, and a failure, since no command was run.
         std::fputs(general_help().c_str(), stdout);
-        return 0;
+        return kExitFailure;
     }
     std::string first = args.front();
     if (first.size() > 1 && first[0] == '-') return run_global_flag(first);

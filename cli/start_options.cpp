@@ -85,9 +85,12 @@ std::int64_t parse_memory_limit(std::string_view text) {
 }
 
 StartEnvironment current_start_environment() {
-    return StartEnvironment{std::filesystem::current_path().string(), current_environment(),
-                            std::thread::hardware_concurrency(), is_regular_file,
-                            is_executable_file};
+    return StartEnvironment{std::filesystem::current_path().string(),
+                            current_environment(),
+                            std::thread::hardware_concurrency(),
+                            is_regular_file,
+                            is_executable_file,
+                            is_directory};
 }
 
 AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
@@ -100,8 +103,10 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     spec.env = app_env(flags, spec.cwd, env);
     spec.script = resolve_script(flags.script, spec.cwd, env);
     spec.name = flags.name.empty() ? default_app_name(flags.script) : flags.name;
+    if (!flags.ns.empty()) spec.ns = flags.ns;
     spec.args = flags.args;
     spec.interpreter = flags.interpreter;
+    check_runnable(spec, flags.script, env);
     spec.base_env = env.env;
     spec.logs = LogOptions{flags.time, log_path(flags.output, spec.cwd),
                            log_path(flags.error, spec.cwd), flags.merge_logs};
@@ -114,11 +119,17 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
 int resolve_instances(std::string_view text, unsigned cpu_count) {
     int cpus = static_cast<int>(std::max(1u, cpu_count));
     if (text == "max") return cpus;
-    if (text == "-1") return std::max(1, cpus - 1);
-    if (auto n = parse_int(text); n && *n <= std::numeric_limits<int>::max())
-        return *n == 0 ? cpus : static_cast<int>(*n);
-    throw UsageError("--instances: expected a number, 'max' or -1, got '" + std::string(text) +
-                     "'");
+    // As PM2: -N leaves N CPUs free, and never fewer than one instance.
+    bool fewer = !text.empty() && text.front() == '-';
+    auto n = parse_int(fewer ? text.substr(1) : text);
+    if (!n)
+        throw UsageError("--instances: expected a number, 'max' or -N, got '" + std::string(text) +
+                         "'");
+    if (fewer) return static_cast<int>(std::max<std::int64_t>(1, cpus - *n));
+    if (*n > kMaxAppInstances)
+        throw UsageError("--instances: at most " + std::to_string(kMaxAppInstances) + ", got '" +
+                         std::string(text) + "'");
+    return *n == 0 ? cpus : static_cast<int>(*n);
 }
 
 std::map<std::string, std::string> parse_env_pairs(const std::vector<std::string>& pairs) {
@@ -159,13 +170,29 @@ std::string resolve_script(const std::string& script, const std::string& dir,
                            const StartEnvironment& env) {
     std::string candidate = absolute_path(script, dir);
     if (env.is_file(candidate)) return candidate;
-    if (script.find('/') == std::string::npos) {
-        auto path = env.env.find("PATH");
-        std::string_view path_var = path == env.env.end() ? "" : std::string_view(path->second);
-        if (auto found = search_path(script, path_var, env.is_executable))
-            return absolute_path(*found, env.cwd);
-    }
-    throw TendError(ErrorCode::kNotFound, "script '" + script + "' not found");
+    if (env.is_directory && env.is_directory(candidate))
+        throw TendError(ErrorCode::kBadRequest,
+                        "script '" + script + "' is a directory, not a program to run");
+    if (script.find('/') != std::string::npos)
+        throw TendError(ErrorCode::kNotFound,
+                        "script '" + script + "' not found: no file " + candidate);
+    auto path = env.env.find("PATH");
+    std::string_view path_var = path == env.env.end() ? "" : std::string_view(path->second);
+    if (auto found = search_path(script, path_var, env.is_executable))
+        return absolute_path(*found, env.cwd);
+    throw TendError(ErrorCode::kNotFound,
+                    "script '" + script + "' not found in " + dir + " or in PATH");
+}
+
+void check_runnable(const AppSpec& spec, const std::string& typed, const StartEnvironment& env) {
+    std::string interpreter =
+        spec.interpreter.empty() ? default_interpreter(spec.script) : spec.interpreter;
+    bool runs_itself = interpreter.empty() || interpreter == "none";
+    if (!runs_itself || env.is_executable(spec.script)) return;
+    std::string why = spec.interpreter == "none"
+                          ? "with --interpreter none it must be"
+                          : "tend knows no interpreter for it (give --interpreter)";
+    throw TendError(ErrorCode::kBadRequest, "script '" + typed + "' is not executable, and " + why);
 }
 
 std::string default_app_name(std::string_view script) {

@@ -21,6 +21,7 @@ struct StartFlags {
     std::string script;
     std::vector<std::string> args;  // the words after `--`
     std::string name;
+    std::string ns;  // --namespace; "" = "default"
     std::string instances = "1";
     std::string cwd;
     std::vector<std::string> env;  // KEY=VAL each
@@ -62,6 +63,7 @@ struct StartEnvironment {
     // The variables of an env file: (absolute path, the path as typed).
     std::function<std::map<std::string, std::string>(const std::string&, const std::string&)>
         read_env_file = load_env_file;
+    FileCheck is_directory;   // a directory at this absolute path; empty = never
 };
 
 // The real environment: current directory, environ, hardware_concurrency, stat.
@@ -75,7 +77,8 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env);
 // --max-memory-restart: "200M", "1G", "512K" or bytes; throws UsageError.
 std::int64_t parse_memory_limit(std::string_view text);
 
-// -i: "max" or "0" = cpu_count, "-1" = cpu_count - 1 (at least 1), or N >= 1.
+// -i: "max" or "0" = cpu_count, "-N" = cpu_count - N (at least 1), or
+// 1..kMaxAppInstances.
 int resolve_instances(std::string_view text, unsigned cpu_count);
 
 // --env KEY=VAL pairs into a map; a pair without '=' or key throws.
@@ -91,6 +94,10 @@ std::string canonical_signal(std::string_view text);
 // already or made so), else a bare word found in PATH, else TendError.
 std::string resolve_script(const std::string& script, const std::string& dir,
                            const StartEnvironment& env);
+
+// A script run without an interpreter must be executable: throws
+// TendError naming it as typed otherwise, before anything is started.
+void check_runnable(const AppSpec& spec, const std::string& typed, const StartEnvironment& env);
 
 // The app name a script gets by default: its file name without extension.
 std::string default_app_name(std::string_view script);

@@ -26,6 +26,13 @@ void read_field(const json& j, const char* key, T& out, const char* expected) {
     }
 }
 
+// A name or namespace must not read as another kind of target: a number is
+// an id, "all" is everything, a '/' makes a script path.
+bool is_target_word(const std::string& word) {
+    return !word.empty() && word.find_first_of("/\n\t ") == std::string::npos && word != "all" &&
+           word.find_first_not_of("0123456789") != std::string::npos;
+}
+
 }  // namespace
 
 std::string default_interpreter(const std::string& script) {
@@ -108,12 +115,16 @@ void validate_extras(const AppSpec& spec) {
 void validate(const AppSpec& spec) {
     auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
     if (spec.name.empty()) bad("app name must not be empty");
-    if (spec.name.find_first_of("/\n\t ") != std::string::npos || spec.name == "all" ||
-        spec.name.find_first_not_of("0123456789") == std::string::npos)
+    if (!is_target_word(spec.name))
         bad("app name '" + spec.name +
+            "' is not allowed (no spaces or '/', not 'all', not a number)");
+    if (!is_target_word(spec.ns))
+        bad("namespace '" + spec.ns +
             "' is not allowed (no spaces or '/', not 'all', not a number)");
     if (spec.script.empty()) bad("a script is required");
     if (spec.instances < 1) bad("instances must be at least 1");
+    if (spec.instances > kMaxAppInstances)
+        bad("instances must be at most " + std::to_string(kMaxAppInstances));
     if (spec.restart.max_restarts < 0) bad("max_restarts must not be negative");
     if (spec.restart.min_uptime_ms < 0 || spec.restart.restart_delay_ms < 0 ||
         spec.restart.exp_backoff_restart_delay_ms < 0 || spec.restart.kill_timeout_ms < 0)
@@ -128,6 +139,7 @@ void validate(const AppSpec& spec) {
 
 void to_json(json& j, const AppSpec& s) {
     j = json{{"name", s.name},
+             {"namespace", s.ns},
              {"script", s.script},
              {"args", s.args},
              {"cwd", s.cwd},
@@ -163,6 +175,7 @@ void to_json(json& j, const AppSpec& s) {
 void from_json(const json& j, AppSpec& s) {
     if (!j.is_object()) throw TendError(ErrorCode::kBadRequest, "app spec must be an object");
     read_field(j, "name", s.name, "a string");
+    read_field(j, "namespace", s.ns, "a string");
     read_field(j, "script", s.script, "a string");
     read_field(j, "args", s.args, "an array of strings");
     read_field(j, "cwd", s.cwd, "a string");

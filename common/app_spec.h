@@ -52,8 +52,13 @@ struct InstanceVars {
     std::string increment_var;                       // its value + the index; "" = none
 };
 
+// The most instances an app may have: more is a typo, not a plan.
+inline constexpr int kMaxAppInstances = 10000;
+
 struct AppSpec {
     std::string name;
+    // PM2's `namespace`: a group of apps that is a target for every command.
+    std::string ns = "default";
     std::string script;  // absolute path, or a command found in PATH
     std::vector<std::string> args;
     std::string cwd;                              // absolute

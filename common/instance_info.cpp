@@ -33,6 +33,7 @@ InstanceState instance_state_from_string(std::string_view text) {
 void to_json(json& j, const InstanceInfo& i) {
     j = json{{"id", i.id},
              {"name", i.name},
+             {"namespace", i.ns},
              {"instance", i.instance},
              {"mode", i.mode},
              {"pid", i.pid},
@@ -60,6 +61,7 @@ void to_json(json& j, const InstanceInfo& i) {
 void from_json(const json& j, InstanceInfo& i) {
     i.id = j.at("id").get<int>();
     i.name = j.at("name").get<std::string>();
+    i.ns = j.value("namespace", "default");
     i.instance = j.at("instance").get<int>();
     i.mode = j.value("mode", "fork");
     i.pid = j.value("pid", 0);

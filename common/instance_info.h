@@ -25,6 +25,8 @@ struct InstanceInfo {
     int instance = 0;  // index 0..N-1 within the app
     std::string mode;  // "fork" (one instance) or "cluster"
     int pid = 0;       // 0 when not running
+    // The app's namespace ("namespace" in JSON).
+    std::string ns = "default";
     InstanceState status = InstanceState::kStopped;
     int restarts = 0;                        // every restart, automatic or asked for
     int unstable_restarts = 0;               // restarts in a row after short runs

@@ -26,6 +26,16 @@ std::optional<int> optional_int_at(const json& j, const char* key) {
 
 }  // namespace
 
+// By hand: instance is optional (null), cwd may be absent.
+void to_json(json& j, const TargetsArgs& v) {
+    j = json{{"targets", v.targets}, {"instance", optional_int(v.instance)}, {"cwd", v.cwd}};
+}
+void from_json(const json& j, TargetsArgs& v) {
+    v.targets = j.value("targets", std::vector<std::string>{});
+    v.instance = optional_int_at(j, "instance");
+    v.cwd = j.value("cwd", std::string());
+}
+
 // By hand: streams is an enum written as a word and checked on reading;
 // instance is optional (null).
 void to_json(json& j, const LogsArgs& v) {
@@ -59,23 +69,30 @@ void from_json(const json& j, LogLine& v) {
 
 // By hand: name and count are required, relative is not.
 void to_json(json& j, const ScaleArgs& v) {
-    j = json{{"name", v.name}, {"count", v.count}, {"relative", v.relative}};
+    j = json{{"name", v.name},
+             {"count", v.count},
+             {"relative", v.relative},
+             {"instance", optional_int(v.instance)}};
 }
 void from_json(const json& j, ScaleArgs& v) {
     v.name = j.at("name").get<std::string>();
     v.count = j.at("count").get<int>();
     v.relative = j.value("relative", false);
+    v.instance = optional_int_at(j, "instance");
 }
 
 // By hand: message is required, instance is optional (null).
 void to_json(json& j, const SendArgs& v) {
-    j = json{
-        {"targets", v.targets}, {"instance", optional_int(v.instance)}, {"message", v.message}};
+    j = json{{"targets", v.targets},
+             {"instance", optional_int(v.instance)},
+             {"message", v.message},
+             {"cwd", v.cwd}};
 }
 void from_json(const json& j, SendArgs& v) {
     v.targets = j.value("targets", std::vector<std::string>{});
     v.instance = optional_int_at(j, "instance");
     v.message = j.at("message");
+    v.cwd = j.value("cwd", std::string());
 }
 
 // By hand: who sent it is required, time and data are not.

@@ -24,12 +24,18 @@ struct StartArgs {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StartArgs, spec)
 
-// stop, restart, delete, describe, flush: each target is an id, a name or
-// "all". flush and describe accept an empty list, meaning all.
+// stop, restart, reload, delete, describe, flush: each target is an id, an
+// app name, a namespace, a script path or "all"; instance narrows them to one
+// instance index. flush accepts an empty list, meaning all; so do the others
+// when an instance is given. A relative script path is resolved against cwd,
+// the CLI's directory.
 struct TargetsArgs {
     std::vector<std::string> targets;
+    std::optional<int> instance;
+    std::string cwd;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TargetsArgs, targets)
+void to_json(json& j, const TargetsArgs& v);  // by hand
+void from_json(const json& j, TargetsArgs& v);
 
 // restart and reload, besides TargetsArgs' targets (the same request
 // object): a changed spec to apply before the instances are replaced.
@@ -75,10 +81,13 @@ struct LogsResult {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LogsResult, tail, following)
 
 // `tend scale api 4` (count), `tend scale api +2` / `-1` (relative).
+// With instance, a shrink stops and removes that instance index rather than
+// the highest ones (it must remove exactly one).
 struct ScaleArgs {
     std::string name;
     int count = 0;
     bool relative = false;
+    std::optional<int> instance;
 };
 void to_json(json& j, const ScaleArgs& v);  // by hand
 void from_json(const json& j, ScaleArgs& v);
@@ -89,6 +98,7 @@ struct SendArgs {
     std::vector<std::string> targets;
     std::optional<int> instance;
     json message;
+    std::string cwd;  // the CLI's directory, for a relative script path
 };
 void to_json(json& j, const SendArgs& v);  // by hand
 void from_json(const json& j, SendArgs& v);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,16 @@ void throw_action_failures(const ActionResult& result);
 CLI::Option* add_value_option(CLI::App& app, const std::string& names, std::string& value,
                               const std::string& help, const std::string& type_name);
 
-// Adds the positional target list: ids, app names or `all`.
+// Adds the positional target list: ids, app names, namespaces, scripts or `all`.
 void add_targets(CLI::App& app, std::vector<std::string>& targets);
+
+// Adds `--instance N` (an instance index within each app); the text is kept
+// as typed and read by instance_index().
+void add_instance_option(CLI::App& app, std::optional<std::string>& instance);
+std::optional<int> instance_index(const std::optional<std::string>& instance);
+
+// The directory tend runs in: the daemon resolves relative script targets there.
+std::string cli_cwd();
 
 // Writes text to stdout at once, so pipes see it as it comes.
 void print_now(const std::string& text);

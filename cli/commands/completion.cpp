@@ -11,8 +11,11 @@ namespace tend {
 
 CommandRunner setup_completion(CLI::App& app) {
     auto shell = std::make_shared<std::string>();
-    app.add_option("shell", *shell, "bash, zsh or fish")->type_name("SHELL")->required();
+    app.add_option("shell", *shell, "bash, zsh or fish")->type_name("SHELL");
     return [shell](CommandContext&) {
+        if (shell->empty())
+            throw UsageError(
+                "'completion' needs a shell: bash, zsh or fish (tend completion bash)");
         std::string_view script = completion_script(*shell);
         if (script.empty())
             throw UsageError("no completion for shell '" + *shell + "' (bash, zsh or fish)" +

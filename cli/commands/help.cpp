@@ -35,7 +35,8 @@ std::string general_help() {
     for (const auto& spec : command_table())
         out += "  " + pad_right(names_of(spec), width) + "  " + std::string(spec.help) + "\n";
     return out +
-           "\nA target is an instance id, an app name, or 'all'.\n"
+           "\nA target is an instance id, an app name, a namespace, a script (app.js) or "
+           "'all';\n--instance N narrows it to that instance of each app.\n"
            "Run 'tend help <command>' for a command's options; 'tend --version' for the "
            "version.\n";
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "cli/commands/commands.h"
@@ -36,6 +37,7 @@ struct LifecycleOptions {
     std::string only;
     std::vector<std::string> env;  // with a file: NAME picks env_NAME
     bool update_env = false;
+    std::optional<std::string> instance;  // --instance N, as given
 };
 
 std::set<std::string> running_apps(const CommandContext& ctx) {
@@ -78,9 +80,10 @@ std::vector<std::string> apply_files(const std::vector<std::string>& targets,
 
 void check_options(const Lifecycle& what, const TargetsArgs& args,
                    const LifecycleOptions& options) {
-    if (args.targets.empty())
+    if (args.targets.empty() && !args.instance)
         throw UsageError(std::string("'") + what.command +
-                         "' needs at least one target: an id, an app name or 'all'");
+                         "' needs at least one target: an id, an app name, a namespace, a "
+                         "script, 'all' or --instance N");
     bool has_file = std::any_of(args.targets.begin(), args.targets.end(),
                                 [](const std::string& t) { return is_ecosystem_file(t); });
     if (!options.only.empty() && !has_file)
@@ -93,6 +96,8 @@ void check_options(const Lifecycle& what, const TargetsArgs& args,
 
 int run_lifecycle(const Lifecycle& what, TargetsArgs args, const LifecycleOptions& options,
                   CommandContext& ctx) {
+    args.instance = instance_index(options.instance);
+    args.cwd = cli_cwd();
     check_options(what, args, options);
     SpecUpdateArgs update;
     bool start_failed = false;
@@ -121,8 +126,9 @@ CommandRunner setup_lifecycle(CLI::App& app, const Lifecycle& what) {
     auto args = std::make_shared<TargetsArgs>();
     auto options = std::make_shared<LifecycleOptions>();
     add_targets(app, args->targets);
-    add_value_option(app, "--only", options->only, "with an ecosystem file: only these of its apps",
-                     "APP,APP");
+    add_value_option(app, "--only", options->only,
+                     "with an ecosystem file: only these of its apps or namespaces", "APP,NS");
+    add_instance_option(app, options->instance);
     if (what.applies_spec) {
         app.add_option("--env", options->env, "with an ecosystem file: NAME picks env_NAME")
             ->type_name("NAME")

@@ -20,7 +20,8 @@ SendArgs send_args(const SendFlags& f) {
         throw UsageError("'send' needs a target and a JSON message: tend send api '{\"cmd\":1}'");
     SendArgs args;
     args.targets = {f.target};
-    if (f.instance) args.instance = parse_option_small_int("--instance", *f.instance);
+    args.instance = instance_index(f.instance);
+    args.cwd = cli_cwd();
     args.message = json::parse(f.message, nullptr, false);
     if (args.message.is_discarded())
         throw UsageError("send: the message is not JSON: '" + f.message + "'");
@@ -31,13 +32,11 @@ SendArgs send_args(const SendFlags& f) {
 
 CommandRunner setup_send(CLI::App& app) {
     auto f = std::make_shared<SendFlags>();
-    app.add_option("target", f->target, "an instance id, an app name, or 'all'")
+    app.add_option("target", f->target,
+                   "an instance id, an app name, a namespace, a script, or 'all'")
         ->type_name("TARGET");
     app.add_option("message", f->message, "the message, as JSON")->type_name("JSON");
-    app.add_option_function<std::string>(
-           "--instance", [f](const std::string& text) { f->instance = text; },
-           "only instance index N of the app")
-        ->type_name("N");
+    add_instance_option(app, f->instance);
     return [f](CommandContext& ctx) {
         auto sent = decode_result<SendResult>(ctx.call(send_args(*f)));
         print_now("[tend] sent to " + std::to_string(sent.delivered.size()) + " instance(s)\n");

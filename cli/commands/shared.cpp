@@ -2,11 +2,13 @@
 // instance table after a change and what the change failed to do, and
 // unbuffered printing.
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/client.h"
 #include "cli/commands/commands.h"
 #include "cli/render/action_failures.h"
 #include "cli/render/table.h"
+#include "cli/usage_error.h"
 #include "common/commands.h"
 #include "common/messages.h"
 
@@ -30,7 +32,28 @@ CLI::Option* add_value_option(CLI::App& app, const std::string& names, std::stri
 }
 
 void add_targets(CLI::App& app, std::vector<std::string>& targets) {
-    app.add_option("targets", targets, "instance ids, app names, or 'all'")->type_name("TARGET");
+    app.add_option("targets", targets,
+                   "instance ids, app names, namespaces, scripts (app.js), or 'all'")
+        ->type_name("TARGET");
+}
+
+void add_instance_option(CLI::App& app, std::optional<std::string>& instance) {
+    app.add_option_function<std::string>(
+           "--instance", [&instance](const std::string& text) { instance = text; },
+           "only instance index N of each app the targets name")
+        ->type_name("N")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+std::optional<int> instance_index(const std::optional<std::string>& instance) {
+    if (!instance) return std::nullopt;
+    return parse_option_small_int("--instance", *instance);
+}
+
+std::string cli_cwd() {
+    std::error_code ec;
+    auto cwd = std::filesystem::current_path(ec);
+    return ec ? std::string() : cwd.string();
 }
 
 void print_now(const std::string& text) {

@@ -28,6 +28,8 @@ void add_process_options(CLI::App& app, StartFlags& f) {
     app.add_option("script", f.script, "script or binary to run")->type_name("SCRIPT");
     add_value_option(app, "--name", f.name,
                      "app name (default: script file name without extension)", "NAME");
+    add_value_option(app, "--namespace", f.ns,
+                     "a group of apps, a target for every command (default: default)", "NS");
     add_value_option(app, "-i,--instances", f.instances,
                      "instances: a number, 'max' (or 0) = CPU count, -1 = CPU count - 1", "N");
     add_value_option(app, "--cwd", f.cwd, "working directory; the script is resolved against it",
@@ -97,8 +99,9 @@ void add_cluster_options(CLI::App& app, StartFlags& f) {
 
 void add_log_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--time", f.time, "prefix every log line with a timestamp");
-    add_value_option(app, "--output", f.output, "stdout log file", "FILE");
-    add_value_option(app, "--error", f.error, "stderr log file", "FILE");
+    add_value_option(app, "-o,--output", f.output,
+                     "stdout log file (-<id> is added per instance without --merge-logs)", "FILE");
+    add_value_option(app, "-e,--error", f.error, "stderr log file (likewise)", "FILE");
     app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
 }
 

@@ -178,6 +178,7 @@ const Field kFields[] = {
     {"min_uptime", [](const json& v, const std::string& w, AppInput& in) { in.flags.min_uptime = read_ms(v, w); }},
     {"gid", [](const json& v, const std::string& w, AppInput& in) { in.flags.gid = read_identity(v, w); }},
     {"name", [](const json& v, const std::string& w, AppInput& in) { in.flags.name = read_string(v, w); }},
+    {"namespace", [](const json& v, const std::string& w, AppInput& in) { in.flags.ns = read_string(v, w); }},
     {"node_args", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter_args = read_args(v, w); }},
     {"out_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.output = read_string(v, w); }},
     {"port", [](const json& v, const std::string& w, AppInput& in) { in.flags.port = read_port(v, w); }},
@@ -239,6 +240,34 @@ struct Entry {
     AppInput input;
 };
 
+std::string app_namespace(const AppInput& in) {
+    return in.flags.ns.empty() ? "default" : in.flags.ns;
+}
+
+// The app names --only selects: each word is an app's name or, failing
+// that, a namespace standing for its apps (an app wins, as for targets).
+std::set<std::string> only_names(const std::vector<Entry>& all, const EcosystemSelection& sel) {
+    std::set<std::string> chosen;
+    std::vector<std::string> names;
+    for (const Entry& e : all) names.push_back(app_name(e.input));
+    for (const auto& word : sel.only) {
+        if (std::find(names.begin(), names.end(), word) != names.end()) {
+            chosen.insert(word);
+            continue;
+        }
+        bool found = false;
+        for (const Entry& e : all)
+            if (app_namespace(e.input) == word) {
+                chosen.insert(app_name(e.input));
+                found = true;
+            }
+        if (!found)
+            bad(sel.file + ": --only names '" + word +
+                "', which is not an app or a namespace of this file" + did_you_mean(word, names));
+    }
+    return chosen;
+}
+
 // Every entry, read and checked, then narrowed to --only; warnings for
 // every entry, selected or not, since they describe the file.
 std::vector<Entry> selected_entries(const json& doc, const EcosystemSelection& sel,
@@ -258,14 +287,9 @@ std::vector<Entry> selected_entries(const json& doc, const EcosystemSelection& s
             bad(where + ": the name '" + app_name(in) + "' is used by an earlier app");
         all.push_back({where, std::move(in)});
     }
-    for (const auto& name : sel.only)
-        if (!names.count(name))
-            bad(sel.file + ": --only names '" + name + "', which is not an app of this file" +
-                did_you_mean(name, {names.begin(), names.end()}));
     if (sel.only.empty()) return all;
-    std::erase_if(all, [&](const Entry& e) {
-        return std::find(sel.only.begin(), sel.only.end(), app_name(e.input)) == sel.only.end();
-    });
+    std::set<std::string> chosen = only_names(all, sel);
+    std::erase_if(all, [&](const Entry& e) { return !chosen.count(app_name(e.input)); });
     return all;
 }
 

@@ -73,7 +73,7 @@ bool ActionRunner::send(IntentKind kind, int id, std::string label, MonitModel& 
     try {
         auto client = connect_running(paths_);
         if (!client) throw TendError(ErrorCode::kDaemonUnavailable, "daemon is not running");
-        client->send(words.command, json(TargetsArgs{{std::to_string(id)}}));
+        client->send(words.command, json(TargetsArgs{{std::to_string(id)}, std::nullopt, ""}));
         pending_.push_back(Pending{std::move(*client), kind, id, label});
     } catch (const TendError& e) {
         if (!quiet) model.set_status(label + ": " + e.what(), true);

@@ -114,6 +114,7 @@ std::vector<Field> describe_fields(const InstanceInfo& info) {
     std::vector<Field> fields{
         {"status", std::string(to_string(info.status))},
         {"name", info.name},
+        {"namespace", info.ns},
         {"id", std::to_string(info.id)},
         {"instance", std::to_string(info.instance)},
         {"mode", info.mode},

@@ -13,11 +13,11 @@
 namespace tend {
 namespace {
 
-constexpr std::size_t kColumns = 10;
+constexpr std::size_t kColumns = 11;
 constexpr std::size_t kNameColumn = 1;
-constexpr std::size_t kStatusColumn = 5;
+constexpr std::size_t kStatusColumn = 6;
 constexpr std::array<std::string_view, kColumns> kTitles{
-    "id", "name", "instance", "mode", "pid", "status", "uptime", "↺", "cpu", "memory"};
+    "id", "name", "namespace", "instance", "mode", "pid", "status", "uptime", "↺", "cpu", "memory"};
 
 using Row = std::array<std::string, kColumns>;
 using Widths = std::array<std::size_t, kColumns>;
@@ -26,6 +26,7 @@ Row cells_of(const InstanceInfo& info) {
     bool online = info.status == InstanceState::kOnline;
     return Row{std::to_string(info.id),
                info.name,
+               info.ns,
                std::to_string(info.instance),
                info.mode,
                std::to_string(info.pid),

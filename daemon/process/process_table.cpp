@@ -82,13 +82,15 @@ std::vector<int> ProcessTable::start(const AppSpec& spec) {
     app.spec = spec;
     app.listen_fd = listen_fd;
     app_order_.push_back(spec.name);
+    int first_id = next_id_;
     for (int index = 0; index < spec.instances; ++index) add_instance(app, index);
     try {
         spawn(instances_.at(app.ids.front()));
     } catch (const TendError&) {
         // A first exec that fails is the user's mistake, not a crash loop:
-        // nothing is added, and the error goes straight back.
+        // nothing is added, not even an id, and the error goes straight back.
         for (int id : std::vector<int>(app.ids)) erase(id);
+        next_id_ = first_id;
         throw;
     }
     for (std::size_t i = 1; i < app.ids.size(); ++i) spawn_or_error(instances_.at(app.ids[i]));

@@ -21,6 +21,7 @@
 #include "daemon/process/clock.h"
 #include "daemon/process/launcher.h"
 #include "daemon/process/restart_policy.h"
+#include "daemon/process/target_resolver.h"
 
 namespace tend {
 
@@ -115,8 +116,10 @@ class ProcessTable {
     // in use, kSpawnFailed (and adds nothing) when the first spawn fails.
     std::vector<int> start(const AppSpec& spec);
 
-    // Resolves targets (ids, names, "all") to ids in table order; empty
-    // targets mean all when allow_empty. Throws kNotFound with a suggestion.
+    // Resolves targets (ids, names, namespaces, scripts, "all") to ids, as
+    // resolve_targets() does (target_resolver.h); empty targets mean all when
+    // allow_empty. Throws kNotFound with a suggestion.
+    TargetResolution resolve(const TargetQuery& query, bool allow_empty) const;
     std::vector<int> resolve(const std::vector<std::string>& targets, bool allow_empty) const;
 
     void stop(const std::vector<int>& ids);
@@ -133,7 +136,11 @@ class ProcessTable {
     // count is 64-bit so a relative count from a client cannot overflow on
     // its way here; 1..kMaxInstances is checked here.
     std::vector<int> scale(const std::string& name, std::int64_t count);
-    static constexpr std::int64_t kMaxInstances = 10000;
+    static constexpr std::int64_t kMaxInstances = kMaxAppInstances;
+    // Shrinks the app by one, stopping and removing its instance index
+    // (`tend scale api -1 --instance 0`); returns that id. Throws kNotFound
+    // for an index it lacks, kBadRequest for its last instance.
+    std::vector<int> scale_down(const std::string& name, int index);
 
     // Makes spec the spec of the app of its name for every start from now
     // on (running processes keep theirs until restarted or reloaded), then

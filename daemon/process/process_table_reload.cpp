@@ -157,4 +157,23 @@ std::vector<int> ProcessTable::scale(const std::string& name, std::int64_t count
     return changed;
 }
 
+std::vector<int> ProcessTable::scale_down(const std::string& name, int index) {
+    Changing changing(*this);
+    App& app = apps_.at(app_named(name).spec.name);
+    auto it = std::find_if(app.ids.begin(), app.ids.end(),
+                           [&](int id) { return instances_.at(id).index == index; });
+    if (it == app.ids.end())
+        throw TendError(ErrorCode::kNotFound,
+                        "no instance " + std::to_string(index) + " of '" + name + "'");
+    if (app.ids.size() < 2)
+        throw TendError(
+            ErrorCode::kBadRequest,
+            "cannot scale '" + name + "' to 0 instances (use 'tend stop " + name + "' to stop it)");
+    int id = *it;
+    app.spec.instances = static_cast<int>(app.ids.size()) - 1;
+    begin_stop(instances_.at(id), AfterStop::kDelete);
+    notify_waiters();
+    return {id};
+}
+
 }  // namespace tend

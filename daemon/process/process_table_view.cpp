@@ -1,41 +1,26 @@
 // Reading the process table: targets to ids, instance infos for list and
 // describe, and the specs `tend save` writes.
-#include <algorithm>
-
 #include "common/errors.h"
 #include "common/signals.h"
 #include "common/text.h"
 #include "daemon/process/process_table.h"
 
 namespace tend {
-namespace {
 
-void append_unique(std::vector<int>& out, int id) {
-    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+TargetResolution ProcessTable::resolve(const TargetQuery& query, bool allow_empty) const {
+    std::vector<TargetApp> apps;
+    apps.reserve(app_order_.size());
+    for (const auto& name : app_order_) {
+        const App& app = apps_.at(name);
+        TargetApp& t = apps.emplace_back(TargetApp{name, app.spec.ns, app.spec.script, {}});
+        for (int id : app.ids) t.instances.push_back({id, instances_.at(id).index});
+    }
+    return resolve_targets(query, apps, allow_empty);
 }
-
-}  // namespace
 
 std::vector<int> ProcessTable::resolve(const std::vector<std::string>& targets,
                                        bool allow_empty) const {
-    if (targets.empty()) {
-        if (allow_empty) return all_ids();
-        throw TendError(ErrorCode::kBadRequest, "no target given (an id, an app name or 'all')");
-    }
-    std::vector<int> ids;
-    for (const auto& target : targets) {
-        if (target == "all") {
-            for (int id : all_ids()) append_unique(ids, id);
-        } else if (auto app = apps_.find(target); app != apps_.end()) {
-            for (int id : app->second.ids) append_unique(ids, id);
-        } else if (auto n = parse_int(target); n && instances_.count(static_cast<int>(*n))) {
-            append_unique(ids, static_cast<int>(*n));
-        } else {
-            throw TendError(ErrorCode::kNotFound,
-                            "no app or id '" + target + "'" + suggestion(target));
-        }
-    }
-    return ids;
+    return resolve(TargetQuery{targets, std::nullopt, ""}, allow_empty).ids;
 }
 
 std::string ProcessTable::suggestion(const std::string& word) const {
@@ -76,6 +61,7 @@ InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const
     InstanceInfo i;
     i.id = inst.id;
     i.name = inst.app;
+    i.ns = spec.ns;
     i.instance = inst.index;
     i.mode = spec.instances > 1 ? "cluster" : "fork";
     i.pid = inst.pid;

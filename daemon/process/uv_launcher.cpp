@@ -94,6 +94,20 @@ std::vector<std::string> with_listen_pid_shim(const std::string& self_exe, const
     return argv;
 }
 
+// What uv_spawn would refuse, checked before the log files are opened, so a
+// start that cannot run leaves no empty log files behind. A bare program
+// name is found in PATH by uv_spawn itself.
+void check_runnable(const SpawnRequest& r) {
+    const std::string& program = r.argv.front();
+    auto refuse = [&](const std::string& what) {
+        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + what + ": " +
+                                                     uv_strerror(uv_translate_sys_error(errno)));
+    };
+    if (!r.cwd.empty() && ::access(r.cwd.c_str(), X_OK) != 0) refuse(r.cwd);
+    if (program.find('/') != std::string::npos && ::access(program.c_str(), X_OK) != 0)
+        refuse(program);
+}
+
 void open_socketpair(Pipe& p) {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
@@ -115,6 +129,7 @@ void set_identity(uv_process_options_t& options, const SpawnRequest& r) {
 }  // namespace
 
 int UvLauncher::spawn(const SpawnRequest& r) {
+    check_runnable(r);
     std::shared_ptr<LogFile> out_file, err_file;
     try {
         out_file = sink_.open(r.out_log);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <filesystem>
 
 #include "harness.h"
 
@@ -47,7 +48,7 @@ TEST_CASE("mistyped commands, options and values are refused with exit 2 and a c
     check_error(t.run({"start", FIXTURE_BIN, "--nmae", "x"}), 2,
                 "tend: error: unknown option '--nmae' for 'start' (did you mean '--name'?)");
     check_error(t.run(start_fixture("x", {"-i", "lots"}, {"sleep"})), 2,
-                "tend: error: --instances: expected a number, 'max' or -1, got 'lots'");
+                "tend: error: --instances: expected a number, 'max' or -N, got 'lots'");
     check_api_untouched(t, before);
 }
 
@@ -55,7 +56,9 @@ TEST_CASE("a missing script is refused with exit 1 and nothing is started") {
     TendHome t;
     json before = start_api(t);
 
-    check_error(t.run({"start", "nope.js"}), 1, "tend: error: script 'nope.js' not found");
+    std::string cwd = std::filesystem::path(t.home()).parent_path().string();
+    check_error(t.run({"start", "nope.js"}), 1,
+                "tend: error: script 'nope.js' not found in " + cwd + " or in PATH");
     check_api_untouched(t, before);
 }
 
@@ -63,9 +66,11 @@ TEST_CASE("an unknown target is refused, with a did-you-mean when a name is clos
     TendHome t;
     json before = start_api(t);
 
-    check_error(t.run({"stop", "apu"}), 1, "tend: error: no app or id 'apu' (did you mean 'api'?)");
-    check_error(t.run({"stop", "zzzzzzzz"}), 1, "tend: error: no app or id 'zzzzzzzz'");
-    check_error(t.run({"stop", "999"}), 1, "tend: error: no app or id '999'");
+    check_error(t.run({"stop", "apu"}), 1,
+                "tend: error: no app, id, namespace or script 'apu' (did you mean 'api'?)");
+    check_error(t.run({"stop", "zzzzzzzz"}), 1,
+                "tend: error: no app, id, namespace or script 'zzzzzzzz'");
+    check_error(t.run({"stop", "999"}), 1, "tend: error: no app, id, namespace or script '999'");
     check_api_untouched(t, before);
 }
 

@@ -11,7 +11,7 @@ std::optional<json> flush(const Request& request, Context& ctx) {
     ProcessTable& table = ctx.services.table;
     std::set<std::string> seen;
     FlushResult result;
-    for (int id : table.resolve(args.targets, true)) {
+    for (int id : resolve_query(query_of(args), true, ctx)) {
         const Instance* inst = table.find(id);
         for (const std::string* path : {&inst->out_log, &inst->err_log}) {
             if (!seen.insert(*path).second) continue;

@@ -28,6 +28,11 @@ std::optional<json> env(const Request& request, Context& ctx);
 std::optional<json> reset(const Request& request, Context& ctx);
 std::optional<json> send_signal(const Request& request, Context& ctx);  // "signal"
 
+// The ids query names (target_resolver.h); its warnings go to the client as
+// "warning" events before the reply.
+std::vector<int> resolve_query(const TargetQuery& query, bool allow_empty, Context& ctx);
+TargetQuery query_of(const TargetsArgs& args);
+
 // The ids of the errored instances among infos: the ones a restart, reload
 // or scale could not spawn; shared by lifecycle and scale.
 std::vector<int> errored_ids(const std::vector<InstanceInfo>& infos);

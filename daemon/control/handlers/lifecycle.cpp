@@ -57,7 +57,10 @@ std::vector<int> present(std::vector<int> ids, const ProcessTable& table) {
 std::optional<json> act(const Request& request, Context& ctx, Action action) {
     auto args = args_as<TargetsArgs>(request.args);
     ProcessTable& table = ctx.services.table;
-    std::vector<int> ids = table.resolve(args.targets, false);
+    std::vector<int> ids = resolve_query(query_of(args), false, ctx);
+    // As PM2: `tend stop all` with nothing started is an error, so a script
+    // notices that what it meant to act on is not there.
+    if (ids.empty()) throw TendError(ErrorCode::kNotFound, "no process found: no app is started");
     // Deleted instances cannot be described afterwards, and a reload is
     // judged against the pids it started from: take the infos now.
     auto before = std::make_shared<std::vector<InstanceInfo>>(table.infos(ids, false));

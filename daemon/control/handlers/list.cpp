@@ -14,7 +14,8 @@ std::optional<json> list(const Request& request, Context& ctx) {
 std::optional<json> describe(const Request& request, Context& ctx) {
     auto args = args_as<TargetsArgs>(request.args);
     ProcessTable& table = ctx.services.table;
-    return json(InstancesResult{table.infos(table.resolve(args.targets, false), true, true)});
+    std::vector<int> ids = resolve_query(query_of(args), false, ctx);
+    return json(InstancesResult{table.infos(ids, true, true)});
 }
 
 }  // namespace tend::handlers

@@ -9,9 +9,14 @@ namespace tend::handlers {
 std::optional<json> scale(const Request& request, Context& ctx) {
     auto args = args_as<ScaleArgs>(request.args);
     ProcessTable& table = ctx.services.table;
-    std::int64_t count = args.count;
-    if (args.relative) count += static_cast<std::int64_t>(table.app_named(args.name).ids.size());
-    std::vector<int> changed = table.scale(args.name, count);
+    auto size = static_cast<std::int64_t>(table.app_named(args.name).ids.size());
+    std::int64_t count = args.relative ? size + args.count : args.count;
+    if (args.instance && count != size - 1)
+        throw TendError(ErrorCode::kBadRequest, "--instance removes that one instance: scale '" +
+                                                    args.name + "' to -1 (" +
+                                                    std::to_string(size - 1) + ")");
+    std::vector<int> changed =
+        args.instance ? table.scale_down(args.name, *args.instance) : table.scale(args.name, count);
     table.when_settled(changed, [responder = ctx.responder, &table, name = args.name, changed] {
         const App* now = table.find_app(name);
         ActionResult result;

@@ -9,13 +9,8 @@ namespace tend::handlers {
 std::optional<json> send(const Request& request, Context& ctx) {
     auto args = args_as<SendArgs>(request.args);
     ProcessTable& table = ctx.services.table;
-    std::vector<int> ids;
-    for (int id : table.resolve(args.targets, false))
-        if (!args.instance || table.find(id)->index == *args.instance) ids.push_back(id);
-    if (ids.empty())
-        throw TendError(ErrorCode::kNotFound,
-                        "no instance " + std::to_string(args.instance.value_or(0)) + " of '" +
-                            (args.targets.empty() ? "" : args.targets.front()) + "'");
+    std::vector<int> ids =
+        resolve_query(TargetQuery{args.targets, args.instance, args.cwd}, false, ctx);
     SendResult result{table.send_message(ids, dump_json(args.message))};
     if (result.delivered.empty())
         throw TendError(ErrorCode::kNotFound, "no running instance to send to");

@@ -162,7 +162,7 @@ TEST_CASE("an unknown option names the command and suggests the closest option")
 TEST_CASE("bad option values exit 2 in tend's words, not CLI11's") {
     Outcome r = run_captured({"start", "app.js", "-i", "lots"});
     CHECK(r.code == 2);
-    CHECK(r.err == "tend: error: --instances: expected a number, 'max' or -1, got 'lots'\n");
+    CHECK(r.err == "tend: error: --instances: expected a number, 'max' or -N, got 'lots'\n");
     r = run_captured({"logs", "--lines", "x"});
     CHECK(r.code == 2);
     CHECK(r.err == "tend: error: --lines: expected a non-negative integer, got 'x'\n");
@@ -180,7 +180,9 @@ TEST_CASE("bad option values exit 2 in tend's words, not CLI11's") {
 TEST_CASE("stop without a target and logs with two are usage errors") {
     Outcome r = run_captured({"stop"});
     CHECK(r.code == 2);
-    CHECK(r.err == "tend: error: 'stop' needs at least one target: an id, an app name or 'all'\n");
+    CHECK(r.err ==
+          "tend: error: 'stop' needs at least one target: an id, an app name, a namespace, a "
+          "script, 'all' or --instance N\n");
     r = run_captured({"logs", "api", "web"});
     CHECK(r.code == 2);
     CHECK(r.err == "tend: error: unexpected argument 'web' for 'logs'\n");

@@ -113,6 +113,30 @@ TEST_CASE("ecosystem: --env NAME that no app has is a warning") {
                                "ecosystem.json: no app has env_staging (--env staging), ignored"});
 }
 
+TEST_CASE("ecosystem: namespace is read, and --only accepts a namespace for its apps") {
+    std::string text =
+        R"({"apps":[{"name":"api","script":"server.js","namespace":"backend"},
+                    {"name":"jobs","script":"worker.js","namespace":"backend"},
+                    {"name":"web","script":"server.js"},
+                    {"name":"backend","script":"worker.js","namespace":"other"}]})";
+    auto all = convert(text);
+    REQUIRE(all.specs.size() == 4);
+    CHECK(all.specs[0].ns == "backend");
+    CHECK(all.specs[2].ns == "default");
+    // "backend" is an app of the file: the app wins over the namespace.
+    CHECK(ecosystem_app_names(json::parse(text), selection("", {"backend"})) ==
+          std::vector<std::string>{"backend"});
+    std::string no_app = R"({"apps":[{"name":"api","script":"server.js","namespace":"backend"},
+                    {"name":"jobs","script":"worker.js","namespace":"backend"},
+                    {"name":"web","script":"server.js"}]})";
+    CHECK(ecosystem_app_names(json::parse(no_app), selection("", {"backend"})) ==
+          std::vector<std::string>{"api", "jobs"});
+    CHECK(ecosystem_app_names(json::parse(no_app), selection("", {"default"})) ==
+          std::vector<std::string>{"web"});
+    CHECK(error_of(R"({"apps":[{"script":"server.js","namespace":3}]})") ==
+          "ecosystem.json: apps[0].namespace must be a string, not 3");
+}
+
 TEST_CASE("ecosystem: --only keeps the named apps in file order, and refuses a name not there") {
     std::string text =
         R"({"apps":[{"name":"a","script":"server.js"},{"name":"b","script":"worker.js"},
@@ -121,9 +145,9 @@ TEST_CASE("ecosystem: --only keeps the named apps in file order, and refuses a n
     REQUIRE(apps.specs.size() == 2);
     CHECK(apps.specs[0].name == "a");
     CHECK(apps.specs[1].name == "c");
-    CHECK(
-        error_of(text, selection("", {"bb"})) ==
-        "ecosystem.json: --only names 'bb', which is not an app of this file (did you mean 'b'?)");
+    CHECK(error_of(text, selection("", {"bb"})) ==
+          "ecosystem.json: --only names 'bb', which is not an app or a namespace of this file (did "
+          "you mean 'b'?)");
     CHECK(ecosystem_app_names(json::parse(text), selection("", {"b"})) ==
           std::vector<std::string>{"b"});
 }
@@ -170,7 +194,7 @@ TEST_CASE("ecosystem: wrong types are errors naming the file, the key and the ex
 
 TEST_CASE("ecosystem: a missing script or a repeated name is an error for that app") {
     CHECK(error_of(R"({"apps":[{"script":"nope.js"}]})") ==
-          "ecosystem.json: apps[0]: script 'nope.js' not found");
+          "ecosystem.json: apps[0]: script 'nope.js' not found in /srv/app or in PATH");
     CHECK(error_of(R"({"apps":[{"script":"server.js"},{"name":"server","script":"worker.js"}]})") ==
           "ecosystem.json: apps[1]: the name 'server' is used by an earlier app");
 }

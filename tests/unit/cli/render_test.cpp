@@ -123,15 +123,15 @@ TEST_CASE("the table shows headers and every value, without escapes when colour 
     stopped.status = InstanceState::kStopped;
     std::string table = render_table({api_instance(), stopped}, false);
     INFO(table);
-    for (const char* header :
-         {"id", "name", "instance", "mode", "pid", "status", "uptime", "↺", "cpu", "memory"})
+    for (const char* header : {"id", "name", "namespace", "instance", "mode", "pid", "status",
+                               "uptime", "↺", "cpu", "memory"})
         CHECK(contains(table, header));
-    CHECK(contains(
-        table,
-        "│ 4  │ api    │ 1        │ cluster │ 4242 │ online  │ 2m     │ 3 │ 0.5% │ 5.0mb  │"));
-    CHECK(contains(
-        table,
-        "│ 5  │ worker │ 0        │ cluster │ 0    │ stopped │ 0      │ 3 │ 0.5% │ 5.0mb  │"));
+    CHECK(contains(table,
+                   "│ 4  │ api    │ default   │ 1        │ cluster │ 4242 │ online  │ 2m     │ 3 │ "
+                   "0.5% │ 5.0mb  │"));
+    CHECK(contains(table,
+                   "│ 5  │ worker │ default   │ 0        │ cluster │ 0    │ stopped │ 0      │ 3 │ "
+                   "0.5% │ 5.0mb  │"));
     CHECK(table.find('\033') == std::string::npos);
     CHECK(table.rfind("┌", 0) == 0);
     CHECK(contains(table, "└"));

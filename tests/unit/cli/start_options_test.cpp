@@ -52,13 +52,24 @@ TEST_CASE("instances: max and 0 mean the CPU count, -1 one less, a number itself
     CHECK(resolve_instances("max", 0) == 1);  // hardware_concurrency() may not know
 }
 
+TEST_CASE("instances: -N leaves N CPUs free, at least one instance, as PM2") {
+    CHECK(resolve_instances("-2", 8) == 6);
+    CHECK(resolve_instances("-8", 8) == 1);
+    CHECK(resolve_instances("-100", 8) == 1);
+    CHECK(resolve_instances("10000", 8) == 10000);
+}
+
 TEST_CASE("instances: anything else is refused with the documented text") {
     CHECK(usage_error_of([] { resolve_instances("lots", 8); }) ==
-          "--instances: expected a number, 'max' or -1, got 'lots'");
-    CHECK(usage_error_of([] { resolve_instances("-2", 8); }) ==
-          "--instances: expected a number, 'max' or -1, got '-2'");
+          "--instances: expected a number, 'max' or -N, got 'lots'");
+    CHECK(usage_error_of([] { resolve_instances("-x", 8); }) ==
+          "--instances: expected a number, 'max' or -N, got '-x'");
     CHECK(usage_error_of([] { resolve_instances("", 8); }) ==
-          "--instances: expected a number, 'max' or -1, got ''");
+          "--instances: expected a number, 'max' or -N, got ''");
+    CHECK(usage_error_of([] { resolve_instances("10001", 8); }) ==
+          "--instances: at most 10000, got '10001'");
+    CHECK(usage_error_of([] { resolve_instances("99999999999999999999", 8); }) ==
+          "--instances: expected a number, 'max' or -N, got '99999999999999999999'");
 }
 
 TEST_CASE("--env pairs split at the first '=', and a pair without one is refused") {
@@ -131,9 +142,56 @@ TEST_CASE("a script found nowhere is refused with the documented text") {
         }
         return "(no error)";
     };
-    CHECK(message_of("nope.js") == "script 'nope.js' not found");
+    CHECK(message_of("nope.js") == "script 'nope.js' not found in /home/u/app or in PATH");
     // A path with a slash is never looked up in PATH.
-    CHECK(message_of("./sleep") == "script './sleep' not found");
+    CHECK(message_of("./sleep") == "script './sleep' not found: no file /home/u/app/sleep");
+}
+
+TEST_CASE("a directory is refused as such, not as a missing script") {
+    auto env = fake_environment({}, {});
+    env.is_directory = [](const std::string& p) { return p == "/home/u/app/examples/http"; };
+    try {
+        resolve_script("examples/http", "/home/u/app", env);
+        FAIL("no error");
+    } catch (const TendError& e) {
+        CHECK(std::string(e.what()) ==
+              "script 'examples/http' is a directory, not a program to run");
+    }
+}
+
+TEST_CASE("a script without a known interpreter must be executable") {
+    auto env =
+        fake_environment({"/home/u/app/README.md", "/home/u/app/tool"}, {"/home/u/app/tool"});
+    auto message_of = [&](StartFlags flags) -> std::string {
+        try {
+            to_app_spec(flags, env);
+        } catch (const TendError& e) {
+            return e.what();
+        }
+        return "(no error)";
+    };
+    CHECK(message_of(flags_for("README.md")) ==
+          "script 'README.md' is not executable, and tend knows no interpreter for it (give "
+          "--interpreter)");
+    StartFlags none = flags_for("README.md");
+    none.interpreter = "none";
+    CHECK(message_of(none) ==
+          "script 'README.md' is not executable, and with --interpreter none it must be");
+    StartFlags cat = flags_for("README.md");
+    cat.interpreter = "cat";
+    CHECK(message_of(cat) == "(no error)");
+    CHECK(message_of(flags_for("tool")) == "(no error)");
+}
+
+TEST_CASE("--namespace is kept, and 'default' when not given") {
+    auto env = fake_environment({"/home/u/app/server.js"}, {});
+    CHECK(to_app_spec(flags_for("server.js"), env).ns == "default");
+    StartFlags flags = flags_for("server.js");
+    flags.ns = "backend";
+    CHECK(to_app_spec(flags, env).ns == "backend");
+    flags.ns = "7";
+    CHECK_THROWS_WITH(to_app_spec(flags, env),
+                      "namespace '7' is not allowed (no spaces or '/', not 'all', not a number)");
 }
 
 TEST_CASE("to_app_spec builds the whole spec from the options") {
@@ -222,7 +280,7 @@ TEST_CASE("a bad value is reported before a missing script") {
     StartFlags flags = flags_for("nope.js");
     flags.instances = "lots";
     CHECK(usage_error_of([&] { to_app_spec(flags, env); }) ==
-          "--instances: expected a number, 'max' or -1, got 'lots'");
+          "--instances: expected a number, 'max' or -N, got 'lots'");
 }
 
 TEST_CASE("absolute_path normalises and drops a trailing slash") {

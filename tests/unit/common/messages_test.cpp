@@ -27,9 +27,10 @@ LogLine sample_line() {
 }  // namespace
 
 TEST_CASE("arguments are written with every key") {
-    CHECK(json(TargetsArgs{{"api", "3"}}).dump() == R"({"targets":["api","3"]})");
-    CHECK(json(ScaleArgs{"api", -1, true}).dump() ==
-          R"({"count":-1,"name":"api","relative":true})");
+    CHECK(json(TargetsArgs{{"api", "3"}, std::nullopt, ""}).dump() ==
+          R"({"cwd":"","instance":null,"targets":["api","3"]})");
+    CHECK(json(ScaleArgs{"api", -1, true, std::nullopt}).dump() ==
+          R"({"count":-1,"instance":null,"name":"api","relative":true})");
     CHECK(json(EventsArgs{{"api"}}).dump() == R"({"targets":["api"]})");
     CHECK(json(ListArgs{true}).dump() == R"({"history":true})");
     CHECK(json(MonitArgs{}).dump() == R"({"lines_per_second":100,"tail_lines":50})");
@@ -41,8 +42,9 @@ TEST_CASE("arguments are written with every key") {
     logs.streams = LogStreams::kErr;
     CHECK(json(logs).dump() ==
           R"({"follow":false,"instance":2,"lines":15,"streams":"err","targets":[]})");
-    SendArgs send{{"api"}, std::nullopt, json{{"cmd", 1}}};
-    CHECK(json(send).dump() == R"({"instance":null,"message":{"cmd":1},"targets":["api"]})");
+    SendArgs send{{"api"}, std::nullopt, json{{"cmd", 1}}, "/srv"};
+    CHECK(json(send).dump() ==
+          R"({"cwd":"/srv","instance":null,"message":{"cmd":1},"targets":["api"]})");
 }
 
 TEST_CASE("results and events are written with every key, an absent missed id left out") {
@@ -88,7 +90,7 @@ TEST_CASE("what is written reads back the same") {
     CHECK(back.lines == 3);
     CHECK(back.streams == LogStreams::kOut);
     CHECK(back.follow);
-    ScaleArgs scale = json(ScaleArgs{"api", 4, false}).get<ScaleArgs>();
+    ScaleArgs scale = json(ScaleArgs{"api", 4, false, std::nullopt}).get<ScaleArgs>();
     CHECK(scale.name == "api");
     CHECK(scale.count == 4);
     CHECK_FALSE(scale.relative);

@@ -259,10 +259,12 @@ TEST_CASE("targets resolve by id, name and all, and unknown ones suggest a name"
     CHECK(f.table.resolve({"api"}, false) == api);
     CHECK(f.table.resolve({std::to_string(web[0])}, false) == web);
     CHECK(f.table.resolve({"all"}, false).size() == 3);
-    CHECK(f.table.resolve({}, true).size() == 3);
-    CHECK_THROWS_WITH(f.table.resolve({"apu"}, false), "no app or id 'apu' (did you mean 'api'?)");
-    CHECK_THROWS_WITH(f.table.resolve({"zzzzzz"}, false), "no app or id 'zzzzzz'");
-    CHECK_THROWS_WITH(f.table.resolve({"42"}, false), "no app or id '42'");
+    CHECK(f.table.resolve(std::vector<std::string>{}, true).size() == 3);
+    CHECK_THROWS_WITH(f.table.resolve({"apu"}, false),
+                      "no app, id, namespace or script 'apu' (did you mean 'api'?)");
+    CHECK_THROWS_WITH(f.table.resolve({"zzzzzz"}, false),
+                      "no app, id, namespace or script 'zzzzzz'");
+    CHECK_THROWS_WITH(f.table.resolve({"42"}, false), "no app, id, namespace or script '42'");
 }
 
 TEST_CASE("merged logs share one pair of files, custom paths get the id") {
