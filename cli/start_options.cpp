@@ -53,6 +53,14 @@ void apply_listen_flags(const StartFlags& f, ListenOptions& l) {
         l.listen_timeout_ms = parse_option_int("--listen-timeout", *f.listen_timeout);
 }
 
+// -i max, 0 and -1 ask for cluster mode whatever count they come to, as
+// under PM2: on one CPU `-i max` is still a Node cluster of one.
+void apply_exec_mode(const StartFlags& f, AppSpec& spec) {
+    spec.exec_mode = parse_exec_mode(f.exec_mode);
+    bool per_cpu = f.instances == "max" || f.instances == "0" || f.instances == "-1";
+    if (spec.exec_mode.empty() && per_cpu && runs_node(spec)) spec.exec_mode = "cluster";
+}
+
 std::string log_path(const std::string& path, const std::string& cwd) {
     return path.empty() ? "" : absolute_path(path, cwd);
 }
@@ -87,8 +95,22 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     spec.logs = LogOptions{flags.time, log_path(flags.output, spec.cwd),
                            log_path(flags.error, spec.cwd), flags.merge_logs};
     apply_listen_flags(flags, spec.listen);
+    apply_exec_mode(flags, spec);
     validate(spec);
     return spec;
+}
+
+std::string parse_exec_mode(const std::string& text) {
+    std::string mode = canonical_exec_mode(text);
+    if (mode.empty() || mode == "fork" || mode == "cluster") return mode;
+    throw UsageError("--exec-mode: expected 'fork' or 'cluster', got '" + text + "'");
+}
+
+std::string exec_mode_warning(const AppSpec& spec) {
+    if (spec.exec_mode != "cluster" || runs_node(spec)) return "";
+    return "'" + spec.name +
+           "' is not a Node script, so its instances run in fork mode (exec_mode 'cluster' "
+           "makes Node cluster workers)";
 }
 
 int resolve_instances(std::string_view text, unsigned cpu_count) {
