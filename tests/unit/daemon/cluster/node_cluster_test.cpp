@@ -66,6 +66,19 @@ int connect_to(int port) {
     return fd;
 }
 
+// A port nothing listens on right now (bound to 0 and released).
+int unused_port() {
+    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    ::close(probe);
+    return ntohs(addr.sin_port);
+}
+
 json query_tcp(int seq, int port) {
     return {{"cmd", "NODE_CLUSTER"}, {"act", "queryServer"},   {"seq", seq},
             {"addressType", 4},      {"address", "127.0.0.1"}, {"port", port}};
@@ -131,9 +144,11 @@ TEST_CASE("a listening worker holding no connection is told to disconnect at onc
 
 TEST_CASE("a worker's port stays bound while its app has a worker that has not listened yet") {
     ClusterFixture f;
+    // Both workers run the same listen(PORT): port 0 would be another address.
+    int port = unused_port();
     f.cluster.add_worker(100, "web", -1);
-    f.cluster.on_message(100, query_tcp(1, 0));
-    int port = f.sent.at(0).message["sockname"]["port"].get<int>();
+    f.cluster.on_message(100, query_tcp(1, port));
+    REQUIRE(f.sent.at(0).message["errno"].is_null());
     f.cluster.add_worker(101, "web", -1);  // a reload's replacement, still starting
     f.cluster.remove(100);
     int waiting = try_connect(port);
