@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 # Cluster-mode HTTP benchmark: requests/s that wrk gets from
-# examples/cluster-http/app.js run three ways, in one run, on 127.0.0.1:
+# examples/cluster-http/app.js run four ways, in one run, on 127.0.0.1:
 #
-#   plain  PORT=P node app.js                        (one process, no manager)
-#   tend   tend start app.js -i 2 --port P          (tend binds once, hands connections in turn)
-#   pm2    PORT=P pm2 start app.js -i 2             (pm2's master routes every connection)
+#   plain   PORT=P node app.js                       (one process, no manager)
+#   tend    tend start app.js -i 2 --port P         (tend binds once, hands connections in turn)
+#   tendnp  tend start app.js -i 2 --env PORT=P     (no --port: the workers' own listen(P),
+#                                                     bound by tendd on the first, dealt in turn)
+#   pm2     PORT=P pm2 start app.js -i 2            (pm2's master routes every connection)
 #
 # Configurations are interleaved round by round (the machine is noisy): each
 # round runs a 2 s warm-up then `wrk -t2 -c50 -d10s` on each; the table shows
 # the median rps, ratios to pm2 and the average latency. Target: tend >= 1.15x
-# pm2. Then the load spread under tend (once every instance has answered): a wrk Lua script counts the responses
+# pm2, with --port and without. Then the load spread under tend (once every instance has answered): a wrk Lua script counts the responses
 # of each instance ("hello from instance K ..."); with N instances each share
 # must be within 50%..150% of 1/N. Not a test; never run by ctest.
 #
@@ -207,10 +209,13 @@ class Bench:
         self.pids["plain"].add(self.plain.pid)
         wait_http(port, "plain node")
 
-    def start_tend(self, name, n):
+    def start_tend(self, name, n, with_port=True):
+        """tend -i n with --port, or (with_port False) as PM2 users start it:
+        the app's own listen(PORT) under cluster mode, no --port."""
         port = self.ports[name] = free_port()
-        self.tend("start", APP, "--name", name, "-i", str(n), "--port", str(port),
-                  "--host", "127.0.0.1")
+        shared = (["--port", str(port), "--host", "127.0.0.1"] if with_port
+                  else ["--env", f"PORT={port}"])
+        self.tend("start", APP, "--name", name, "-i", str(n), *shared)
         try:
             with open(os.path.join(self.tend_home, "tendd.pid")) as f:
                 self.pids["daemons"].add(int(f.read().split()[0]))
@@ -352,18 +357,20 @@ class Bench:
 
 
 def summarize(results):
+    """Prints the table; the ratios to pm2 of tend with --port and without."""
     med = {c: (statistics.median(r[0] for r in v), statistics.mean(r[1] for r in v))
            for c, v in results.items()}
     pm2 = med["pm2"][0]
     plain = med["plain"][0]
-    print(f"\n{'configuration':<22} {'median rps':>11} {'/ pm2':>7} {'/ plain':>8} "
+    print(f"\n{'configuration':<26} {'median rps':>11} {'/ pm2':>7} {'/ plain':>8} "
           f"{'avg latency':>12}   rounds (k rps)")
-    labels = {"plain": "plain node", "tend": "tend -i 2 --port", "pm2": "pm2 start -i 2"}
+    labels = {"plain": "plain node", "tend": "tend -i 2 --port",
+              "tendnp": "tend -i 2 (no --port)", "pm2": "pm2 start -i 2"}
     for c, (rps, lat) in med.items():
         rounds = " ".join(f"{r[0] / 1000:.1f}" for r in results[c])
-        print(f"{labels[c]:<22} {rps:>11,.0f} {rps / pm2:>7.2f} {rps / plain:>8.2f} "
+        print(f"{labels[c]:<26} {rps:>11,.0f} {rps / pm2:>7.2f} {rps / plain:>8.2f} "
               f"{lat:>9.2f} ms   {rounds}")
-    return med["tend"][0] / pm2
+    return med["tend"][0] / pm2, med["tendnp"][0] / pm2
 
 
 def main():
@@ -385,22 +392,28 @@ def main():
         print(f"pm2 {pm2_version} (PM2_HOME {bench.pm2_home})")
         bench.start_plain()
         bench.start_tend("tend", 2)
+        bench.start_tend("tendnp", 2, with_port=False)
+        modes = {i["mode"] for i in bench.tend_jlist() if i["name"] == "tendnp"}
+        if modes != {"cluster"}:
+            raise RuntimeError(f"tend without --port runs in mode {sorted(modes)}, not cluster")
         bench.start_pm2()
-        for c in ("plain", "tend", "pm2"):
-            print(f"  {c:<5} port {bench.ports[c]}: {get(bench.ports[c]).strip()}")
-        results = bench.measure_rounds(["plain", "tend", "pm2"])
-        ratio = summarize(results)
+        configs = ["plain", "tend", "tendnp", "pm2"]
+        for c in configs:
+            print(f"  {c:<6} port {bench.ports[c]}: {get(bench.ports[c]).strip()}")
+        results = bench.measure_rounds(configs)
+        ratio, ratio_np = summarize(results)
         print()
         spread_ok = bench.spread("tend", 2)
         # Four instances: only tend's app runs from here on.
         bench.stop_tend_app("tend")
+        bench.stop_tend_app("tendnp")
         bench.start_tend("tend4", 4)
         spread_ok &= bench.spread("tend4", 4)
-        met = ratio >= TARGET
+        met = ratio >= TARGET and ratio_np >= TARGET
         ok = met and spread_ok
-        print(f"\nverdict: tend -i 2 serves {ratio:.2f}x pm2 -i 2's requests/s "
-              f"(target >= {TARGET:.2f}x): {'MET' if met else 'NOT MET'}; "
-              f"load spread {'even' if spread_ok else 'UNEVEN'}")
+        print(f"\nverdict: tend -i 2 serves {ratio:.2f}x pm2 -i 2's requests/s with --port "
+              f"and {ratio_np:.2f}x without (target >= {TARGET:.2f}x): "
+              f"{'MET' if met else 'NOT MET'}; load spread {'even' if spread_ok else 'UNEVEN'}")
     except KeyboardInterrupt:
         print("\nbench: interrupted", file=sys.stderr)
     except Exception as e:  # noqa: BLE001 - report, then clean up

@@ -72,6 +72,14 @@ void apply_extra_flags(const StartFlags& f, AppSpec& spec) {
     spec.run_as = RunAs{f.uid, f.gid};
 }
 
+// -i max, 0 and -N ask for cluster mode whatever count they come to, as
+// under PM2: on one CPU `-i max` is still a Node cluster of one.
+void apply_exec_mode(const StartFlags& f, AppSpec& spec) {
+    spec.exec_mode = parse_exec_mode(f.exec_mode);
+    bool per_cpu = f.instances == "max" || f.instances == "0" || f.instances.rfind('-', 0) == 0;
+    if (spec.exec_mode.empty() && per_cpu && runs_node(spec)) spec.exec_mode = "cluster";
+}
+
 std::string log_path(const std::string& path, const std::string& cwd) {
     return path.empty() ? "" : absolute_path(path, cwd);
 }
@@ -112,8 +120,22 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
                            log_path(flags.error, spec.cwd), flags.merge_logs};
     apply_listen_flags(flags, spec.listen);
     apply_extra_flags(flags, spec);
+    apply_exec_mode(flags, spec);
     validate(spec);
     return spec;
+}
+
+std::string parse_exec_mode(const std::string& text) {
+    std::string mode = canonical_exec_mode(text);
+    if (mode.empty() || mode == "fork" || mode == "cluster") return mode;
+    throw UsageError("--exec-mode: expected 'fork' or 'cluster', got '" + text + "'");
+}
+
+std::string exec_mode_warning(const AppSpec& spec) {
+    if (spec.exec_mode != "cluster" || runs_node(spec)) return "";
+    return "'" + spec.name +
+           "' is not a Node script, so its instances run in fork mode (exec_mode 'cluster' "
+           "makes Node cluster workers)";
 }
 
 int resolve_instances(std::string_view text, unsigned cpu_count) {

@@ -23,6 +23,7 @@ struct StartFlags {
     std::string name;
     std::string ns;  // --namespace; "" = "default"
     std::string instances = "1";
+    std::string exec_mode;  // "" = PM2's default for the script and instance count
     std::string cwd;
     std::vector<std::string> env;  // KEY=VAL each
     std::string interpreter;
@@ -73,6 +74,14 @@ StartEnvironment current_start_environment();
 // a script that is nowhere throws TendError "script 'x' not found"; then
 // common's validate() runs.
 AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env);
+
+// --exec-mode: "fork" or "cluster" (or PM2's "fork_mode", "cluster_mode"),
+// canonical; "" stays ""; throws UsageError.
+std::string parse_exec_mode(const std::string& text);
+
+// A warning when spec asks for cluster mode that its program cannot run
+// in (only a Node script can be a Node cluster worker), else "".
+std::string exec_mode_warning(const AppSpec& spec);
 
 // --max-memory-restart: "200M", "1G", "512K" or bytes; throws UsageError.
 std::int64_t parse_memory_limit(std::string_view text);

@@ -62,15 +62,37 @@ bool runs_node(const AppSpec& spec) {
     return std::filesystem::path(interp).filename().string().rfind("node", 0) == 0;
 }
 
-PortSharing port_sharing(const AppSpec& spec, const std::map<std::string, std::string>& env) {
-    if (spec.listen.port == 0) return PortSharing::kNoPort;
-    if (!runs_node(spec)) return PortSharing::kInherit;
+std::string canonical_exec_mode(const std::string& mode) {
+    if (mode == "fork_mode") return "fork";
+    if (mode == "cluster_mode") return "cluster";
+    return mode;
+}
+
+void resolve_exec_mode(AppSpec& spec) {
+    spec.exec_mode = canonical_exec_mode(spec.exec_mode);
+    if (!runs_node(spec)) {
+        spec.exec_mode = "fork";
+        return;
+    }
+    if (spec.exec_mode.empty())
+        spec.exec_mode = spec.instances > 1 || spec.listen.port != 0 ? "cluster" : "fork";
+}
+
+bool runs_node_workers(const AppSpec& spec, const std::map<std::string, std::string>& env) {
+    AppSpec resolved = spec;
+    resolve_exec_mode(resolved);
+    if (resolved.exec_mode != "cluster") return false;
+    if (spec.listen.port == 0) return true;
     // --env wins over the environment tend was started from.
     const std::string key = "NODE_CLUSTER_SCHED_POLICY";
     const auto& from = spec.env.count(key) ? spec.env : env;
     auto policy = from.find(key);
-    bool none = policy != from.end() && policy->second == "none";
-    return none ? PortSharing::kInherit : PortSharing::kRoundRobin;
+    return policy == from.end() || policy->second != "none";
+}
+
+PortSharing port_sharing(const AppSpec& spec, const std::map<std::string, std::string>& env) {
+    if (spec.listen.port == 0) return PortSharing::kNoPort;
+    return runs_node_workers(spec, env) ? PortSharing::kRoundRobin : PortSharing::kInherit;
 }
 
 std::string incremented_value(const AppSpec& spec, const std::map<std::string, std::string>& env,
@@ -125,6 +147,9 @@ void validate(const AppSpec& spec) {
     if (spec.instances < 1) bad("instances must be at least 1");
     if (spec.instances > kMaxAppInstances)
         bad("instances must be at most " + std::to_string(kMaxAppInstances));
+    if (std::string mode = canonical_exec_mode(spec.exec_mode);
+        !mode.empty() && mode != "fork" && mode != "cluster")
+        bad("exec_mode must be 'fork' or 'cluster', not '" + spec.exec_mode + "'");
     if (spec.restart.max_restarts < 0) bad("max_restarts must not be negative");
     if (spec.restart.min_uptime_ms < 0 || spec.restart.restart_delay_ms < 0 ||
         spec.restart.exp_backoff_restart_delay_ms < 0 || spec.restart.kill_timeout_ms < 0)
@@ -145,6 +170,7 @@ void to_json(json& j, const AppSpec& s) {
              {"cwd", s.cwd},
              {"interpreter", s.interpreter},
              {"instances", s.instances},
+             {"exec_mode", s.exec_mode},
              {"env", s.env},
              {"base_env", s.base_env},
              {"autorestart", s.restart.autorestart},
@@ -181,6 +207,7 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "cwd", s.cwd, "a string");
     read_field(j, "interpreter", s.interpreter, "a string");
     read_field(j, "instances", s.instances, "an integer");
+    read_field(j, "exec_mode", s.exec_mode, "a string");
     read_field(j, "env", s.env, "an object of strings");
     read_field(j, "base_env", s.base_env, "an object of strings");
     read_field(j, "autorestart", s.restart.autorestart, "a boolean");

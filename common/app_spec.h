@@ -64,6 +64,7 @@ struct AppSpec {
     std::string cwd;                              // absolute
     std::string interpreter;                      // "" = by extension, "none" = exec script itself
     int instances = 1;                            // already resolved from max / -1 by the CLI
+    std::string exec_mode;                        // "fork", "cluster", "" = resolve_exec_mode()
     std::map<std::string, std::string> env;       // --env KEY=VAL, shown by describe
     std::map<std::string, std::string> base_env;  // the starting shell's environment
     RestartPolicy restart;
@@ -78,6 +79,21 @@ struct AppSpec {
 // Whether instances run under node (by interpreter or extension): they get
 // NODE_CHANNEL_FD for process.send, and the preload that shares the port.
 bool runs_node(const AppSpec& spec);
+
+// "" by PM2's rule: cluster for a Node script with several instances (or a
+// --port, which Node's cluster shares), else fork. A non-Node program can
+// only run in fork mode. Idempotent; the daemon calls it at start.
+void resolve_exec_mode(AppSpec& spec);
+
+// Whether the app's instances run as Node cluster workers (NODE_UNIQUE_ID),
+// their listen() calls answered by tendd: a Node script in cluster mode,
+// unless Node's NODE_CLUSTER_SCHED_POLICY=none (from --env, else env) asks
+// for the inherited --port socket instead.
+bool runs_node_workers(const AppSpec& spec, const std::map<std::string, std::string>& env);
+
+// "fork_mode" → "fork", "cluster_mode" → "cluster" (PM2 accepts both
+// spellings); any other word is returned as it is, for validate() to refuse.
+std::string canonical_exec_mode(const std::string& mode);
 
 // How the instances of an app with --port share it. Any program inherits
 // the socket as fd 3 (systemd socket activation). A Node app's instances

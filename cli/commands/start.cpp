@@ -38,6 +38,10 @@ void add_process_options(CLI::App& app, StartFlags& f) {
                    "extra environment variable (repeatable); with a file, NAME picks env_NAME")
         ->type_name("KEY=VAL|NAME")
         ->allow_extra_args(false);
+    add_value_option(app, "--exec-mode", f.exec_mode,
+                     "cluster: a Node script's instances share what they listen on (default "
+                     "with -i > 1); fork: independent processes",
+                     "fork|cluster");
     add_value_option(app, "--interpreter", f.interpreter,
                      "run the script with PATH; 'none' executes it directly", "PATH|none");
 }
@@ -89,7 +93,7 @@ void add_restart_options(CLI::App& app, StartFlags& f) {
 
 void add_cluster_options(CLI::App& app, StartFlags& f) {
     add_optional(app, "--port", f.port,
-                 "bind this port once and share it with every instance (fd 3)", "PORT");
+                 "bind this port before start and share it with every instance (fd 3)", "PORT");
     add_value_option(app, "--host", f.host, "address to bind --port on (default 0.0.0.0)", "ADDR");
     app.add_flag("--wait-ready", f.wait_ready,
                  "online only once the instance says ready (process.send('ready') or READY=1)");
@@ -103,6 +107,11 @@ void add_log_options(CLI::App& app, StartFlags& f) {
                      "stdout log file (-<id> is added per instance without --merge-logs)", "FILE");
     add_value_option(app, "-e,--error", f.error, "stderr log file (likewise)", "FILE");
     app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
+}
+
+void warn_exec_mode(const AppSpec& spec) {
+    if (std::string warning = exec_mode_warning(spec); !warning.empty())
+        std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());
 }
 
 // The file says how each app runs; an option that would silently lose to
@@ -133,6 +142,7 @@ int run_start(StartFlags& flags, const std::string& only, CommandContext& ctx) {
     if (!only.empty()) throw UsageError("--only needs an ecosystem file to start");
     flags.args = ctx.passthrough;
     AppSpec spec = to_app_spec(flags, current_start_environment());
+    warn_exec_mode(spec);
     std::string name = spec.name;
     auto started = decode_result<InstancesResult>(ctx.call(StartArgs{std::move(spec)}));
     print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
@@ -145,6 +155,7 @@ int run_start(StartFlags& flags, const std::string& only, CommandContext& ctx) {
 
 bool start_file_app(AppSpec spec, CommandContext& ctx) {
     std::string name = spec.name;
+    warn_exec_mode(spec);
     try {
         auto started =
             decode_result<InstancesResult>(ctx.call(cmd::kStart, StartArgs{std::move(spec)}));

@@ -139,11 +139,11 @@ std::string read_identity(const json& v, const std::string& where) {
     bad_value(where, "a user or group name or id", v);
 }
 
+// PM2's spellings: "fork", "cluster", "fork_mode", "cluster_mode".
 std::string read_exec_mode(const json& v, const std::string& where) {
-    static const std::set<std::string> kModes{"fork", "fork_mode", "cluster", "cluster_mode"};
-    if (!v.is_string() || !kModes.count(v.get<std::string>()))
-        bad_value(where, "'fork' or 'cluster'", v);
-    return v.get<std::string>();
+    std::string mode = v.is_string() ? canonical_exec_mode(v.get<std::string>()) : "";
+    if (mode != "fork" && mode != "cluster") bad_value(where, "'fork' or 'cluster'", v);
+    return mode;
 }
 
 using Apply = void (*)(const json& v, const std::string& where, AppInput& in);
@@ -153,8 +153,7 @@ struct Field {
 };
 
 // clang-format off
-// Every key tend reads; exec_mode is accepted and needs nothing: instances
-// share `port` whatever the mode.
+// Every key tend reads.
 const Field kFields[] = {
     {"args", [](const json& v, const std::string& w, AppInput& in) { in.flags.args = read_args(v, w); }},
     {"autorestart", [](const json& v, const std::string& w, AppInput& in) { in.flags.no_autorestart = !read_bool(v, w); }},
@@ -162,7 +161,7 @@ const Field kFields[] = {
     {"env", [](const json& v, const std::string& w, AppInput& in) { in.env = read_env(v, w); }},
     {"error_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.error = read_string(v, w); }},
     {"env_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.env_file = read_string(v, w); }},
-    {"exec_mode", [](const json& v, const std::string& w, AppInput& in) { read_exec_mode(v, w); }},
+    {"exec_mode", [](const json& v, const std::string& w, AppInput& in) { in.flags.exec_mode = read_exec_mode(v, w); }},
     {"exp_backoff_restart_delay", [](const json& v, const std::string& w, AppInput& in) { in.flags.exp_backoff_restart_delay = read_ms(v, w); }},
     {"instances", [](const json& v, const std::string& w, AppInput& in) { in.flags.instances = read_instances(v, w); }},
     {"interpreter", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter = read_string(v, w); }},

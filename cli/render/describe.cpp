@@ -82,6 +82,7 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
             {"cwd", spec.cwd},
             {"interpreter", effective_interpreter(spec)},
             {"instances", std::to_string(spec.instances)},
+            {"exec_mode", spec.exec_mode.empty() ? "-" : spec.exec_mode},
             {"autorestart", r.autorestart ? "true" : "false"},
             {"max_restarts", std::to_string(r.max_restarts)},
             {"min_uptime", ms(r.min_uptime_ms)},

@@ -46,6 +46,12 @@ ConnectionBalancer::Worker* ConnectionBalancer::find(int pid) {
     return it == workers_.end() ? nullptr : &*it;
 }
 
+std::size_t ConnectionBalancer::unanswered(int pid) const {
+    for (const Worker& w : workers_)
+        if (w.pid == pid) return w.held.size();
+    return 0;
+}
+
 bool ConnectionBalancer::can_add(int pid) {
     Worker* w = find(pid);
     return !closing_ && (!w || (w->retired && w->held.empty()));

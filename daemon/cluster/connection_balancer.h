@@ -49,6 +49,8 @@ class ConnectionBalancer {
     // server closed meanwhile) and passed to the next.
     void answered(int pid, bool accepted);
 
+    // Connections handed to pid that it has not answered for yet.
+    std::size_t unanswered(int pid) const;
     bool has_workers() const { return !workers_.empty(); }
     int listen_fd() const { return listen_fd_; }
     // Closes the listening socket and every connection not yet handed on.

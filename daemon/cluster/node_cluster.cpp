@@ -52,6 +52,14 @@ int local_port(int fd) {
     return name.is_object() ? name["port"].get<int>() : -1;
 }
 
+// The keys of a map of sockets, to go over while closing some.
+template <typename Map>
+std::vector<std::string> socket_keys(const Map& sockets) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : sockets) keys.push_back(key);
+    return keys;
+}
+
 template <typename T>
 T field(const json& m, const char* key, T otherwise) {
     auto it = m.find(key);
@@ -96,7 +104,7 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
     int type = field<int>(m, "addressType", 4);  // 4 or 6: query_server sent only TCP here
     int port = field<int>(m, "port", -1);
     std::string address = field<std::string>(m, "address", "");
-    if (port == local_port(w.app_fd)) {
+    if (w.app_fd >= 0 && port == local_port(w.app_fd)) {
         auto [known, first] = app_ports_.try_emplace(w.app_fd, w.app + ":" + std::to_string(port));
         key = known->second;
         if (!first) return balancers_[key];
@@ -109,6 +117,7 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
             app_ports_.erase(known);
             return nullptr;
         }
+        balancer_apps_[key] = w.app;
         return balancers_[key] = b;
     }
     key = w.app + ":" + address + ":" + std::to_string(port) + ":" + std::to_string(type);
@@ -126,6 +135,7 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
         error = -ENOMEM;
         return nullptr;
     }
+    balancer_apps_[key] = w.app;
     return balancers_[key] = b;
 }
 
@@ -192,7 +202,7 @@ NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const jso
         error = bound.error;
         return nullptr;
     }
-    return &(shared_[key] = SharedSocket{bound.fd, pipe ? address : "", {}});
+    return &(shared_[key] = SharedSocket{bound.fd, pipe ? address : "", w.app, {}});
 }
 
 // UDP ports and Unix socket paths: the socket itself goes to every worker
@@ -220,10 +230,13 @@ void NodeCluster::query_shared(int pid, Worker& w, const json& m) {
         release_shared(pid, key);
 }
 
+// As a balancer's port, a shared socket stays bound while its app has a
+// worker, so a reload's replacement finds it (see drop_if_unused).
 void NodeCluster::release_shared(int pid, const std::string& key) {
     auto it = shared_.find(key);
-    if (it == shared_.end() || it->second.users.erase(pid) == 0 || !it->second.users.empty())
-        return;
+    if (it == shared_.end()) return;
+    it->second.users.erase(pid);
+    if (!it->second.users.empty() || has_worker_of(it->second.app)) return;
     ::close(it->second.fd);
     if (!it->second.path.empty()) ::unlink(it->second.path.c_str());
     shared_.erase(it);
@@ -243,6 +256,7 @@ void NodeCluster::on_answer(int pid, const json& m) {
     answers_.erase(it);
     if (auto b = balancers_.find(balancer); b != balancers_.end())
         b->second->answered(pid, field<bool>(m, "accepted", false));
+    send_disconnect_when_answered(pid);
 }
 
 void NodeCluster::on_delivery(int pid, bool received) {
@@ -253,10 +267,12 @@ void NodeCluster::on_delivery(int pid, bool received) {
     if (balancer.empty()) return;  // a shared socket's
     auto b = balancers_.find(balancer);
     if (b == balancers_.end()) return;
-    if (received)
+    if (received) {
         b->second->delivered(pid);
-    else
+    } else {
         b->second->lost(pid);
+        send_disconnect_when_answered(pid);  // a lost connection needs no answer
+    }
 }
 
 // A worker knows each socket by the key of its balancer.
@@ -279,32 +295,67 @@ void NodeCluster::retire(int pid) {
         if (auto b = balancers_.find(key); b != balancers_.end()) b->second->retire(pid);
 }
 
+bool NodeCluster::disconnect(int pid) {
+    auto w = workers_.find(pid);
+    // A worker that never listened holds no connection: nothing to drain.
+    if (w == workers_.end() || (w->second.balancers.empty() && w->second.shared.empty()))
+        return false;
+    retire(pid);
+    w->second.disconnecting = true;
+    send_disconnect_when_answered(pid);
+    return true;
+}
+
+// A connection handed over but not yet answered for is still on its way
+// into the worker's server. Once every one is answered, each was taken (or
+// refused, and passed on by its balancer) before the servers close: none is
+// in flight, and what the worker took, its closing servers finish serving.
+void NodeCluster::send_disconnect_when_answered(int pid) {
+    auto w = workers_.find(pid);
+    if (w == workers_.end() || !w->second.disconnecting || w->second.disconnect_sent) return;
+    for (const auto& key : w->second.balancers)
+        if (auto b = balancers_.find(key); b != balancers_.end() && b->second->unanswered(pid) > 0)
+            return;
+    w->second.disconnect_sent = true;
+    json message{{"cmd", "NODE_CLUSTER"}, {"act", "disconnect"}, {"seq", ++seq_}};
+    send_(pid, message.dump(), -1);
+}
+
 void NodeCluster::remove(int pid) {
     auto w = workers_.find(pid);
     if (w == workers_.end()) return;
     std::vector<std::string> keys = std::move(w->second.balancers);
-    std::vector<std::string> shared = std::move(w->second.shared);
     workers_.erase(w);
-    for (const auto& key : shared) release_shared(pid, key);
     for (auto it = answers_.begin(); it != answers_.end();)
         it = it->second.pid == pid ? answers_.erase(it) : std::next(it);
-    for (const auto& key : keys) {
-        auto b = balancers_.find(key);
-        if (b == balancers_.end()) continue;
-        b->second->remove(pid);
-        drop_if_unused(key);
-    }
+    for (const auto& key : keys)
+        if (auto b = balancers_.find(key); b != balancers_.end()) b->second->remove(pid);
+    // Any of the app's sockets may have lost its last user, even one pid
+    // never listened on (a replacement that died before it did).
+    for (const auto& key : socket_keys(shared_)) release_shared(pid, key);
+    for (const auto& key : socket_keys(balancers_)) drop_if_unused(key);
 }
 
-// A port bound on a worker's request lives while a worker listens on it;
-// the app's --port lives as long as the app.
+// A port bound on a worker's request lives while a worker of its app does,
+// listening or not yet: a reload's replacement that has not reached its
+// listen() finds the port still bound, and the connections that came
+// meanwhile wait in its backlog instead of being refused. The app's --port
+// lives as long as the app.
 void NodeCluster::drop_if_unused(const std::string& key) {
     for (const auto& [fd, app_key] : app_ports_)
         if (app_key == key) return;
     auto b = balancers_.find(key);
     if (b == balancers_.end() || b->second->has_workers()) return;
+    if (has_worker_of(balancer_apps_[key])) return;
     b->second->close();
     balancers_.erase(b);
+    balancer_apps_.erase(key);
+}
+
+bool NodeCluster::has_worker_of(const std::string& app) const {
+    for (const auto& [pid, w] : workers_)
+        if (w.app == app) return true;
+    return false;
 }
 
 void NodeCluster::forget_listener(int app_fd) {
@@ -314,12 +365,14 @@ void NodeCluster::forget_listener(int app_fd) {
         b->second->close();
         balancers_.erase(b);
     }
+    balancer_apps_.erase(it->second);
     app_ports_.erase(it);
 }
 
 void NodeCluster::close() {
     for (auto& [key, b] : balancers_) b->close();
     balancers_.clear();
+    balancer_apps_.clear();
     app_ports_.clear();
     for (auto& [key, s] : shared_) {
         ::close(s.fd);

@@ -1,5 +1,5 @@
 // The daemon's side of Node's cluster protocol, for the Node instances of
-// an app with --port. tend starts them with NODE_UNIQUE_ID, so Node makes
+// an app in cluster mode. tend starts them with NODE_UNIQUE_ID, so Node makes
 // each one a cluster worker, as under PM2 (cluster.isWorker is true): the
 // app's server.listen(port) asks the primary (tendd) over the IPC channel
 // ("NODE_CLUSTER" "queryServer") instead of binding, and the primary hands
@@ -8,7 +8,7 @@
 // mode, each listened address served by one ConnectionBalancer: the app's
 // --port is the socket bound at start and kept for the app's life; any
 // other port a worker listens on is bound on first use and shared by the
-// app's workers while one listens on it. UDP ports and Unix socket paths
+// app's workers while the app has one. UDP ports and Unix socket paths
 // are not dealt out: as Node's primary does, tendd binds them once and
 // passes the socket itself to each worker that asks.
 #pragma once
@@ -44,6 +44,13 @@ class NodeCluster {
     void on_message(int pid, const json& message);
     // pid is being stopped: it gets no new connection.
     void retire(int pid);
+    // Retires pid as Node's own worker.disconnect() does: no new connection,
+    // and once pid has answered for every connection it was handed (so none
+    // is in flight), Node's "disconnect" message, on which an unmodified app
+    // closes its servers, lets their connections finish and exits when idle.
+    // false when pid is no worker, or one that listens on nothing (no
+    // connection can be in its hands): the caller signals it at once.
+    bool disconnect(int pid);
     // pid has exited.
     void remove(int pid);
     // The app's --port socket is about to be closed (the app is deleted).
@@ -58,10 +65,13 @@ class NodeCluster {
         std::vector<std::string> balancers;         // the ones it listens on
         std::vector<std::string> shared;            // the shared sockets it was given
         std::deque<std::string> awaiting_delivery;  // per fd sent, in order: its balancer or ""
+        bool disconnecting = false;                 // disconnect() asked
+        bool disconnect_sent = false;
     };
     struct SharedSocket {
         int fd = -1;
         std::string path;  // a Unix socket's file, removed with the socket
+        std::string app;
         std::set<int> users;
     };
     struct PendingAnswer {
@@ -77,15 +87,18 @@ class NodeCluster {
     void close_server(int pid, Worker& w, const json& m);
     void on_answer(int pid, const json& m);
     void on_delivery(int pid, bool received);
+    void send_disconnect_when_answered(int pid);
     ConnectionBalancer* balancer_for(const Worker& w, const json& m, std::string& key, int& error);
     ConnectionBalancer* open_balancer(int listen_fd);
     bool hand_off(const std::string& key, int pid, int fd);
     void drop_if_unused(const std::string& balancer);
+    bool has_worker_of(const std::string& app) const;
 
     uv_loop_t* loop_;
     Send send_;
     std::unordered_map<int, Worker> workers_;
     std::map<std::string, ConnectionBalancer*> balancers_;  // by app and address
+    std::map<std::string, std::string> balancer_apps_;      // balancer key → its app
     std::map<int, std::string> app_ports_;                  // app_fd → its balancer's key
     std::map<std::string, SharedSocket> shared_;            // by app and address
     std::unordered_map<long, PendingAnswer> answers_;       // newconn seq → who answers

@@ -19,6 +19,7 @@ class NodeSocketBroker : public SocketBroker {
     void close_listener(int fd) override;
     void add_worker(int pid, const std::string& app, int app_fd) override;
     void retire_worker(int pid) override;
+    bool disconnect_worker(int pid) override { return cluster_.disconnect(pid); }
     void remove_worker(int pid) override;
     // A message of Node's own cluster protocol from pid.
     void on_message(int pid, const json& message) { cluster_.on_message(pid, message); }

@@ -21,6 +21,12 @@ class SocketBroker {
     virtual void add_worker(int pid, const std::string& app, int app_fd) = 0;
     // pid is being stopped (or killed): it is dealt no new connection.
     virtual void retire_worker(int pid) = 0;
+    // pid is to stop gracefully. A Node cluster worker is retired as Node's
+    // worker.disconnect() does (see NodeCluster::disconnect) and true is
+    // returned: the caller signals it only if it has not exited in time.
+    // false for any other process, and a worker that listens on nothing:
+    // signal it.
+    virtual bool disconnect_worker(int pid) = 0;
     // pid has exited: what it was dealt and never took goes to the others.
     virtual void remove_worker(int pid) = 0;
 };

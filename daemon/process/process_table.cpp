@@ -40,6 +40,7 @@ void MetricsHistory::add(double cpu_percent, std::int64_t rss) {
 ProcessTable::ProcessTable(TableSeams seams, TableConfig config)
     : launcher_(seams.launcher),
       sockets_(seams.sockets),
+      stopper_(seams.launcher, seams.sockets),
       messenger_(seams.messenger),
       clock_(seams.clock),
       config_(std::move(config)) {}
@@ -57,15 +58,11 @@ ProcessTable::Changing::~Changing() {
     }
 }
 
-void ProcessTable::signal_group(int pid, int sig) {
-    if (pid <= 0) return;
-    sockets_.retire_worker(pid);
-    launcher_.signal_group(pid, sig);
-}
-
-std::vector<int> ProcessTable::start(const AppSpec& spec) {
+std::vector<int> ProcessTable::start(const AppSpec& given) {
     Changing changing(*this);
-    validate(spec);
+    validate(given);
+    AppSpec spec = given;
+    resolve_exec_mode(spec);  // settled now: scaling later does not change it
     if (apps_.count(spec.name))
         throw TendError(ErrorCode::kAlreadyExists, "an app named '" + spec.name +
                                                        "' already exists; use 'tend restart " +
@@ -167,10 +164,8 @@ void ProcessTable::tick() {
             due.push_back(id);
     for (int id : due) {
         Instance& inst = instances_.at(id);
-        if (inst.retire_deadline_ms != 0 && inst.retire_deadline_ms <= now) {
-            inst.retire_deadline_ms = 0;
-            signal_group(inst.retiring_pid, SIGKILL);
-        }
+        if (inst.retire_deadline_ms != 0 && inst.retire_deadline_ms <= now)
+            stop_overdue(inst.app, inst.retiring_pid, inst.retire_step, inst.retire_deadline_ms);
         if (inst.deadline_ms == 0 || inst.deadline_ms > now) continue;
         inst.deadline_ms = 0;
         if (inst.state == InstanceState::kLaunching) {
@@ -180,10 +175,17 @@ void ProcessTable::tick() {
             inst.last_reason = inst.pending_reason;
             spawn_or_error(inst);
         } else if (inst.state == InstanceState::kStopping && inst.pid != 0) {
-            signal_group(inst.pid, SIGKILL);
+            stop_overdue(inst.app, inst.pid, inst.stop_step, inst.deadline_ms);
         }
     }
     notify_waiters();
+}
+
+void ProcessTable::stop_overdue(const std::string& app, int pid, StopStep& step,
+                                std::int64_t& deadline_ms) {
+    const RestartPolicy& policy = apps_.at(app).spec.restart;
+    step = stopper_.overdue(pid, step, policy);
+    deadline_ms = step == StopStep::kKilled ? 0 : clock_.now_ms() + policy.kill_timeout_ms;
 }
 
 std::optional<std::int64_t> ProcessTable::next_deadline() const {
@@ -227,6 +229,8 @@ void ProcessTable::spawn(Instance& inst) {
     SpawnRequest request = spawn_request(inst);
     inst.pid = launcher_.spawn(request);
     inst.env = std::move(request.env);
+    inst.node_worker = request.node_cluster;
+    inst.stop_step = StopStep::kNone;
     if (request.node_cluster) sockets_.add_worker(inst.pid, request.name, request.listen_fd);
     const ListenOptions& listen = apps_.at(inst.app).spec.listen;
     inst.state = listen.wait_ready ? InstanceState::kLaunching : InstanceState::kOnline;
@@ -257,7 +261,7 @@ void ProcessTable::begin_stop(Instance& inst, AfterStop after, RestartReason rea
             inst.state = InstanceState::kStopping;
             inst.after_stop = after;
             inst.deadline_ms = clock_.now_ms() + policy.kill_timeout_ms;
-            signal_group(inst.pid, signal_number(policy.kill_signal));
+            inst.stop_step = stopper_.begin(inst.pid, policy);
             break;
         }
         case InstanceState::kStopping:

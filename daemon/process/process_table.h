@@ -19,6 +19,7 @@
 #include "daemon/cluster/socket_broker.h"
 #include "daemon/ipc/messenger.h"
 #include "daemon/process/clock.h"
+#include "daemon/process/graceful_stop.h"
 #include "daemon/process/launcher.h"
 #include "daemon/process/restart_policy.h"
 #include "daemon/process/target_resolver.h"
@@ -54,7 +55,9 @@ struct Instance {
     std::int64_t created_wall_ms = 0;
     std::int64_t started_wall_ms = 0;
     std::int64_t started_ms = 0;   // monotonic, for uptime
-    std::int64_t deadline_ms = 0;  // restart time (waiting_restart) or SIGKILL time (stopping)
+    std::int64_t deadline_ms = 0;  // restart time (waiting_restart) or next stop step (stopping)
+    StopStep stop_step = StopStep::kNone;  // of pid, while stopping
+    bool node_worker = false;              // pid was started as a Node cluster worker
     int restarts = 0;
     RestartHistory history;
     std::optional<int> exit_code;
@@ -70,7 +73,8 @@ struct Instance {
     RestartReason pending_reason;  // of the restart a stopping instance waits for
     // Reload: the process being replaced, stopped once pid is ready.
     int retiring_pid = 0;
-    std::int64_t retire_deadline_ms = 0;  // its SIGKILL time, once signalled
+    std::int64_t retire_deadline_ms = 0;  // its next stop step, once retired
+    StopStep retire_step = StopStep::kNone;
     std::int64_t retiring_started_ms = 0;
     std::int64_t retiring_started_wall_ms = 0;
     // The environment the current process was started with (`tend env`),
@@ -216,7 +220,9 @@ class ProcessTable {
 
     Instance& add_instance(App& app, int index);
     // Signals pid's group; a Node worker being signalled is dealt no more connections.
-    void signal_group(int pid, int sig);
+    void signal_group(int pid, int sig) { stopper_.signal_group(pid, sig); }
+    // A stop deadline passed: the next step of ending pid, and when the one after is due.
+    void stop_overdue(const std::string& app, int pid, StopStep& step, std::int64_t& deadline_ms);
     void spawn(Instance& inst);
     void become_online(Instance& inst);
     void advance_reload();
@@ -241,6 +247,7 @@ class ProcessTable {
 
     Launcher& launcher_;
     SocketBroker& sockets_;
+    GracefulStop stopper_;
     Messenger& messenger_;
     Clock& clock_;
     Watcher watcher_;

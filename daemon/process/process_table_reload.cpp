@@ -58,7 +58,7 @@ void ProcessTable::start_replacement(Instance& inst) {
 void ProcessTable::retire(Instance& inst) {
     const RestartPolicy& policy = apps_.at(inst.app).spec.restart;
     inst.retire_deadline_ms = clock_.now_ms() + policy.kill_timeout_ms;
-    signal_group(inst.retiring_pid, signal_number(policy.kill_signal));
+    inst.retire_step = stopper_.begin(inst.retiring_pid, policy);
 }
 
 // Instance id is done with (replaced, or gone): the next one's turn.
@@ -82,6 +82,7 @@ bool ProcessTable::on_retired_exit(Instance& inst, int pid) {
     inst.retiring_pid = 0;
     inst.retire_deadline_ms = 0;
     inst.retiring_env.clear();
+    inst.retire_step = StopStep::kNone;
     end_reload_step(inst.id);
     return true;
 }

@@ -32,6 +32,11 @@ std::vector<int> ProcessTable::replace_spec(AppSpec spec) {
     Changing changing(*this);
     check_replacement(spec);
     App& app = apps_.at(spec.name);
+    // A mode the new spec does not name stays the one settled at start: its
+    // instances are replaced one by one, and a fork process and a cluster
+    // worker would not share a port in between.
+    if (spec.exec_mode.empty()) spec.exec_mode = app.spec.exec_mode;
+    resolve_exec_mode(spec);
     int count = spec.instances;
     spec.instances = app.spec.instances;
     app.spec = std::move(spec);

@@ -63,7 +63,7 @@ InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const
     i.name = inst.app;
     i.ns = spec.ns;
     i.instance = inst.index;
-    i.mode = spec.instances > 1 ? "cluster" : "fork";
+    i.mode = inst.node_worker ? "cluster" : "fork";  // what its process runs as
     i.pid = inst.pid;
     i.status = inst.state;
     i.restarts = inst.restarts;

@@ -37,13 +37,10 @@ void add_channel_env(SpawnRequest& r, bool node, const std::string& notify_socke
 
 // systemd's socket activation: one socket, at fd 3. LISTEN_PID is set by the
 // launcher's shim, once the pid is known. A Node cluster worker gets no
-// socket: NODE_UNIQUE_ID (its worker id) makes Node ask the daemon.
+// socket: it asks the daemon (see add_worker_env).
 void add_listen_env(SpawnRequest& r, const AppSpec& spec) {
     r.env["PORT"] = std::to_string(spec.listen.port);
-    if (r.node_cluster) {
-        r.env["NODE_UNIQUE_ID"] = std::to_string(r.id);
-        return;
-    }
+    if (r.node_cluster) return;
     r.env["LISTEN_FDS"] = std::to_string(1);
     r.env["LISTEN_FDNAMES"] = spec.name;
     r.env["TEND_LISTEN_FD"] = std::to_string(3);
@@ -55,6 +52,12 @@ void add_instance_vars(SpawnRequest& r, const AppSpec& spec) {
     r.env[spec.vars.instance_var] = std::to_string(r.instance);
     if (!spec.vars.increment_var.empty())
         r.env[spec.vars.increment_var] = incremented_value(spec, r.env, r.instance);
+}
+
+// NODE_UNIQUE_ID (its worker id) makes Node a cluster worker: each listen()
+// asks the primary, tendd, over the IPC channel, whatever it listens on.
+void add_worker_env(SpawnRequest& r) {
+    if (r.node_cluster) r.env["NODE_UNIQUE_ID"] = std::to_string(r.id);
 }
 
 }  // namespace
@@ -89,7 +92,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     r.env = starting_env(spec);
     for (const auto& [k, v] : spec.env) r.env[k] = v;
     PortSharing sharing = port_sharing(spec, r.env);
-    r.node_cluster = sharing == PortSharing::kRoundRobin;
+    r.node_cluster = runs_node_workers(spec, r.env);
     // The preload makes an unmodified server.listen(port) use the inherited socket.
     if (node && sharing == PortSharing::kInherit)
         r.argv.insert(r.argv.begin() + 1, {"--require", config_.node_preload});
@@ -99,6 +102,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     r.env["TEND_APP_NAME"] = inst.app;
     r.env["TEND_HOME"] = config_.home;
     add_channel_env(r, node, config_.notify_socket);
+    add_worker_env(r);
     if (r.listen_fd >= 0) add_listen_env(r, spec);
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;

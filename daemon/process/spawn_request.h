@@ -27,8 +27,8 @@ struct SpawnRequest {
     // A listening socket to pass as fd 3 (cluster mode's shared port), with
     // LISTEN_PID set to the instance's own pid; -1 = none.
     int listen_fd = -1;
-    // With listen_fd: a Node cluster worker (NODE_UNIQUE_ID), which the
-    // daemon hands that socket's connections in turn instead of the socket.
+    // A Node cluster worker (NODE_UNIQUE_ID): the daemon answers its
+    // listen() calls, and hands it connections in turn instead of a socket.
     bool node_cluster = false;
     bool inherits_listener() const { return listen_fd >= 0 && !node_cluster; }
     // The IPC channel's fd number in the instance: after fd 3 when there is

@@ -99,7 +99,7 @@ std::optional<std::string> udp_ask(int port, Millis timeout) {
 
 ClosedLoopClient::ClosedLoopClient(int port) : port_(port) {
     thread_ = std::thread([this] {
-        while (!stop_) {
+        while (!stop_ && ok_ + failed_ < kMaxRequests) {
             auto body = http_get(port_, 10s);
             if (!body) {
                 ++failed_;

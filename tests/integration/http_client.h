@@ -24,10 +24,12 @@ std::optional<std::string> unix_http_get(const std::string& path, Millis timeout
 // One datagram to 127.0.0.1:port and the answer, or nullopt after timeout.
 std::optional<std::string> udp_ask(int port, Millis timeout = 1s);
 
-// Requests one after another on a thread until stop(), each on a new
-// connection, so a reload is crossed by many of them.
+// Requests one after another on a thread until stop() (or kMaxRequests,
+// so a test that forgets to stop it still ends), each on a new connection,
+// so a reload is crossed by many of them.
 class ClosedLoopClient {
   public:
+    static constexpr int kMaxRequests = 200000;
     explicit ClosedLoopClient(int port);
     ~ClosedLoopClient();
     void stop();

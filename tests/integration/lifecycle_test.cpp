@@ -39,7 +39,7 @@ TEST_CASE("start -i 4 runs four online instances with indexes 0..3 and distinct 
     std::set<int> ids, pids;
     for (std::size_t k = 0; k < insts.size(); ++k) {
         CHECK(insts[k]["instance"] == k);
-        CHECK(insts[k]["mode"] == "cluster");
+        CHECK(insts[k]["mode"] == "fork");  // not Node: independent processes, as PM2
         CHECK(insts[k]["restarts"] == 0);
         ids.insert(insts[k]["id"].get<int>());
         pids.insert(insts[k]["pid"].get<int>());

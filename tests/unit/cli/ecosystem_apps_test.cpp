@@ -63,6 +63,7 @@ TEST_CASE("ecosystem: every option of an app reaches its spec, paths from the fi
     CHECK(s.cwd == "/srv/app");
     CHECK(s.args == std::vector<std::string>{"--port", "3000", "--msg", "a b"});
     CHECK(s.instances == 4);
+    CHECK(s.exec_mode == "cluster");
     CHECK(s.listen.port == 8080);
     CHECK(s.listen.wait_ready);
     CHECK(s.listen.listen_timeout_ms == 5000);
@@ -255,4 +256,18 @@ TEST_CASE("yaml: a syntax error names the line") {
     } catch (const TendError& e) {
         CHECK(std::string(e.what()).rfind("invalid YAML at line ", 0) == 0);
     }
+}
+
+TEST_CASE("ecosystem: exec_mode takes PM2's spellings and refuses any other") {
+    auto mode = [](const std::string& value) {
+        return convert(R"({"apps":[{"script":"server.js","exec_mode":")" + value + R"("}]})")
+            .specs.at(0)
+            .exec_mode;
+    };
+    CHECK(mode("fork") == "fork");
+    CHECK(mode("fork_mode") == "fork");
+    CHECK(mode("cluster_mode") == "cluster");
+    CHECK(convert(R"({"apps":[{"script":"server.js"}]})").specs.at(0).exec_mode.empty());
+    CHECK(error_of(R"({"apps":[{"script":"server.js","exec_mode":"threads"}]})") ==
+          "ecosystem.json: apps[0].exec_mode must be 'fork' or 'cluster', not 'threads'");
 }

@@ -66,6 +66,7 @@ AppSpec api_spec() {
     spec.args = {"--port", "3000", "two words"};
     spec.cwd = "/srv/api";
     spec.instances = 2;
+    spec.exec_mode = "cluster";
     spec.env = {{"ZETA", "1"}, {"ALPHA", "secret"}};
     spec.restart.max_restarts = 23;
     spec.restart.min_uptime_ms = 2345;
@@ -186,6 +187,7 @@ TEST_CASE("describe shows every field of the instance and its spec") {
     CHECK(value_of(fields, "command line") == "node /srv/api/server.js --port 3000 'two words'");
     CHECK(value_of(fields, "cwd") == "/srv/api");
     CHECK(value_of(fields, "interpreter") == "node");
+    CHECK(value_of(fields, "exec_mode") == "cluster");
     CHECK(value_of(fields, "out log") == "/h/logs/api-out-4.log");
     CHECK(value_of(fields, "err log") == "/h/logs/api-err-4.log");
     CHECK(value_of(fields, "autorestart") == "true");

@@ -288,3 +288,50 @@ TEST_CASE("absolute_path normalises and drops a trailing slash") {
     CHECK(absolute_path("/", "/x") == "/");
     CHECK(absolute_path("/opt//y/.", "/x") == "/opt/y");
 }
+
+TEST_CASE("--exec-mode: fork or cluster, PM2's _mode spellings too; empty keeps PM2's default") {
+    CHECK(parse_exec_mode("") == "");
+    CHECK(parse_exec_mode("fork") == "fork");
+    CHECK(parse_exec_mode("cluster_mode") == "cluster");
+    CHECK(usage_error_of([] { parse_exec_mode("pool"); }) ==
+          "--exec-mode: expected 'fork' or 'cluster', got 'pool'");
+    StartFlags flags = flags_for("app.js");
+    flags.exec_mode = "fork_mode";
+    flags.instances = "2";
+    CHECK(to_app_spec(flags, fake_environment({"/home/u/app/app.js"}, {})).exec_mode == "fork");
+}
+
+TEST_CASE("-i max and -1 mean cluster mode for a node script even on one CPU, as PM2") {
+    StartEnvironment one_cpu = fake_environment({"/home/u/app/app.js", "/home/u/app/srv"}, {});
+    one_cpu.cpu_count = 1;
+    StartFlags flags = flags_for("app.js");
+    for (std::string per_cpu : {"max", "-1", "0"}) {
+        flags.instances = per_cpu;
+        AppSpec spec = to_app_spec(flags, one_cpu);
+        CHECK(spec.instances == 1);
+        CHECK(spec.exec_mode == "cluster");
+    }
+    flags.instances = "1";
+    CHECK(to_app_spec(flags, one_cpu).exec_mode.empty());  // the daemon settles it: fork
+    flags.instances = "max";
+    flags.exec_mode = "fork";
+    CHECK(to_app_spec(flags, one_cpu).exec_mode == "fork");
+    StartFlags native = flags_for("srv");
+    native.instances = "max";
+    CHECK(to_app_spec(native, one_cpu).exec_mode.empty());
+}
+
+TEST_CASE("cluster mode asked for a program that is not Node is warned about") {
+    AppSpec spec;
+    spec.name = "srv";
+    spec.script = "/usr/bin/srv";
+    spec.exec_mode = "cluster";
+    CHECK(exec_mode_warning(spec) ==
+          "'srv' is not a Node script, so its instances run in fork mode (exec_mode 'cluster' "
+          "makes Node cluster workers)");
+    spec.script = "/srv/app.js";
+    CHECK(exec_mode_warning(spec).empty());
+    spec.exec_mode = "";
+    spec.script = "/usr/bin/srv";
+    CHECK(exec_mode_warning(spec).empty());
+}

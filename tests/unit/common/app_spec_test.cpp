@@ -39,3 +39,52 @@ TEST_CASE("NODE_CLUSTER_SCHED_POLICY=none from --env or the environment keeps fd
     spec.env["NODE_CLUSTER_SCHED_POLICY"] = "rr";
     CHECK(port_sharing(spec, {{"NODE_CLUSTER_SCHED_POLICY", "none"}}) == PortSharing::kRoundRobin);
 }
+
+TEST_CASE("exec_mode: PM2's default is cluster for a Node script with several instances") {
+    auto resolved = [](const std::string& script, int instances, const std::string& mode) {
+        AppSpec spec = with_port(script, 0);
+        spec.instances = instances;
+        spec.exec_mode = mode;
+        resolve_exec_mode(spec);
+        return spec.exec_mode;
+    };
+    CHECK(resolved("app.js", 4, "") == "cluster");
+    CHECK(resolved("app.mjs", 2, "") == "cluster");
+    CHECK(resolved("app.cjs", 1, "") == "fork");  // -i 1 or none: fork, as PM2
+    CHECK(resolved("app.js", 4, "fork") == "fork");
+    CHECK(resolved("app.js", 4, "fork_mode") == "fork");
+    CHECK(resolved("app.js", 1, "cluster_mode") == "cluster");
+    CHECK(resolved("server", 4, "") == "fork");  // only Node can be a cluster worker
+    CHECK(resolved("app.py", 4, "cluster") == "fork");
+    AppSpec port = with_port("app.js", 8000);  // Node's cluster shares --port, as before
+    resolve_exec_mode(port);
+    CHECK(port.exec_mode == "cluster");
+}
+
+TEST_CASE("Node cluster workers with and without --port; fork mode and policy none are not") {
+    AppSpec spec = with_port("app.js", 0);
+    spec.instances = 4;
+    CHECK(runs_node_workers(spec, {}));
+    CHECK(port_sharing(spec, {}) == PortSharing::kNoPort);
+    // Without --port Node's policy is not consulted: listen() always asks tendd.
+    CHECK(runs_node_workers(spec, {{"NODE_CLUSTER_SCHED_POLICY", "none"}}));
+    spec.exec_mode = "fork";
+    CHECK_FALSE(runs_node_workers(spec, {}));
+    spec.listen.port = 8000;
+    CHECK(port_sharing(spec, {}) == PortSharing::kInherit);  // fork + --port: fd 3 and the preload
+    spec.exec_mode = "cluster";
+    CHECK(port_sharing(spec, {{"NODE_CLUSTER_SCHED_POLICY", "none"}}) == PortSharing::kInherit);
+    CHECK_FALSE(runs_node_workers(spec, {{"NODE_CLUSTER_SCHED_POLICY", "none"}}));
+}
+
+TEST_CASE("exec_mode travels as PM2's key and a wrong word is refused") {
+    AppSpec spec = with_port("app.js", 0);
+    spec.exec_mode = "cluster";
+    json j = spec;
+    CHECK(j.at("exec_mode") == "cluster");
+    CHECK(j.get<AppSpec>().exec_mode == "cluster");
+    spec.exec_mode = "clusters";
+    CHECK_THROWS_WITH(validate(spec), "exec_mode must be 'fork' or 'cluster', not 'clusters'");
+    spec.exec_mode = "cluster_mode";
+    CHECK_NOTHROW(validate(spec));
+}

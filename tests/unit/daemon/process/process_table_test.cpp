@@ -47,6 +47,7 @@ class FakeSockets : public SocketBroker {
     std::vector<int> closed_listeners;
     std::map<int, std::string> workers;  // pid → app, while a Node cluster worker
     std::vector<int> retired;
+    std::vector<int> disconnected;  // told to disconnect, as Node's worker.disconnect()
 
     int open_listener(const std::string& host, int port) override {
         if (port == 1) throw TendError(ErrorCode::kSpawnFailed, "cannot listen on :1: in use");
@@ -57,6 +58,11 @@ class FakeSockets : public SocketBroker {
     void add_worker(int pid, const std::string& app, int) override { workers[pid] = app; }
     void retire_worker(int pid) override { retired.push_back(pid); }
     void remove_worker(int pid) override { workers.erase(pid); }
+    bool disconnect_worker(int pid) override {
+        if (!workers.count(pid)) return false;
+        disconnected.push_back(pid);
+        return true;
+    }
 };
 
 class FakeMessenger : public Messenger {
@@ -124,7 +130,8 @@ TEST_CASE("start -i 4 spawns four instances with indexes and their environment")
         CHECK(env.at("PATH") == "/bin");
     }
     CHECK(f.launcher.spawned[1].out_log == "/home/t/logs/api-out-1.log");
-    CHECK(f.table.info(ids[0], false).mode == "cluster");
+    CHECK(f.table.info(ids[0], false).mode == "fork");  // not Node: independent processes
+    CHECK(f.table.find_app("api")->spec.exec_mode == "fork");
 }
 
 TEST_CASE("starting a name that exists says to use restart") {
@@ -494,7 +501,6 @@ TEST_CASE("scale grows with the next indexes and shrinks from the highest") {
     CHECK(f.table.find(added[0])->index == 2);
     CHECK(f.table.find(added[1])->index == 3);
     CHECK(f.state(added[1]) == InstanceState::kOnline);
-    CHECK(f.table.info(ids[0], false).mode == "cluster");
 
     auto removed = f.table.scale("api", 1);
     REQUIRE(removed.size() == 3);
@@ -567,14 +573,14 @@ TEST_CASE("a memory restart from a metrics sample tells the watcher its kill dea
 }
 
 TEST_CASE(
-    "node cluster workers are announced to the socket broker, retired on stop, removed on exit") {
+    "node cluster workers are announced to the socket broker, disconnected on stop, removed on "
+    "exit") {
     Fixture f;
     int id = f.table.start(node_app_on_port("web")).front();
     int pid = f.pid(id);
     CHECK(f.sockets.workers.at(pid) == "web");
     f.table.stop({id});
-    CHECK(std::find(f.sockets.retired.begin(), f.sockets.retired.end(), pid) !=
-          f.sockets.retired.end());
+    CHECK(f.sockets.disconnected == std::vector<int>{pid});
     f.table.on_exit(id, pid, 0, std::nullopt);
     CHECK(f.sockets.workers.count(pid) == 0);
     f.table.remove({id});
@@ -672,4 +678,99 @@ TEST_CASE("signal_processes signals each running process alone") {
     CHECK(f.table.signal_processes(ids, SIGUSR2) == std::vector<int>{ids[0]});
     CHECK(f.launcher.process_signals == std::vector<std::pair<int, int>>{{f.pid(ids[0]), SIGUSR2}});
     CHECK_FALSE(f.launcher.signalled(f.pid(ids[0]), SIGUSR2));  // not the group
+
+TEST_CASE("a node script with -i 4 and no port: four cluster workers, no socket of tend's") {
+    Fixture f;
+    AppSpec spec = node_app_on_port("web");
+    spec.listen.port = 0;
+    spec.instances = 4;
+    auto ids = f.table.start(spec);
+    CHECK(f.sockets.listeners.empty());
+    REQUIRE(f.launcher.spawned.size() == 4);
+    for (const auto& r : f.launcher.spawned) {
+        CHECK(r.node_cluster);
+        CHECK(r.listen_fd == -1);
+        CHECK(r.env.at("NODE_UNIQUE_ID") == std::to_string(r.id));
+        CHECK(r.env.at("NODE_CHANNEL_FD") == "3");
+        CHECK(r.env.count("PORT") == 0);
+        CHECK(r.env.count("LISTEN_FDS") == 0);
+    }
+    CHECK(f.sockets.workers.size() == 4);
+    CHECK(f.table.info(ids[0], false).mode == "cluster");
+    CHECK(f.table.find_app("web")->spec.exec_mode == "cluster");
+}
+
+TEST_CASE("fork mode: a node script's instances are independent processes, scaled ones too") {
+    Fixture f;
+    AppSpec spec = node_app_on_port("web");
+    spec.listen.port = 0;
+    spec.instances = 2;
+    spec.exec_mode = "fork";
+    auto ids = f.table.start(spec);
+    for (const auto& r : f.launcher.spawned) CHECK_FALSE(r.node_cluster);
+    CHECK(f.sockets.workers.empty());
+    CHECK(f.table.info(ids[1], false).mode == "fork");
+    // -i 1 is fork mode, and stays so when scaled, as under PM2.
+    AppSpec one = node_app_on_port("one");
+    one.listen.port = 0;
+    f.table.start(one);
+    auto added = f.table.scale("one", 3);
+    CHECK(f.table.info(added.back(), false).mode == "fork");
+    CHECK_FALSE(f.launcher.spawned.back().node_cluster);
+}
+
+TEST_CASE("stopping a node worker: disconnect, the stop signal after kill_timeout, then SIGKILL") {
+    Fixture f;
+    AppSpec spec = node_app_on_port("web");
+    spec.restart.kill_timeout_ms = 1000;
+    int id = f.table.start(spec).front();
+    int pid = f.pid(id);
+    f.table.stop({id});
+    CHECK(f.sockets.disconnected == std::vector<int>{pid});
+    CHECK(f.launcher.signals.empty());  // an app exiting at once on SIGINT would drop requests
+    CHECK(f.told.back() == f.clock.now + 1000);
+    f.clock.now += 1000;
+    f.table.tick();
+    CHECK(f.launcher.signalled(pid, SIGINT));
+    CHECK_FALSE(f.launcher.signalled(pid, SIGKILL));
+    CHECK(f.told.back() == f.clock.now + 1000);
+    f.clock.now += 1000;
+    f.table.tick();
+    CHECK(f.launcher.signalled(pid, SIGKILL));
+    f.table.on_exit(id, pid, std::nullopt, SIGKILL);
+    CHECK(f.state(id) == InstanceState::kStopped);
+}
+
+TEST_CASE("a node worker that exits after its disconnect is never signalled") {
+    Fixture f;
+    int id = f.table.start(node_app_on_port("web")).front();
+    int pid = f.pid(id);
+    bool restarted = false;
+    f.table.restart({id});
+    f.table.when_settled({id}, [&] { restarted = true; });
+    f.table.on_exit(id, pid, 0, std::nullopt);
+    CHECK(restarted);
+    CHECK(f.state(id) == InstanceState::kOnline);
+    CHECK_FALSE(f.launcher.signalled(pid, SIGINT));
+    CHECK_FALSE(f.table.next_deadline().has_value());
+}
+
+TEST_CASE("reload of a node worker disconnects the old process once the new one runs") {
+    Fixture f;
+    int id = f.table.start(node_app_on_port("web")).front();
+    int old = f.pid(id);
+    f.table.reload({id});
+    int replacement = f.pid(id);
+    CHECK(replacement != old);
+    CHECK(f.sockets.disconnected == std::vector<int>{old});
+    CHECK_FALSE(f.launcher.signalled(old, SIGINT));
+    f.clock.now += 1600;
+    f.table.tick();
+    CHECK(f.launcher.signalled(old, SIGINT));
+    f.clock.now += 1600;
+    f.table.tick();
+    CHECK(f.launcher.signalled(old, SIGKILL));
+    f.table.on_exit(id, old, std::nullopt, SIGKILL);
+    CHECK(f.pid(id) == replacement);
+    CHECK_FALSE(f.launcher.signalled(replacement, SIGINT));
 }
