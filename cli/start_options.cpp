@@ -98,6 +98,7 @@ StartEnvironment current_start_environment() {
                             std::thread::hardware_concurrency(),
                             is_regular_file,
                             is_executable_file,
+                            load_env_file,
                             is_directory};
 }
 

@@ -123,9 +123,22 @@ bool has_labeled_value(const std::string& text, const std::vector<std::string>& 
     return false;
 }
 
+namespace {
+
+// argv = program, then args. Built front to back: GCC 12 at -O3 misreads an
+// insert at begin() of a literal-made string as out of bounds (-Warray-bounds).
+std::vector<std::string> program_then(const char* program, std::vector<std::string> args) {
+    std::vector<std::string> argv;
+    argv.reserve(args.size() + 1);
+    argv.emplace_back(program);
+    std::move(args.begin(), args.end(), std::back_inserter(argv));
+    return argv;
+}
+
+}  // namespace
+
 std::vector<std::string> fixture(std::vector<std::string> mode_args) {
-    mode_args.insert(mode_args.begin(), FIXTURE_BIN);
-    return mode_args;
+    return program_then(FIXTURE_BIN, std::move(mode_args));
 }
 
 std::vector<std::string> start_fixture(const std::string& name, std::vector<std::string> options,
@@ -277,8 +290,7 @@ std::vector<std::string> TendHome::env() const {
 }
 
 Result TendHome::run(std::vector<std::string> args, Millis timeout) const {
-    args.insert(args.begin(), TEND_BIN);
-    return run_program(std::move(args), timeout);
+    return run_program(program_then(TEND_BIN, std::move(args)), timeout);
 }
 
 Result TendHome::run_ok(std::vector<std::string> args, Millis timeout) const {

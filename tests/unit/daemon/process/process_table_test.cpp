@@ -678,6 +678,7 @@ TEST_CASE("signal_processes signals each running process alone") {
     CHECK(f.table.signal_processes(ids, SIGUSR2) == std::vector<int>{ids[0]});
     CHECK(f.launcher.process_signals == std::vector<std::pair<int, int>>{{f.pid(ids[0]), SIGUSR2}});
     CHECK_FALSE(f.launcher.signalled(f.pid(ids[0]), SIGUSR2));  // not the group
+}
 
 TEST_CASE("a node script with -i 4 and no port: four cluster workers, no socket of tend's") {
     Fixture f;
