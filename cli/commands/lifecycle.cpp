@@ -78,14 +78,18 @@ std::vector<std::string> apply_files(const std::vector<std::string>& targets,
     return left;
 }
 
+bool names_a_file(const std::vector<std::string>& targets) {
+    return std::any_of(targets.begin(), targets.end(),
+                       [](const std::string& t) { return is_ecosystem_file(t); });
+}
+
 void check_options(const Lifecycle& what, const TargetsArgs& args,
                    const LifecycleOptions& options) {
     if (args.targets.empty() && !args.instance)
         throw UsageError(std::string("'") + what.command +
                          "' needs at least one target: an id, an app name, a namespace, a "
                          "script, 'all' or --instance N");
-    bool has_file = std::any_of(args.targets.begin(), args.targets.end(),
-                                [](const std::string& t) { return is_ecosystem_file(t); });
+    bool has_file = names_a_file(args.targets);
     if (!options.only.empty() && !has_file)
         throw UsageError("--only needs an ecosystem file among the targets");
     if (!options.env.empty() && !has_file)
@@ -101,14 +105,14 @@ int run_lifecycle(const Lifecycle& what, TargetsArgs args, const LifecycleOption
     check_options(what, args, options);
     SpecUpdateArgs update;
     bool start_failed = false;
-    if (what.applies_spec) {
-        if (options.update_env) update.update_env = current_environment();
+    if (what.applies_spec && options.update_env) update.update_env = current_environment();
+    if (what.applies_spec && names_a_file(args.targets)) {
         args.targets = apply_files(args.targets, options, update, start_failed, ctx);
         if (args.targets.empty()) {  // every app of the file was started, or failed to
             print_instance_table(ctx);
             return start_failed ? 1 : 0;
         }
-    } else {
+    } else if (names_a_file(args.targets)) {
         args.targets = expand_file_targets(args.targets, options.only);
         if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
     }

@@ -46,7 +46,7 @@ TEST_CASE("env prints the environment an instance was started with, secrets incl
 
     check_command_error(t.run({"env", "many"}), 1,
                         "tend: error: 'many' has 2 instances: name one by its id (1, 2)");
-    check_command_error(t.run({"env", "7"}), 1, "tend: error: no app or id '7'");
+    check_command_error(t.run({"env", "7"}), 1, "tend: error: no app, id, namespace or script '7'");
     check_command_error(t.run({"env"}), 2, "tend: error: 'env' needs an instance id: tend env 0");
 }
 
@@ -69,7 +69,8 @@ TEST_CASE("reset sets restart counts back to zero and leaves the processes alone
     check_command_error(
         t.run({"reset"}), 2,
         "tend: error: 'reset' needs at least one target: an id, an app name or 'all'");
-    check_command_error(t.run({"reset", "nope"}), 1, "tend: error: no app or id 'nope'");
+    check_command_error(t.run({"reset", "nope"}), 1,
+                        "tend: error: no app, id, namespace or script 'nope'");
 }
 
 TEST_CASE("signal (and sendSignal) sends the signal to the instance's process") {
@@ -92,7 +93,7 @@ TEST_CASE("signal (and sendSignal) sends the signal to the instance's process") 
         t.run({"signal", "SIGUSR2"}), 2,
         "tend: error: 'signal' needs a signal and a target: tend signal SIGUSR2 api");
     check_command_error(t.run({"signal", "SIGUSR2", "nope"}), 1,
-                        "tend: error: no app or id 'nope'");
+                        "tend: error: no app, id, namespace or script 'nope'");
 }
 
 TEST_CASE("report shows versions, home, the daemon and its log, and starts no daemon") {

@@ -70,6 +70,10 @@ TEST_CASE("restart SCRIPT --instance 0 restarts exactly one process") {
     CHECK(insts[2]["status"] == "stopped");
     CHECK(insts[1]["status"] == "online");
     CHECK(insts[1]["pid"] == before[1]);
+    // restart, which applies ecosystem files, acts on --instance alone too.
+    CHECK(t.run_ok({"restart", "--instance", "1"}).out.find("[tend] restarted 1 instance(s)") !=
+          std::string::npos);
+    CHECK(pid_at(t, "api", 1) != before[1]);
 
     Result missing = t.run({"restart", "api", "--instance", "7"});
     CHECK(missing.exit_code == 1);

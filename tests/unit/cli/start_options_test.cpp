@@ -302,7 +302,8 @@ TEST_CASE("--exec-mode: fork or cluster, PM2's _mode spellings too; empty keeps 
 }
 
 TEST_CASE("-i max and -1 mean cluster mode for a node script even on one CPU, as PM2") {
-    StartEnvironment one_cpu = fake_environment({"/home/u/app/app.js", "/home/u/app/srv"}, {});
+    StartEnvironment one_cpu =
+        fake_environment({"/home/u/app/app.js", "/home/u/app/srv"}, {"/home/u/app/srv"});
     one_cpu.cpu_count = 1;
     StartFlags flags = flags_for("app.js");
     for (std::string per_cpu : {"max", "-1", "0"}) {
