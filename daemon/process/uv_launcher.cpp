@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 
 #include "common/errors.h"
 #include "daemon/logs/log_file.h"
@@ -94,9 +95,33 @@ std::vector<std::string> with_listen_pid_shim(const std::string& self_exe, const
     return argv;
 }
 
+// Whether a bare program name is an executable file in one of PATH's
+// folders (an empty entry is the current folder, as execvp reads it).
+bool found_in_path(const std::string& program, std::string_view path) {
+    while (true) {
+        std::size_t colon = path.find(':');
+        std::string dir(path.substr(0, colon));
+        std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(candidate, ec) &&
+            ::access(candidate.c_str(), X_OK) == 0)
+            return true;
+        if (colon == std::string_view::npos) return false;
+        path.remove_prefix(colon + 1);
+    }
+}
+
+// A bare name is looked up by exec in a PATH: the instance's, or (in older
+// libuv) the daemon's own. Refused only when neither has it.
+bool bare_name_missing(const SpawnRequest& r, const std::string& program) {
+    auto own = r.env.find("PATH");
+    const char* daemon_path = std::getenv("PATH");
+    return !found_in_path(program, own != r.env.end() ? own->second : "") &&
+           !found_in_path(program, daemon_path ? daemon_path : "");
+}
+
 // What uv_spawn would refuse, checked before the log files are opened, so a
-// start that cannot run leaves no empty log files behind. A bare program
-// name is found in PATH by uv_spawn itself.
+// start that cannot run leaves no empty log files behind.
 void check_runnable(const SpawnRequest& r) {
     const std::string& program = r.argv.front();
     auto refuse = [&](const std::string& what) {
@@ -104,8 +129,12 @@ void check_runnable(const SpawnRequest& r) {
                                                      uv_strerror(uv_translate_sys_error(errno)));
     };
     if (!r.cwd.empty() && ::access(r.cwd.c_str(), X_OK) != 0) refuse(r.cwd);
-    if (program.find('/') != std::string::npos && ::access(program.c_str(), X_OK) != 0)
+    bool bare = program.find('/') == std::string::npos;
+    if (!bare && ::access(program.c_str(), X_OK) != 0) refuse(program);
+    if (bare && bare_name_missing(r, program)) {
+        errno = ENOENT;
         refuse(program);
+    }
 }
 
 void open_socketpair(Pipe& p) {

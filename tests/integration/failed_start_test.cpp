@@ -59,6 +59,11 @@ TEST_CASE("a start the daemon refuses uses no id and writes no log file") {
                   "cannot start 'bad': /nonexistent/interp: no such file or directory");
     CHECK(log_files(t).empty());
     CHECK(t.jlist().empty());
+    // A bare interpreter name is looked up in PATH before any file is opened.
+    check_refused(t.run(start_fixture("bad", {"--interpreter", "python9-nowhere"}, {"sleep"})),
+                  "cannot start 'bad': python9-nowhere: no such file or directory");
+    CHECK(log_files(t).empty());
+    CHECK(t.jlist().empty());
 
     t.run_ok(start_fixture("good", {}, {"sleep"}));
     json insts = t.wait_for("good", all_online(1), "good online");
