@@ -39,11 +39,9 @@ void from_json(const json& j, TargetsArgs& v) {
 // By hand: streams is an enum written as a word and checked on reading;
 // instance is optional (null).
 void to_json(json& j, const LogsArgs& v) {
-    j = json{{"targets", v.targets},
-             {"instance", optional_int(v.instance)},
-             {"lines", v.lines},
-             {"streams", streams_name(v.streams)},
-             {"follow", v.follow}};
+    j = json{{"targets", v.targets}, {"instance", optional_int(v.instance)},
+             {"lines", v.lines},     {"streams", streams_name(v.streams)},
+             {"follow", v.follow},   {"cwd", v.cwd}};
 }
 void from_json(const json& j, LogsArgs& v) {
     v.targets = j.value("targets", std::vector<std::string>{});
@@ -51,6 +49,7 @@ void from_json(const json& j, LogsArgs& v) {
     v.lines = j.value("lines", 15);
     v.streams = streams_from(j.value("streams", std::string("both")));
     v.follow = j.value("follow", false);
+    v.cwd = j.value("cwd", std::string());
 }
 
 // By hand: every key is required but time (0, lines read back from a file).

@@ -59,6 +59,7 @@ struct LogsArgs {
     int lines = 15;                    // tail lines per log file
     LogStreams streams = LogStreams::kBoth;
     bool follow = false;  // then stream events "log" and "missed"
+    std::string cwd;      // the CLI's directory, for a relative script target
 };
 void to_json(json& j, const LogsArgs& v);  // by hand
 void from_json(const json& j, LogsArgs& v);
@@ -139,8 +140,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SignalResult, signal, signalled)
 // client hangs up.
 struct EventsArgs {
     std::vector<std::string> targets;  // empty = every app
+    std::string cwd;                   // the CLI's directory, for a relative script target
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EventsArgs, targets)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EventsArgs, targets, cwd)
 
 // A message an instance sent on its IPC channel (not readiness).
 struct AppMessage {

@@ -14,6 +14,7 @@ CommandRunner setup_events(CLI::App& app) {
     auto args = std::make_shared<EventsArgs>();
     add_targets(app, args->targets);
     return [args](CommandContext& ctx) {
+        args->cwd = cli_cwd();
         Client client = ctx.connect();
         client.send(ctx.request, *args);
         auto reply = client.next();

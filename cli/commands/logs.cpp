@@ -33,6 +33,7 @@ LogsArgs logs_args(const LogsFlags& f) {
     args.lines = parse_option_small_int("--lines", f.lines);
     args.streams = f.out == f.err ? LogStreams::kBoth : f.out ? LogStreams::kOut : LogStreams::kErr;
     args.follow = !f.nostream;
+    args.cwd = cli_cwd();
     return args;
 }
 

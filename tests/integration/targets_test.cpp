@@ -53,6 +53,18 @@ TEST_CASE("a script path names every app started from it: absolute, relative, fi
     }
 }
 
+TEST_CASE("logs and flush take a script path relative to where tend runs") {
+    TendHome t;
+    t.run_ok(start_fixture("one", {}, {"sleep"}));
+    json insts = t.wait_for("one", all_online(1), "one online");
+    std::string line = t.wait_for_line(insts[0]["out_log"], "ready ", "one ready");
+    std::string relative = std::filesystem::relative(FIXTURE_BIN, cli_dir(t)).string();
+    REQUIRE(relative.find('/') != std::string::npos);  // a path, not a file name
+    Result logs = t.run_ok({"logs", relative, "--nostream", "--lines", "5"});
+    CHECK(logs.out.find(line) != std::string::npos);
+    CHECK(t.run_ok({"flush", relative}).out == "[tend] flushed 2 file(s)\n");
+}
+
 TEST_CASE("restart SCRIPT --instance 0 restarts exactly one process") {
     TendHome t;
     t.run_ok(start_fixture("api", {"-i", "3"}, {"sleep"}));

@@ -16,7 +16,7 @@ constexpr std::size_t kMessageQueueLimit = 4 << 20;
 std::optional<json> events(const Request& request, Context& ctx) {
     auto args = args_as<EventsArgs>(request.args);
     ProcessTable& table = ctx.services.table;
-    TargetMatch match = match_targets(args.targets, table);  // checked now
+    TargetMatch match = match_targets(args.targets, args.cwd, table);  // checked now
     ctx.responder.reply(json::object());
     Connection* connection = ctx.responder.connection();
     if (!connection) return std::nullopt;

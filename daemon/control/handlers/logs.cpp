@@ -77,14 +77,16 @@ std::optional<json> logs(const Request& request, Context& ctx) {
     auto args = args_as<LogsArgs>(request.args);
     if (args.lines < 0) throw TendError(ErrorCode::kBadRequest, "'lines' must not be negative");
     const ProcessTable& table = ctx.services.table;
-    std::vector<int> ids = table.resolve(args.targets, true);
+    std::vector<int> ids =
+        table.resolve(TargetQuery{args.targets, std::nullopt, args.cwd}, true).ids;
     LogsResult result = read_tail(args, ids, ctx);
     result.following = args.follow;
     ctx.responder.reply(json(result));
     // Subscribing right after reading the tail, in the same loop turn, means
     // no line falls between the two and none comes twice.
     if (args.follow)
-        follow(Filter{match_targets(args.targets, table), args.instance, args.streams}, ctx);
+        follow(Filter{match_targets(args.targets, args.cwd, table), args.instance, args.streams},
+               ctx);
     return std::nullopt;
 }
 

@@ -3,7 +3,8 @@
 
 namespace tend::handlers {
 
-TargetMatch match_targets(const std::vector<std::string>& targets, const ProcessTable& table) {
+TargetMatch match_targets(const std::vector<std::string>& targets, const std::string& cwd,
+                          const ProcessTable& table) {
     TargetMatch match{targets.empty(), {}, {}};
     for (const auto& t : targets) {
         if (t == "all")
@@ -11,7 +12,8 @@ TargetMatch match_targets(const std::vector<std::string>& targets, const Process
         else if (table.find_app(t))
             match.names.insert(t);
         else
-            for (int id : table.resolve({t}, false)) match.ids.insert(id);
+            for (int id : table.resolve(TargetQuery{{t}, std::nullopt, cwd}, false).ids)
+                match.ids.insert(id);
     }
     return match;
 }

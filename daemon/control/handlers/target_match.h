@@ -21,8 +21,11 @@ struct TargetMatch {
     }
 };
 
-// No targets, or "all", match everything. Throws kNotFound for a target
-// that is neither an app nor an id, as resolve() does.
-TargetMatch match_targets(const std::vector<std::string>& targets, const ProcessTable& table);
+// No targets, or "all", match everything. An app name matches by name; any
+// other target (id, namespace, script: relative ones against cwd) by the ids
+// it resolves to now. Throws kNotFound for a target that names nothing, as
+// resolve() does.
+TargetMatch match_targets(const std::vector<std::string>& targets, const std::string& cwd,
+                          const ProcessTable& table);
 
 }  // namespace tend::handlers
