@@ -31,13 +31,13 @@ TEST_CASE("arguments are written with every key") {
           R"({"cwd":"","instance":null,"targets":["api","3"]})");
     CHECK(json(ScaleArgs{"api", -1, true, std::nullopt}).dump() ==
           R"({"count":-1,"instance":null,"name":"api","relative":true})");
-    CHECK(json(EventsArgs{{"api"}}).dump() == R"({"targets":["api"]})");
+    CHECK(json(EventsArgs{{"api"}, "/srv"}).dump() == R"({"cwd":"/srv","targets":["api"]})");
     CHECK(json(ListArgs{true}).dump() == R"({"history":true})");
     CHECK(json(MonitArgs{}).dump() == R"({"lines_per_second":100,"tail_lines":50})");
     CHECK(json(ResurrectArgs{true}).dump() == R"({"from_backup":true})");
     LogsArgs logs;
     CHECK(json(logs).dump() ==
-          R"({"follow":false,"instance":null,"lines":15,"streams":"both","targets":[]})");
+          R"({"cwd":"","follow":false,"instance":null,"lines":15,"streams":"both","targets":[]})");
     logs.instance = 2;
     logs.streams = LogStreams::kErr;
     CHECK(json(logs).dump() ==
