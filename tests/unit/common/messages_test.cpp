@@ -41,7 +41,7 @@ TEST_CASE("arguments are written with every key") {
     logs.instance = 2;
     logs.streams = LogStreams::kErr;
     CHECK(json(logs).dump() ==
-          R"({"follow":false,"instance":2,"lines":15,"streams":"err","targets":[]})");
+          R"({"cwd":"","follow":false,"instance":2,"lines":15,"streams":"err","targets":[]})");
     SendArgs send{{"api"}, std::nullopt, json{{"cmd", 1}}, "/srv"};
     CHECK(json(send).dump() ==
           R"({"cwd":"/srv","instance":null,"message":{"cmd":1},"targets":["api"]})");
