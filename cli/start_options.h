@@ -64,7 +64,7 @@ struct StartEnvironment {
     // The variables of an env file: (absolute path, the path as typed).
     std::function<std::map<std::string, std::string>(const std::string&, const std::string&)>
         read_env_file = load_env_file;
-    FileCheck is_directory;   // a directory at this absolute path; empty = never
+    FileCheck is_directory;  // a directory at this absolute path; empty = never
 };
 
 // The real environment: current directory, environ, hardware_concurrency, stat.

@@ -1,10 +1,10 @@
 // fork/exec, pipes and /proc reading for the integration tests.
 #include "process_util.h"
 
-#include <sys/prctl.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -1,8 +1,8 @@
 // `tend cleardump`: an empty dump, so `tend resurrect` starts nothing; the
 // previous one stays as dump.json.bak.
 #include "common/messages.h"
-#include "daemon/process/dump_file.h"
 #include "daemon/control/handlers/handlers.h"
+#include "daemon/process/dump_file.h"
 
 namespace tend::handlers {
 

@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "common/messages.h"
-#include "daemon/process/dump_file.h"
 #include "daemon/control/handlers/handlers.h"
+#include "daemon/process/dump_file.h"
 
 namespace tend::handlers {
 namespace {

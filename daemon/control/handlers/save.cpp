@@ -1,7 +1,7 @@
 // `tend save`: every app's spec, in start order, to TEND_HOME/dump.json.
 #include "common/messages.h"
-#include "daemon/process/dump_file.h"
 #include "daemon/control/handlers/handlers.h"
+#include "daemon/process/dump_file.h"
 
 namespace tend::handlers {
 

@@ -83,7 +83,8 @@ TEST_CASE("ecosystem: every option of an app reaches its spec, paths from the fi
     CHECK(s.base_env.at("HOME") == "/home/u");
 }
 
-TEST_CASE("ecosystem: cwd is relative to the file, script to cwd, and the name defaults to the stem") {
+TEST_CASE(
+    "ecosystem: cwd is relative to the file, script to cwd, and the name defaults to the stem") {
     auto apps = convert(R"({"apps":[{"script":"job.py","cwd":"sub","args":["-v",2]},
                                     {"script":"sleep","interpreter":"none","instances":-1}]})");
     REQUIRE(apps.specs.size() == 2);

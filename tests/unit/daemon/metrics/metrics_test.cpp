@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "daemon/streams/line_rate_limiter.h"
 #include "daemon/metrics/proc_stat.h"
+#include "daemon/streams/line_rate_limiter.h"
 
 using namespace tend;
 
