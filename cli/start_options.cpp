@@ -223,12 +223,4 @@ std::string default_app_name(std::string_view script) {
     return stem.empty() ? std::string(script) : stem;
 }
 
-std::string absolute_path(const std::string& path, const std::string& base) {
-    std::filesystem::path p(path);
-    if (p.is_relative()) p = std::filesystem::path(base) / p;
-    std::string text = p.lexically_normal().string();
-    while (text.size() > 1 && text.back() == '/') text.pop_back();
-    return text;
-}
-
 }  // namespace tend

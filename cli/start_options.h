@@ -13,6 +13,7 @@
 #include "cli/env_file.h"
 #include "cli/path_lookup.h"
 #include "common/app_spec.h"
+#include "common/paths.h"
 
 namespace tend {
 
@@ -110,8 +111,5 @@ void check_runnable(const AppSpec& spec, const std::string& typed, const StartEn
 
 // The app name a script gets by default: its file name without extension.
 std::string default_app_name(std::string_view script);
-
-// path made absolute against base and normalised, without a trailing '/'.
-std::string absolute_path(const std::string& path, const std::string& base);
 
 }  // namespace tend

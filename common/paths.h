@@ -17,4 +17,8 @@ struct Paths {
 Paths resolve_paths();
 Paths paths_for(const std::string& home);
 
+// path made absolute against base and normalised, without a trailing '/':
+// how the CLI writes a script's path and how targets compare with it.
+std::string absolute_path(const std::string& path, const std::string& base);
+
 }  // namespace tend

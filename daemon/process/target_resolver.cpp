@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "common/errors.h"
+#include "common/paths.h"
 #include "common/text.h"
 
 namespace tend {
@@ -15,14 +16,6 @@ namespace {
 
 using Apps = std::vector<TargetApp>;
 using Picked = std::vector<const TargetApp*>;
-
-std::string normal_path(const std::string& path, const std::string& cwd) {
-    std::filesystem::path p(path);
-    if (p.is_relative()) p = std::filesystem::path(cwd) / p;
-    std::string text = p.lexically_normal().string();
-    while (text.size() > 1 && text.back() == '/') text.pop_back();
-    return text;
-}
 
 Picked apps_where(const Apps& apps, auto&& keep) {
     Picked out;
@@ -51,7 +44,7 @@ std::string script_candidates(const Picked& picked) {
 // (relative or absolute), else its bare file name when one script has it.
 Picked apps_of_script(const std::string& target, const std::string& cwd, const Apps& apps) {
     if (!cwd.empty() || std::filesystem::path(target).is_absolute()) {
-        std::string path = normal_path(target, cwd);
+        std::string path = absolute_path(target, cwd);
         Picked exact = apps_where(apps, [&](const TargetApp& a) { return a.script == path; });
         if (!exact.empty() || target.find('/') != std::string::npos) return exact;
     }
