@@ -34,10 +34,27 @@ void ControlServer::listen(const std::string& path) {
     ::chmod(path.c_str(), 0600);
 }
 
-void ControlServer::close() {
+void ControlServer::adopt(int fd, const std::string& path) {
+    path_ = path;
+    pipe_ = uv::Handle<uv_pipe_t>("control socket", uv_pipe_init, loop_, this, 0);
+    int rc = uv_pipe_open(pipe_.get(), fd);
+    if (rc != 0) ::close(fd);
+    if (rc == 0) rc = uv_listen(pipe_.stream(), 128, &on_connection);
+    if (rc != 0)
+        throw TendError(ErrorCode::kInternal,
+                        "cannot serve the handed-over " + path + ": " + uv_strerror(rc));
+}
+
+int ControlServer::fd() const {
+    uv_os_fd_t fd = -1;
+    if (!pipe_ || uv_fileno(pipe_.base(), &fd) != 0) return -1;
+    return fd;
+}
+
+void ControlServer::close(bool keep_path) {
     if (pipe_) {
         pipe_.close();
-        ::unlink(path_.c_str());
+        if (!keep_path) ::unlink(path_.c_str());
     }
     for (auto& [id, conn] : clients_) conn->close_after_flush();
 }

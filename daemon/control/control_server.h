@@ -23,8 +23,13 @@ class ControlServer {
     // Removes a stale socket (we hold the home lock, so it is ours to take),
     // binds and listens. Throws TendError on failure.
     void listen(const std::string& path);
-    // Stops accepting, flushes and closes every client.
-    void close();
+    // Serves fd, a socket already listening at path (handed over by the keeper).
+    void adopt(int fd, const std::string& path);
+    // The listening socket, -1 before listen().
+    int fd() const;
+    // Stops accepting, flushes and closes every client. keep_path: the
+    // socket's file stays, for the next daemon takes the socket over.
+    void close(bool keep_path = false);
 
     // nullptr once the client has gone: deferred replies check this.
     Connection* find(std::uint64_t id);
