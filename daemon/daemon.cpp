@@ -174,7 +174,8 @@ void Daemon::start_parts() {
     watch_signals();
     ::signal(SIGPIPE, SIG_IGN);
     p.saver.save_now();
-    notify_service_ready();  // under `tend startup`'s unit: serving now
+    // Under `tend startup`'s unit: serving now. The keeper is the unit's main process.
+    notify_service_ready(p.keeper.active() ? static_cast<int>(::getppid()) : ::getpid());
     p.keeper.serving();
 }
 
