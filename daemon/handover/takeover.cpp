@@ -71,32 +71,29 @@ SpawnRequest streams_of(const Instance& inst, const AppSpec& spec) {
     return r;
 }
 
-// A process is ours to adopt when it is still the keeper's child: a pid the
-// kernel gave to another process since would have another parent.
-void adopt_processes(Handover& h, TakeoverParts p, std::set<int>& adopted,
-                     const std::set<int>& exited) {
+// Every process of the table reads its pipes and channel again. Returns
+// the ones gone without a status we could see (they ended while a daemon
+// handed over): a process is ours when it is still the keeper's child, for
+// a pid the kernel gave to another process since would have another parent.
+std::vector<int> adopt_processes(Handover& h, TakeoverParts p, std::set<int>& adopted,
+                                 const std::set<int>& exited) {
     int keeper = static_cast<int>(::getppid());
+    std::vector<int> lost;
     for (auto [id, pid] : p.table.processes()) {
         const Instance* inst = p.table.find(id);
         const App* app = inst ? p.table.find_app(inst->app) : nullptr;
         if (!app) continue;
         std::string n = std::to_string(pid);
         int out = h.take("out:" + n), err = h.take("err:" + n), ipc = h.take("ipc:" + n);
-        bool alive = parent_of(pid) == keeper || exited.count(pid) != 0;
         try {
             p.launcher.adopt(streams_of(*inst, app->spec), pid, out, err, ipc);
         } catch (const TendError& e) {
             spdlog::error("cannot read the output of {} pid {} again: {}", inst->app, pid, e.what());
         }
         adopted.insert(pid);
-        if (!alive) {
-            // Gone without a status we could see (it ended while a daemon
-            // handed over): as a crash, so its restart policy decides.
-            spdlog::warn("{} pid {} ended while no daemon watched; its status is lost", inst->app,
-                         pid);
-            p.launcher.on_keeper_exit(pid, SIGKILL);
-        }
+        if (parent_of(pid) != keeper && exited.count(pid) == 0) lost.push_back(pid);
     }
+    return lost;
 }
 
 }  // namespace
@@ -125,9 +122,14 @@ int take_over(Handover& h, TakeoverParts p, const std::function<void(int pid)>& 
         } else {
             auto take = [&](const std::string& name) { return h.take(name); };
             p.table.adopt(table_state_from_json(state.at("table"), take));
+            // Channels first: a connection waiting in a backlog is dealt at once.
+            std::vector<int> lost = adopt_processes(h, p, adopted, exited);
             p.cluster.adopt(state.value("cluster", json::object()), take,
                             [&](const std::string& name) { return p.keeper.fd_of(name); });
-            adopt_processes(h, p, adopted, exited);
+            for (int pid : lost) {
+                spdlog::warn("pid {} ended while no daemon watched; its status is lost", pid);
+                p.launcher.on_keeper_exit(pid, SIGKILL);  // as a crash: its policy decides
+            }
         }
     }
     for (auto [pid, status] : h.exits) {
