@@ -352,6 +352,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.sockets.close(handing_over);
     p.reaper.close();
     p.sink.close_all();
+    if (handing_over) p.launcher.release_all();
     p.saver.close();
     p.keeper.close();
     p.deadline_timer.close();

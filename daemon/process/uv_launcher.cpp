@@ -250,6 +250,15 @@ void UvLauncher::adopt(const SpawnRequest& r, int pid, int out_fd, int err_fd, i
     spdlog::info("adopted {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
 }
 
+void UvLauncher::release_all() {
+    for (auto& [pid, child] : live_) {
+        child->owner = nullptr;
+        uv::close_and_delete(child, &child->process);  // closing a process handle kills nothing
+    }
+    live_.clear();
+    adopted_.clear();
+}
+
 bool UvLauncher::on_keeper_exit(int pid, int status) {
     auto it = adopted_.find(pid);
     if (it == adopted_.end()) return false;

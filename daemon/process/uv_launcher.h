@@ -45,6 +45,9 @@ class UvLauncher : public Launcher {
     // adopted instance (a leftover of one, say).
     bool on_keeper_exit(int pid, int status);
     bool adopted(int pid) const { return adopted_.count(pid) != 0; }
+    // A hand-over: stops watching every child (they run on, and become the
+    // keeper's when this daemon exits) so the loop can end.
+    void release_all();
 
   private:
     struct Child;

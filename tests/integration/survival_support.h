@@ -29,4 +29,8 @@ struct NumberedLines {
 
 NumberedLines check_numbered(const std::string& path);
 
+// What of a jlist a take-over or an update keeps as it was, by id: ids,
+// names, pids, indexes, restart counts and reasons, start times.
+json kept_table(const json& list);
+
 }  // namespace tend::it

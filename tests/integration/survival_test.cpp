@@ -15,22 +15,6 @@
 namespace tend::it {
 namespace {
 
-// The fields of jlist a take-over keeps as they were.
-json kept_fields(const json& inst) {
-    json out;
-    for (const char* key : {"id", "name", "namespace", "instance", "mode", "pid", "restarts",
-                            "unstable_restarts", "created_at", "started_at", "exit_code",
-                            "exit_signal", "restart_reason", "restart_reason_detail", "out_log"})
-        out[key] = inst.value(key, json());
-    return out;
-}
-
-json by_id(const json& list) {
-    json out = json::object();
-    for (const json& inst : list) out[std::to_string(inst["id"].get<int>())] = kept_fields(inst);
-    return out;
-}
-
 std::string out_log(TendHome& t, const std::string& name) {
     return t.instances(name)[0]["out_log"].get<std::string>();
 }
@@ -51,11 +35,11 @@ TEST_CASE("kill -9 of tendd: every app runs on, and the next tendd lists the sam
     std::string loud_log = out_log(t, "loud");
     t.wait_until([&] { return check_numbered(loud_log).count > 1000; }, "loud writing");
 
-    json before = by_id(t.jlist());
+    json before = kept_table(t.jlist());
     pid_t first = t.serving_pid();
     kill_daemon_and_wait_for_next(t);
     json after_list = t.jlist();
-    CHECK(by_id(after_list) == before);
+    CHECK(kept_table(after_list) == before);
     CHECK(all_status(t.instances("waiting"), "waiting_restart"));
     CHECK(all_status(t.instances("stopped"), "stopped"));
     CHECK(all_status(t.instances("sleepers"), "online"));
@@ -119,7 +103,7 @@ TEST_CASE("a Node cluster app serves a closed-loop client through a kill -9 of t
     t.wait_for("web", all_online(2), "web online");
     std::string line = t.wait_for_line(out_log(t, "web"), "listening ", "web's port");
     int port = std::stoi(words(line).at(1));
-    json before = by_id(t.instances("web"));
+    json before = kept_table(t.instances("web"));
     ClosedLoopClient client(port);
     t.wait_until([&] { return client.ok() >= 50; }, "requests answered before");
     kill_daemon_and_wait_for_next(t);
@@ -127,7 +111,7 @@ TEST_CASE("a Node cluster app serves a closed-loop client through a kill -9 of t
     t.wait_until([&] { return client.ok() >= ok_at_takeover + 200; }, "requests after");
     client.stop();
     CHECK(client.failed() == 0);
-    CHECK(by_id(t.instances("web")) == before);
+    CHECK(kept_table(t.instances("web")) == before);
 }
 
 TEST_CASE("SIGHUP leaves tendd serving; SIGTERM to it stops every app and ends the keeper too") {
