@@ -31,6 +31,11 @@ void FdStore::drop(const std::string& name) {
     held_.erase(it);
 }
 
+void FdStore::release_all() {
+    held_.clear();
+    exits_.clear();
+}
+
 void FdStore::forget_exit(int pid) {
     exits_.erase(std::remove_if(exits_.begin(), exits_.end(),
                                 [pid](const ExitRecord& e) { return e.pid == pid; }),

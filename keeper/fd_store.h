@@ -36,6 +36,9 @@ class FdStore {
     // fd is returned (-1 on failure); from_file() reads it back.
     int to_file();
     void from_file(int fd);
+    // Forgets everything without closing a descriptor: they belong to the
+    // keeper exec'd next (from_file() takes them back if the exec fails).
+    void release_all();
 
   private:
     std::map<std::string, int> held_;

@@ -282,6 +282,7 @@ void Keeper::reexec() {
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
     ::close(signal_fd_);
+    store_.release_all();
     ::execv(args[0], args.data());
     say("cannot run " + config_.self_path + ": " + std::strerror(errno) + "; keeping this keeper");
     store_.from_file(file);  // descriptors back to close-on-exec
