@@ -72,6 +72,7 @@ void Daemon::start_parts() {
         parts_->saver.mark_dirty();  // who listens where
     });
     p.table.watch([this](std::optional<std::int64_t> next) { on_table_changed(next); });
+    p.server.before_send([this] { parts_->saver.save_if_changed(); });
     open_sockets();
     take_over_apps();
     watch_signals();

@@ -31,6 +31,13 @@ class ControlServer {
     // socket's file stays, for the next daemon takes the socket over.
     void close(bool keep_path = false);
 
+    // Runs before anything is written to a client: what a client has seen
+    // must be in the state the keeper holds (the daemon saves it here).
+    void before_send(std::function<void()> hook) { before_send_ = std::move(hook); }
+    void about_to_send() {
+        if (before_send_) before_send_();
+    }
+
     // nullptr once the client has gone: deferred replies check this.
     Connection* find(std::uint64_t id);
     // Called by a Connection from its close callback.
@@ -47,6 +54,7 @@ class ControlServer {
     uv_loop_t* loop_;
     uv::Handle<uv_pipe_t> pipe_;
     Connection::OnLine on_line_;
+    std::function<void()> before_send_;
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> clients_;
     std::unique_ptr<char[]> read_buffer_;  // shared: reads are consumed at once
     std::uint64_t next_id_ = 1;

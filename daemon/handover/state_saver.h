@@ -32,6 +32,11 @@ class StateSaver {
     // Saves now; after freeze() nothing is saved any more (a hand-over's
     // last state must not be overwritten by a half-closed daemon).
     void save_now();
+    // Saves now if anything changed since the last save: before a reply, so
+    // that what a client was told survives a kill the next instant.
+    void save_if_changed() {
+        if (dirty_) save_now();
+    }
     void freeze();
     void close() { prepare_.close(); }
 

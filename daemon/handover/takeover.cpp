@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "common/errors.h"
@@ -116,16 +117,33 @@ int take_over(Handover& h, TakeoverParts p, const std::function<void(int pid)>& 
         p.keeper.drop("state");  // replaced by the first save
         json state = json::parse(read_all(state_fd), nullptr, false);
         ::close(state_fd);
-        if (state.is_discarded() || state.value("format", 0) > kStateFormat) {
-            spdlog::error("the state handed over is unreadable (format {}); starting empty",
-                          state.is_discarded() ? 0 : state.value("format", 0));
+        std::optional<TableState> table;
+        auto take = [&](const std::string& name) { return h.take(name); };
+        try {
+            if (!state.is_discarded() && state.value("format", 0) <= kStateFormat)
+                table = table_state_from_json(state.at("table"), take);
+        } catch (const json::exception& e) {
+            spdlog::error("the state handed over cannot be read: {}", e.what());
+        }
+        if (!table) {
+            // Nothing is known of what runs: leave it all running and held
+            // (killing it could be worse), and start empty.
+            spdlog::error("starting with an empty table; the apps of the last daemon run on "
+                          "unsupervised (see `ps --ppid {}`)",
+                          ::getppid());
+            return 0;
         } else {
-            auto take = [&](const std::string& name) { return h.take(name); };
-            p.table.adopt(table_state_from_json(state.at("table"), take));
+            p.table.adopt(std::move(*table));
             // Channels first: a connection waiting in a backlog is dealt at once.
             std::vector<int> lost = adopt_processes(h, p, adopted, exited);
-            p.cluster.adopt(state.value("cluster", json::object()), take,
-                            [&](const std::string& name) { return p.keeper.fd_of(name); });
+            try {
+                p.cluster.adopt(state.value("cluster", json::object()), take,
+                                [&](const std::string& name) { return p.keeper.fd_of(name); });
+            } catch (const json::exception& e) {
+                spdlog::error("the cluster's state cannot be read ({}): workers are dealt no "
+                              "connection until they restart",
+                              e.what());
+            }
             for (int pid : lost) {
                 spdlog::warn("pid {} ended while no daemon watched; its status is lost", pid);
                 p.launcher.on_keeper_exit(pid, SIGKILL);  // as a crash: its policy decides

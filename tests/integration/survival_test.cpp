@@ -96,7 +96,11 @@ TEST_CASE("a stop under way when tendd dies is finished by the next one") {
     CHECK_FALSE(process_alive(app));
 }
 
-TEST_CASE("a Node cluster app serves a closed-loop client through a kill -9 of tendd") {
+// The client pauses for the kill itself: a kill that lands between tendd's
+// accept() of a connection and its hand-off to a worker (microseconds)
+// loses that connection, a risk docs/architecture.md names and
+// bench/chaos.sh measures; a test must not depend on where it lands.
+TEST_CASE("a Node cluster app serves, through a kill -9 of tendd, what came meanwhile") {
     TendHome t;
     t.run_ok(start_node("web", fixture_js("node_http.js"),
                         {"-i", "2", "--env", "PORT=0", "--env", "SAY_PORT=1"}));
@@ -104,13 +108,18 @@ TEST_CASE("a Node cluster app serves a closed-loop client through a kill -9 of t
     std::string line = t.wait_for_line(out_log(t, "web"), "listening ", "web's port");
     int port = std::stoi(words(line).at(1));
     json before = kept_table(t.instances("web"));
-    ClosedLoopClient client(port);
-    t.wait_until([&] { return client.ok() >= 50; }, "requests answered before");
-    kill_daemon_and_wait_for_next(t);
-    int ok_at_takeover = client.ok();
-    t.wait_until([&] { return client.ok() >= ok_at_takeover + 200; }, "requests after");
-    client.stop();
-    CHECK(client.failed() == 0);
+    ClosedLoopClient before_kill(port);
+    t.wait_until([&] { return before_kill.ok() >= 50; }, "requests answered before");
+    before_kill.stop();
+    pid_t old_pid = t.serving_pid();
+    REQUIRE(::kill(old_pid, SIGKILL) == 0);
+    // From now on no daemon may run: these wait in the backlog the keeper holds.
+    ClosedLoopClient after_kill(port);
+    wait_for_new_daemon(t, old_pid);
+    t.wait_until([&] { return after_kill.ok() >= 200; }, "requests through the take-over");
+    after_kill.stop();
+    CHECK(before_kill.failed() == 0);
+    CHECK(after_kill.failed() == 0);
     CHECK(kept_table(t.instances("web")) == before);
 }
 
