@@ -77,9 +77,10 @@ void Daemon::hand_over() {
               "uv_timer_start");
 }
 
+// The pipes are left with every byte not yet written to a file: the next
+// daemon reads on from there, so no line is lost or cut in two.
 void Daemon::quiesce_logs(std::function<void()> then) {
-    parts_->sink.close_all();
-    then();
+    parts_->sink.quiesce(std::move(then));
 }
 
 void Daemon::finish_hand_over() {
