@@ -6,7 +6,9 @@
 
 #include <filesystem>
 
+#include "cluster_support.h"
 #include "harness.h"
+#include "http_client.h"
 #include "survival_support.h"
 
 namespace tend::it {
@@ -66,6 +68,30 @@ TEST_CASE("tend update hands every app to the tendd installed now, and back, res
     CHECK(lines.missing == 0);
     CHECK(lines.torn == 0);
     CHECK(lines.out_of_order == 0);
+}
+
+}  // namespace tend::it
+
+namespace tend::it {
+
+TEST_CASE("tend update under a closed-loop client on a Node cluster app fails no request") {
+    TendHome t;
+    t.run_ok(start_node("web", fixture_js("node_http.js"),
+                        {"-i", "2", "--env", "PORT=0", "--env", "SAY_PORT=1"}));
+    t.wait_for("web", all_online(2), "web online");
+    std::string out = t.instances("web")[0]["out_log"];
+    int port = std::stoi(words(t.wait_for_line(out, "listening ", "web's port")).at(1));
+    json before = kept_table(t.instances("web"));
+    ClosedLoopClient client(port);
+    t.wait_until([&] { return client.ok() >= 50; }, "requests answered before");
+    pid_t first = t.serving_pid();
+    t.run_ok({"update"}, 30s);
+    CHECK(t.serving_pid() != first);
+    int ok_at_update = client.ok();
+    t.wait_until([&] { return client.ok() >= ok_at_update + 200; }, "requests after the update");
+    client.stop();
+    CHECK(client.failed() == 0);
+    CHECK(kept_table(t.instances("web")) == before);
 }
 
 }  // namespace tend::it
