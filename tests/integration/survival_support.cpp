@@ -32,6 +32,11 @@ pid_t kill_daemon_and_wait_for_next(TendHome& t) {
 
 namespace {
 
+// "2026-11-29T10:00:00: ", --time's prefix.
+bool has_time_prefix(const std::string& line) {
+    return line.size() > 21 && line[4] == '-' && line[10] == 'T' && line.compare(19, 2, ": ") == 0;
+}
+
 // The seq of a whole numbered line, or -1 when the line is not one.
 long numbered_seq(const std::string& line) {
     static const std::string tail = " " + std::string(40, 'x');
@@ -45,10 +50,16 @@ long numbered_seq(const std::string& line) {
 
 }  // namespace
 
-NumberedLines check_numbered(const std::string& path) {
+NumberedLines check_numbered(const std::string& path, const std::string& instance) {
     NumberedLines r;
     std::unordered_set<long> seen;
-    for (const std::string& line : whole_lines(path)) {
+    for (std::string line : whole_lines(path)) {
+        if (has_time_prefix(line)) line.erase(0, 21);
+        if (!instance.empty() && line.rfind(instance + " ", 0) != 0) {
+            // Another instance's line of a merged file, or one torn so that
+            // its instance is lost: only a whole line of another counts as such.
+            if (numbered_seq(line) >= 0) continue;
+        }
         ++r.count;
         long seq = numbered_seq(line);
         if (seq < 0) {

@@ -16,7 +16,8 @@ pid_t kill_daemon_and_wait_for_next(TendHome& t);
 pid_t wait_for_new_daemon(TendHome& t, pid_t old_pid);
 
 // A file of lines "<instance> <seq> <40 x's>" (tend_fixture numbered), read
-// end to end.
+// end to end; with instance, only that instance's lines (a merged file), and
+// a "--time" prefix ("2026-11-29T10:00:00: ") is taken off first.
 struct NumberedLines {
     long first = -1;       // the first seq; -1 when none
     long last = -1;        // the highest seq
@@ -27,7 +28,7 @@ struct NumberedLines {
     long out_of_order = 0; // a seq lower than one before it, not a duplicate
 };
 
-NumberedLines check_numbered(const std::string& path);
+NumberedLines check_numbered(const std::string& path, const std::string& instance = "");
 
 // What of a jlist a take-over or an update keeps as it was, by id: ids,
 // names, pids, indexes, restart counts and reasons, start times.

@@ -59,6 +59,31 @@ TEST_CASE("kill -9 of tendd: every app runs on, and the next tendd lists the sam
     CHECK(t.instances("loud")[0]["restarts"] == 0);
 }
 
+TEST_CASE("a merged, timestamped log of two loud instances loses no line through two kills") {
+    TendHome t;
+    t.run_ok(start_fixture("pair", {"-i", "2", "--merge-logs", "--time"},
+                           {"numbered", "--pieces", "--pause-every", "20"}));
+    t.wait_for("pair", all_online(2), "pair online");
+    std::string log = out_log(t, "pair");
+    for (int kill = 0; kill < 2; ++kill) {
+        long at = check_numbered(log, "1").last;
+        t.wait_until([&] { return check_numbered(log, "1").last > at + 5000; }, "pair writing");
+        kill_daemon_and_wait_for_next(t);
+    }
+    long at = check_numbered(log, "0").last;
+    t.wait_until([&] { return check_numbered(log, "0").last > at + 5000; }, "pair after");
+    t.run_ok({"stop", "pair"});
+    for (const char* instance : {"0", "1"}) {
+        NumberedLines lines = check_numbered(log, instance);
+        INFO("instance " << instance << ": lines " << lines.count << ", duplicated "
+                         << lines.duplicated);
+        CHECK(lines.first == 0);
+        CHECK(lines.missing == 0);
+        CHECK(lines.torn == 0);
+        CHECK(lines.out_of_order == 0);
+    }
+}
+
 TEST_CASE("an exit while no tendd runs is seen with its code and handled by the restart policy") {
     TendHome t;
     t.run_ok(start_fixture("quitter", {}, {"exit-on-usr1", "7"}));
