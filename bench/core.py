@@ -461,7 +461,7 @@ def main():
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
           f"{time.strftime('%Y-%m-%d %H:%M')}")
     print("MB = 10^6 bytes for throughput; RSS in MiB. PM2 and supervisord figures are from "
-          "/work/shared/BASELINE.md (another run; compare as ratios).")
+          "an earlier run on this machine (PM2 7.0.4, supervisord 4.2.5; compare as ratios).")
     steps = [
         ("machine floors", bench.machine_floors),
         ("tendd RSS, 0 apps", bench.start_daemon_and_idle_rss),

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,6 +35,16 @@ KeeperLink KeeperLink::from_environment() {
     ::unsetenv(keeper::kFdEnv);
     if (!fd || *fd < 3 || ::fcntl(static_cast<int>(*fd), F_SETFD, FD_CLOEXEC) != 0) {
         spdlog::warn("{}={} is no channel; running without a keeper", keeper::kFdEnv, value);
+        return KeeperLink();
+    }
+    // The keeper is our parent: a take-over acts on its children, so a
+    // channel to anyone else is refused.
+    ucred peer{};
+    socklen_t len = sizeof peer;
+    if (::getsockopt(static_cast<int>(*fd), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 ||
+        peer.pid != ::getppid()) {
+        spdlog::warn("{}={} is not a channel to our parent; running without a keeper",
+                     keeper::kFdEnv, value);
         return KeeperLink();
     }
     return KeeperLink(static_cast<int>(*fd));

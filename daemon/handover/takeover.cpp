@@ -110,6 +110,9 @@ std::string encode_state(const ProcessTable& table, const NodeCluster& cluster,
 }
 
 int take_over(Handover& h, TakeoverParts p, const std::function<void(int pid)>& confirm) {
+    // Without a keeper there is nothing to take over, and our parent is
+    // whoever ran us (a shell): its other children are none of ours.
+    if (!p.keeper.active()) return 0;
     int state_fd = h.take("state");
     std::set<int> adopted, exited;
     for (auto [pid, status] : h.exits) exited.insert(pid);

@@ -180,4 +180,15 @@ TEST_CASE("two daemons never run one home: the keeper keeps the lock while no te
     t.run_ok({"ping"});
 }
 
+TEST_CASE("tendd --serve run by hand, with no keeper, takes over nothing of its parent's") {
+    TendHome t(TendHome::Options::without_daemon());
+    pid_t sibling = spawn_command({fixture({"sleep"}), {}, ""}, -1, -1);
+    pid_t daemon = spawn_command({{TENDD_BIN, "--serve"}, {"TEND_HOME=" + t.home()}, ""}, -1, -1);
+    t.wait_until([&] { return t.run({"ping"}, 5s).exit_code == 0; }, "tendd --serve serving");
+    CHECK(process_alive(sibling));
+    t.run_ok({"kill"});
+    CHECK(wait_child(daemon, 15s) == 0);
+    kill_child(sibling);
+}
+
 }  // namespace tend::it
