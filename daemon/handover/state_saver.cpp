@@ -3,6 +3,7 @@
 #include "daemon/handover/state_saver.h"
 
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -53,6 +54,11 @@ void StateSaver::save_now() {
     ::close(fd);
     for (int pid : forget_) keeper_.forget(pid);
     forget_.clear();
+    // The text of a large table is hundreds of KB, freed now: give it back,
+    // or the daemon's RSS keeps the high-water mark of its saves.
+    state.clear();
+    state.shrink_to_fit();
+    ::malloc_trim(0);
 }
 
 void StateSaver::freeze() {

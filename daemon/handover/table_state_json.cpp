@@ -88,23 +88,38 @@ Instance instance_from(const json& j) {
 
 }  // namespace
 
-json table_state_to_json(const TableState& state, const std::function<std::string(int)>& fd_name) {
-    json apps = json::array();
-    for (const std::string& name : state.app_order) {
-        auto it = state.apps.find(name);
-        if (it == state.apps.end()) continue;
+namespace {
+
+void append(std::string& out, const json& j) {
+    out += j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void append_table_state(std::string& out, const TableView& table,
+                        const std::function<std::string(int)>& fd_name) {
+    out += "{\"next_id\":" + std::to_string(table.next_id) + ",\"apps\":[";
+    bool first = true;
+    for (const std::string& name : table.app_order) {
+        auto it = table.apps.find(name);
+        if (it == table.apps.end()) continue;
         const App& app = it->second;
-        apps.push_back({{"spec", app.spec},
-                        {"ids", app.ids},
-                        {"listen", app.listen_fd >= 0 ? fd_name(app.listen_fd) : ""}});
+        if (!first) out += ',';
+        first = false;
+        append(out, {{"spec", app.spec},
+                     {"ids", app.ids},
+                     {"listen", app.listen_fd >= 0 ? fd_name(app.listen_fd) : ""}});
     }
-    json instances = json::array();
-    for (const auto& [id, inst] : state.instances) instances.push_back(instance_json(inst));
-    return {{"next_id", state.next_id},
-            {"apps", apps},
-            {"instances", instances},
-            {"reload_queue", state.reload_queue},
-            {"reloading_id", state.reloading_id}};
+    out += "],\"instances\":[";
+    first = true;
+    for (const auto& [id, inst] : table.instances) {
+        if (!first) out += ',';
+        first = false;
+        append(out, instance_json(inst));
+    }
+    out += "],\"reload_queue\":";
+    append(out, table.reload_queue);
+    out += ",\"reloading_id\":" + std::to_string(table.reloading_id) + "}";
 }
 
 TableState table_state_from_json(const json& j,

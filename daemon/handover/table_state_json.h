@@ -11,8 +11,11 @@
 
 namespace tend {
 
-// fd_name gives a listening socket's name at the keeper ("" when not held).
-json table_state_to_json(const TableState& state, const std::function<std::string(int)>& fd_name);
+// Appends the table's JSON to out, an instance at a time: a whole document of
+// a large table would cost the daemon megabytes at every save. fd_name gives
+// a listening socket's name at the keeper ("" when not held).
+void append_table_state(std::string& out, const TableView& table,
+                        const std::function<std::string(int)>& fd_name);
 // fd_of gives this daemon's descriptor for a name (-1 when not handed over).
 TableState table_state_from_json(const json& j, const std::function<int(const std::string&)>& fd_of);
 

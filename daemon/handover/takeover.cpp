@@ -101,12 +101,11 @@ std::vector<int> adopt_processes(Handover& h, TakeoverParts p, std::set<int>& ad
 
 std::string encode_state(const ProcessTable& table, const NodeCluster& cluster,
                          const KeeperLink& keeper) {
-    json state{{"format", kStateFormat},
-               {"version", kVersion},
-               {"table", table_state_to_json(table.state(),
-                                             [&](int fd) { return keeper.name_of(fd); })},
-               {"cluster", cluster.state()}};
-    return state.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out = "{\"format\":" + std::to_string(kStateFormat) + ",\"version\":\"" +
+                      kVersion + "\",\"table\":";
+    append_table_state(out, table.view(), [&](int fd) { return keeper.name_of(fd); });
+    out += ",\"cluster\":" + cluster.state().dump() + "}";
+    return out;
 }
 
 int take_over(Handover& h, TakeoverParts p, const std::function<void(int pid)>& confirm) {

@@ -101,6 +101,20 @@ struct TableState {
     int reloading_id = -1;
 };
 
+// The same, as the table holds it (no copy): what the state saver writes.
+struct TableView {
+    int next_id;
+    const std::vector<std::string>& app_order;
+    const std::map<std::string, App>& apps;
+    const std::map<int, Instance>& instances;
+    const std::vector<int>& reload_queue;
+    int reloading_id;
+};
+
+inline TableView view_of(const TableState& s) {
+    return {s.next_id, s.app_order, s.apps, s.instances, s.reload_queue, s.reloading_id};
+}
+
 struct TableConfig {
     std::string home;                                // TEND_HOME, given to every instance
     std::string log_dir;                             // default log location
@@ -219,7 +233,7 @@ class ProcessTable {
     std::vector<std::pair<int, int>> processes() const;  // (id, pid)
 
     // The whole table, to hand to the next daemon (process_table_state.cpp).
-    TableState state() const;
+    TableView view() const;
     // Takes over a table a daemon handed over: its apps (listen_fd already
     // this daemon's), instances, deadlines and reload queue, as they were.
     // Only into an empty table.

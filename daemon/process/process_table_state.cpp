@@ -4,8 +4,8 @@
 
 namespace tend {
 
-TableState ProcessTable::state() const {
-    return TableState{next_id_, app_order_, apps_, instances_, reload_queue_, reloading_id_};
+TableView ProcessTable::view() const {
+    return TableView{next_id_, app_order_, apps_, instances_, reload_queue_, reloading_id_};
 }
 
 void ProcessTable::adopt(TableState state) {
