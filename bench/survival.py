@@ -61,7 +61,7 @@ import time
 
 from benchlib import alive, interrupt_on_signals, run_command, tend_binaries
 from survivallib import (MARK, Client, build_apps, check_log, free_port, freeze_writers,
-                         marked, processes_by_slot, same_process, start_time, sweep,
+                         marked, proc_comm, processes_by_slot, same_process, start_time, sweep,
                          wait_files_still, wait_gone)
 
 RATE = int(os.environ.get("SURVIVAL_RATE", "2000"))
@@ -162,6 +162,12 @@ class Manager:
     def after_kill(self):
         """What comes back by itself or as an operator would do it (supervisord)."""
 
+    daemon_comm = "?"
+
+    def live_daemons(self):
+        """Live processes of this run that run the daemon (two would share one home)."""
+        return sorted(p for p in marked(self.b.run_id) if proc_comm(p) == self.daemon_comm)
+
     def teardown(self):
         """The manager's own stop, then every marked process left, by pid."""
         try:
@@ -177,6 +183,7 @@ class Manager:
 
 class Tend(Manager):
     name = "tend"
+    daemon_comm = "tendd"
     update_command = "tend update"
 
     def __init__(self, bench):
@@ -252,6 +259,7 @@ class Pm2(Manager):
         # pm2 phones home and uses the real ~/.pm2.
         open(os.path.join(self.home, "touch"), "w").close()
         self.env = dict(bench.base_env, PM2_HOME=self.home, PM2_DISABLE_VERSION_CHECK="1")
+        self.daemon_comm = f"PM2 v{pm2_version(bench.pm2)}: God"[:15]
         self.env[MARK] = bench.run_id
 
     def cli(self, *args, check=True, timeout=120, env=None):
@@ -357,6 +365,7 @@ killasgroup=true
 
 class Supervisord(Manager):
     name = "supervisord"
+    daemon_comm = "supervisord"
     has_cluster = False
     update_command = "supervisorctl reload"
 
@@ -592,6 +601,9 @@ class Bench:
             r.notes.append(f"the daemon was not replaced (pid {daemon_before} still serves)")
             r.error = r.error or "the daemon was not replaced"
         procs = processes_by_slot(self.run_id, exclude=m.daemons)
+        daemons = m.live_daemons()
+        if len(daemons) != 1:
+            r.notes.append(f"{len(daemons)} live daemon processes at the end: {daemons}")
         r.survive = self.survived(m, pre, post, sample)
         r.known = sum(1 for s, _ in m.slots if s in post)
         r.adopted = self.adopted(m, pre, post)
@@ -714,6 +726,16 @@ def ensure_supervisord():
                        stdin=subprocess.DEVNULL)
 
 
+def pm2_version(pm2):
+    """From pm2's package.json: even `pm2 --version` starts a daemon."""
+    pkg = os.path.join(os.path.dirname(os.path.realpath(pm2)), "..", "package.json")
+    try:
+        with open(pkg) as f:
+            return json.load(f)["version"]
+    except (OSError, ValueError, KeyError):
+        return "(version unknown)"
+
+
 def fmt_lines(t):
     if t is None:
         return "-"
@@ -729,8 +751,8 @@ def print_table(results, total_slots):
     print("-" * len(head))
     for r in results:
         n = total_slots
-        if r.survive is None:
-            print(f"{r.manager:<12} {r.event:<22} FAILED: {r.error}")
+        if r.error:  # the figures would describe a daemon that was never replaced
+            print(f"{r.manager:<12} {r.event:<22} NOT MEASURED: {r.error}")
             continue
         back = f"{r.back:.3f} s" if r.back is not None else "never"
         failed = "; ".join(f"{k} {v}" for k, v in sorted(r.failed.items()))
@@ -738,7 +760,12 @@ def print_table(results, total_slots):
               f"{r.adopted:>4}/{n} {r.dup:>4}  {fmt_lines(r.lines):<21} {back:>8}  {failed}")
     print()
     for r in results:
-        for n in ([f"ERROR: {r.error}"] if r.error and r.survive is not None else []) + r.notes:
+        figures = []
+        if r.error and r.survive is not None:
+            figures = [f"figures anyway: survive {r.survive}, known {r.known}, adopted "
+                       f"{r.adopted}, dup {r.dup}, lines {fmt_lines(r.lines)}, failed "
+                       + "; ".join(f"{k} {v}" for k, v in sorted(r.failed.items()))]
+        for n in figures + r.notes:
             print(f"  {r.manager} {r.event}: {n}")
         print(f"  {r.manager} {r.event}: took {r.duration:.0f} s"
               + (f"; lines written {r.lines['written']:,}" if r.lines else ""))
@@ -758,10 +785,7 @@ def main():
     try:
         if Pm2 in managers:
             bench.install_pm2()
-            v = run_command([bench.pm2, "--version"],
-                            dict(bench.base_env, PM2_HOME=os.path.join(bench.tmp, "pm2-version"),
-                                 PM2_DISABLE_VERSION_CHECK="1"), True, 60)
-            print(f"pm2 {v.stdout.decode().strip().splitlines()[-1]}", flush=True)
+            print(f"pm2 {pm2_version(bench.pm2)}", flush=True)
         if Supervisord in managers:
             ensure_supervisord()
             v = run_command(["supervisord", "--version"], bench.base_env, True, 30)
