@@ -108,6 +108,7 @@ def one_round(m, n):
     rec["adopted"] = sum(1 for s, _ in m.slots if s in post and post[s].pid == pre[s].pid
                          and post[s].pid)
     time.sleep(SETTLE_S)
+    rec["tendds"] = m.live_daemons()  # two tendd for one home: issue 10's point 8
     rec["fds"], rec["rss"] = proc_fds(new), proc_rss_kib(new)
     keeper = proc_ppid(new)
     if keeper and keeper > 1:
@@ -128,6 +129,54 @@ def flat(values, slack):
     growth = vals[-1] - vals[0]
     return (f"first {vals[0]}, last {vals[-1]}, min {min(vals)}, max {max(vals)}: "
             + ("flat" if growth <= slack else f"GREW by {growth}"))
+
+
+def median(values):
+    return sorted(values)[len(values) // 2]
+
+
+def listed(label, items):
+    return f"{label}: {len(items)}" + (f" {items}" if items else "")
+
+
+def report(rounds, r, client, summary):
+    ok_rounds = [x for x in rounds if not x["error"]]
+    print()
+    line = f"kills: {len(rounds)} ({len(ok_rounds)} taken over)"
+    if ok_rounds:
+        takeovers = [x["takeover"] for x in ok_rounds]
+        line += f"; take-over median {fmt_s(median(takeovers))}, max {fmt_s(max(takeovers))}"
+    print(line)
+    if ok_rounds:
+        backs = [x["back"] for x in ok_rounds]
+        late = sum(1 for b in backs if b is None)
+        got = sorted(b for b in backs if b is not None)
+        print("table back (same pids in tend jlist): "
+              + (f"median {fmt_s(median(got))}, max {fmt_s(got[-1])}" if got else "never")
+              + (f"; {late} rounds not back within {TABLE_DEADLINE_S:.0f} s" if late else ""))
+        print(f"tendd fds: {flat([x['fds'] for x in ok_rounds], 0)}")
+        print(f"tendd RSS (KiB): {flat([x['rss'] for x in ok_rounds], 1024)}")
+        if any(x.get("keeper") for x in ok_rounds):
+            print(f"keeper fds: {flat([x['keeper_fds'] for x in ok_rounds], 0)}")
+            print(f"keeper RSS (KiB): {flat([x['keeper_rss'] for x in ok_rounds], 1024)}")
+        print(listed("rounds with other than one live tendd",
+                     [x["round"] for x in ok_rounds if len(x["tendds"]) != 1]))
+    if r.lines:
+        t = r.lines
+        print(f"lines: {t['written']:,} written, {t['lost']} lost, {t['torn']} torn, "
+              f"{t['dup']} duplicated"
+              + (f", {t['disorder']} out of order" if t["disorder"] else ""))
+    for note in r.notes:
+        print(f"  {note}")
+    if client:
+        print(f"requests (cluster): failed {client.summary()}")
+    if summary:
+        if "list" in summary:
+            print(f"at the end: {summary['list']}")
+        print(listed("apps forgotten (not in tend jlist at the end)", summary["forgotten"]))
+        print(listed("apps with a new pid at the end", summary["replaced"]))
+        print(listed("apps duplicated", summary["dup"]))
+        print(listed("apps with no live process at the end", summary["dead"]))
 
 
 def main():
@@ -173,7 +222,9 @@ def main():
             print(f"round {n:>3}: killed {rec['killed']}, tendd {rec['new']} serves after "
                   f"{fmt_s(rec['takeover'])}, table back after {fmt_s(rec['back'])} "
                   f"({rec['adopted']}/{len(m.slots)} same pids); {rec['fds']} fds, "
-                  f"{rec['rss']} KiB RSS{keeper}", flush=True)
+                  f"{rec['rss']} KiB RSS{keeper}"
+                  + (f"; {len(rec['tendds'])} live tendd: {rec['tendds']}"
+                     if len(rec["tendds"]) != 1 else ""), flush=True)
             nxt += args.interval
         # The end: what the CLI lists now (on today's main the CLI starts a
         # fresh daemon here, which knows nothing), and the processes.
@@ -206,41 +257,7 @@ def main():
         bench.current = None
         bench.cleanup()
 
-    ok_rounds = [x for x in rounds if not x["error"]]
-    print()
-    print(f"kills: {len(rounds)} ({len(ok_rounds)} taken over)"
-          + (f"; take-over median {fmt_s(sorted(x['takeover'] for x in ok_rounds)[len(ok_rounds) // 2])}, "
-             f"max {fmt_s(max(x['takeover'] for x in ok_rounds))}" if ok_rounds else ""))
-    backs = [x["back"] for x in ok_rounds]
-    if ok_rounds:
-        late = sum(1 for b in backs if b is None)
-        got = sorted(b for b in backs if b is not None)
-        print(f"table back (same pids in tend jlist): "
-              + (f"median {fmt_s(got[len(got) // 2])}, max {fmt_s(got[-1])}" if got else "never")
-              + (f"; {late} rounds not back within {TABLE_DEADLINE_S:.0f} s" if late else ""))
-        print(f"tendd fds:  {flat([x['fds'] for x in ok_rounds], 0)}")
-        print(f"tendd RSS (KiB): {flat([x['rss'] for x in ok_rounds], 1024)}")
-        if any(x.get("keeper") for x in ok_rounds):
-            print(f"keeper fds: {flat([x['keeper_fds'] for x in ok_rounds], 0)}")
-            print(f"keeper RSS (KiB): {flat([x['keeper_rss'] for x in ok_rounds], 1024)}")
-    if r.lines:
-        t = r.lines
-        print(f"lines: {t['written']:,} written, {t['lost']} lost, {t['torn']} torn, "
-              f"{t['dup']} duplicated" + (f", {t['disorder']} out of order" if t["disorder"] else ""))
-    for note in r.notes:
-        print(f"  {note}")
-    if client:
-        print(f"requests (cluster): failed {client.summary()}")
-    if summary:
-        if "list" in summary:
-            print(f"at the end: {summary['list']}")
-        print(f"apps forgotten (not in tend jlist at the end): {len(summary['forgotten'])}"
-              + (f" {summary['forgotten']}" if summary["forgotten"] else ""))
-        print(f"apps with a new pid at the end: {len(summary['replaced'])}"
-              + (f" {summary['replaced']}" if summary["replaced"] else ""))
-        print(f"apps duplicated: {len(summary['dup'])}" + (f" {summary['dup']}" if summary["dup"] else ""))
-        print(f"apps with no live process at the end: {len(summary['dead'])}"
-              + (f" {summary['dead']}" if summary["dead"] else ""))
+    report(rounds, r, client, summary)
     if left:
         print(f"cleanup killed {len(left)} processes tend kill left (orphans)")
     print(f"soak took {time.monotonic() - t_start:.0f} s")

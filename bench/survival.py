@@ -59,7 +59,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import alive, interrupt_on_signals, run_command, tend_binaries
+from benchlib import interrupt_on_signals, run_command, tend_binaries
 from survivallib import (MARK, Client, build_apps, check_log, free_port, freeze_writers,
                          marked, proc_comm, processes_by_slot, same_process, start_time, sweep,
                          wait_files_still, wait_gone)

@@ -139,8 +139,11 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
   res.end(body);
 });
-server.listen(port, host, () => console.log(`instance ${instance} (pid ${process.pid}) on ${port}`));
-process.on('SIGINT', () => { server.close(() => process.exit(0)); server.closeIdleConnections?.(); });
+server.listen(port, host, () => console.log(`instance ${instance} (pid ${process.pid})`));
+process.on('SIGINT', () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections?.();
+});
 """
 
 
