@@ -123,21 +123,22 @@ class Manager:
     def loud_args(self, slot):
         return ["loud", slot, str(RATE), self.counters, str(WRITE_MAX_S)]
 
-    def ready(self, lst):
-        """Every slot in the state the bench wants before the event."""
+    def not_ready(self, lst):
+        """The slots not in the state the bench wants before the event."""
+        out = []
         for slot, kind in self.slots:
             e = lst.get(slot)
-            if e is None:
-                return False
-            if kind in RUNNING_KINDS and not (e.status == "online" and e.pid):
-                return False
-            if kind == "stopped" and e.status != "stopped":
-                return False
-            if kind == "delayed" and e.status != "waiting":
-                return False
-            if kind == "crash" and (e.restarts or 0) < 1 and self.name != "supervisord":
-                return False
-        return True
+            if (e is None
+                    or (kind in RUNNING_KINDS and not (e.status == "online" and e.pid))
+                    or (kind == "stopped" and e.status != "stopped")
+                    or (kind == "delayed" and e.status != "waiting")
+                    or (kind == "crash" and (e.restarts or 0) < 1
+                        and self.name != "supervisord")):
+                out.append(f"{slot} {e}")
+        return out
+
+    def ready(self, lst):
+        return not self.not_ready(lst)
 
     def wait_ready(self):
         end = time.monotonic() + SETUP_DEADLINE_S
@@ -146,9 +147,8 @@ class Manager:
             if self.ready(lst):
                 return lst
             if time.monotonic() > end:
-                bad = {s: lst.get(s) for s, _ in self.slots}
-                raise RuntimeError(f"{self.name}: apps not ready after {SETUP_DEADLINE_S:.0f} s: "
-                                   f"{bad}")
+                raise RuntimeError(f"{self.name}: apps not ready after {SETUP_DEADLINE_S:.0f} s "
+                                   f"(status:pid:restarts): {', '.join(self.not_ready(lst))}")
             time.sleep(0.2)
 
     def remember_daemon(self):
@@ -527,7 +527,8 @@ class Bench:
             time.sleep(WARM_S)
             pre = m.listing()
             if not m.ready(pre):
-                r.notes.append(f"before the {event}: not every app as wanted: {pre}")
+                r.notes.append(f"before the {event}, not as wanted (status:pid:restarts): "
+                               + ", ".join(m.not_ready(pre)))
             started = {s: start_time(e.pid) for s, e in pre.items() if e.pid}
             daemon_before = m.daemon_pid()
             self.measure(m, r, event, pre, started, daemon_before)
