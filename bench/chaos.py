@@ -212,6 +212,7 @@ def main():
         while nxt <= end:
             time.sleep(max(0.0, nxt - time.monotonic()))
             n += 1
+            before = client.failed
             rec = one_round(m, n)
             rounds.append(rec)
             if rec["error"]:
@@ -226,6 +227,11 @@ def main():
                   + (f"; {len(rec['tendds'])} live tendd: {rec['tendds']}"
                      if len(rec["tendds"]) != 1 else ""), flush=True)
             nxt += args.interval
+            # Failed requests from this kill until just before the next one.
+            time.sleep(max(0.0, nxt - 0.05 - time.monotonic()) if nxt <= end else 0)
+            if client.failed - before:
+                print(f"           {client.failed - before} failed requests after kill {n} "
+                      f"({client.summary()} so far)", flush=True)
         # The end: what the CLI lists now (on today's main the CLI starts a
         # fresh daemon here, which knows nothing), and the processes.
         try:

@@ -72,6 +72,9 @@ SURVIVE_CHECK_S = 2.5      # after the event: longer than the crash loop's 1.5 s
 BACK_DEADLINE_S = 10.0     # waiting for the table after a kill -9
 UPDATE_DEADLINE_S = 10.0   # after an update command returns
 CLIENT_RATE = 100
+CLIENT_AFTER_S = 7.0       # the clients go on this long after the event at least: a
+                           # request stuck then has timed out (5 s), and the next ones
+                           # show whether the service came back
 PM2_VERSION = "7.0.4"
 PM2_CACHE = f"/tmp/tend-bench-pm2-{PM2_VERSION}"
 SETUP_DEADLINE_S = 60.0
@@ -605,6 +608,7 @@ class Bench:
         daemons = m.live_daemons()
         if len(daemons) != 1:
             r.notes.append(f"{len(daemons)} live daemon processes at the end: {daemons}")
+        time.sleep(max(0.0, t0 + CLIENT_AFTER_S - time.monotonic()))
         r.survive = self.survived(m, pre, post, sample)
         r.known = sum(1 for s, _ in m.slots if s in post)
         r.adopted = self.adopted(m, pre, post)
