@@ -34,7 +34,8 @@ REFERENCE = {
     "jlist": ("", "PM2 jlist 152 ms"),
     "rss0": ("", "PM2 54 MB, supervisord 26 MB"),
     "rss10": ("", "PM2 56 MB, supervisord 26 MB"),
-    "rss100": ("< 8 MB", "PM2 67 MB, supervisord 28 MB"),
+    "rss100": ("", "PM2 67 MB, supervisord 28 MB"),
+    "rss100all": ("< 8 MB", "PM2 67 MB, supervisord 28 MB"),
     "online100": ("< 300 ms", "PM2 686-777 ms, supervisord 771 ms"),
     "newpid": ("", "PM2 3-8 ms (polled in /proc)"),
     "started_at": ("", "(jlist's own spawn time, without the CLI's polling cost)"),
@@ -151,12 +152,18 @@ class Bench:
         with open(os.path.join(self.home, "tendd.pid")) as f:
             return int(f.read().split()[0])
 
-    def daemon_status(self, field):
-        with open(f"/proc/{self.daemon_pid}/status") as f:
+    def daemon_status(self, field, pid=None):
+        pid = pid or self.daemon_pid
+        with open(f"/proc/{pid}/status") as f:
             for line in f:
                 if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024.0  # kB -> MiB
-        raise RuntimeError(f"no {field} for pid {self.daemon_pid}")
+        raise RuntimeError(f"no {field} for pid {pid}")
+
+    def keeper_pid(self):
+        """tend-keeper: the serving tendd's parent, which holds the apps' fds."""
+        with open(f"/proc/{self.daemon_pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
 
     # --- output ----------------------------------------------------------
     def show(self, key, label, value):
@@ -243,7 +250,11 @@ class Bench:
         self.show("online100", "100 instances online (one start -i 100)",
                   f"{(t1 - t0) * 1000:.0f} ms (start {(t_start - t0) * 1000:.0f} ms)")
         time.sleep(2.5)  # a few metrics samples over 100 instances
-        self.show("rss100", "tendd RSS, 100 instances", f"{self.daemon_status('VmRSS'):.1f} MiB")
+        tendd = self.daemon_status("VmRSS")
+        keeper = self.daemon_status("VmRSS", self.keeper_pid())
+        self.show("rss100", "tendd RSS, 100 instances", f"{tendd:.1f} MiB")
+        self.show("rss100all", "tendd + tend-keeper RSS, 100 instances",
+                  f"{tendd + keeper:.1f} MiB (keeper {keeper:.1f})")
 
     def children_files(self):
         task_dir = f"/proc/{self.daemon_pid}/task"

@@ -40,6 +40,7 @@ constexpr std::array kCommands{
     CommandSpec{registered("startup"),       {"", ""},        "print or install the systemd unit that starts tend at boot", false, setup_startup},
     CommandSpec{registered(cmd::kStop),      {"", ""},        "stop instances gracefully",                         false, setup_stop},
     CommandSpec{registered("unstartup"),     {"", ""},        "disable and remove the unit `tend startup --install` wrote", false, setup_unstartup},
+    CommandSpec{registered(cmd::kUpdate),    {"", ""},        "replace the daemon by the tendd installed now; apps keep running", false, setup_update},
 };
 // clang-format on
 

@@ -37,6 +37,7 @@ inline constexpr const char* kSend = "send";
 inline constexpr const char* kSignal = "signal";
 inline constexpr const char* kStart = "start";
 inline constexpr const char* kStop = "stop";
+inline constexpr const char* kUpdate = "update";
 }  // namespace cmd
 
 // What a command sends when it sends no request (help, completion).
@@ -83,6 +84,7 @@ inline constexpr std::array kCommandRegistry{
     CommandInfo{"startup",       kNoRequest,      false,         false},
     CommandInfo{cmd::kStop,      cmd::kStop,      true,          true},
     CommandInfo{"unstartup",     kNoRequest,      false,         false},
+    CommandInfo{cmd::kUpdate,    cmd::kUpdate,    false,         false},
 };
 // clang-format on
 

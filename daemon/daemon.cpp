@@ -1,104 +1,22 @@
-// Start-up, wiring and shutdown of tendd.
+// Start-up, wiring and shutdown of tendd. The parts are in daemon_parts.h;
+// what has to do with the keeper (take-over, `tend update`) is in
+// daemon_handover.cpp.
 #include "daemon/daemon.h"
 
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
-#include <filesystem>
 
-#include "common/environment.h"
 #include "common/errors.h"
-#include "common/version.h"
-#include "daemon/cluster/node_socket_broker.h"
-#include "daemon/control/control_server.h"
-#include "daemon/control/dispatcher.h"
-#include "daemon/home_lock.h"
-#include "daemon/ipc/app_message.h"
-#include "daemon/ipc/instance_channels.h"
-#include "daemon/ipc/notify_socket.h"
-#include "daemon/logs/log_sink.h"
-#include "daemon/metrics/metrics_sampler.h"
-#include "daemon/process/clock.h"
-#include "daemon/process/orphan_reaper.h"
-#include "daemon/process/uv_launcher.h"
+#include "daemon/daemon_parts.h"
 #include "daemon/service_manager.h"
-#include "daemon/streams/message_bus.h"
-#include "daemon/streams/monit_hub.h"
 #include "daemon/uv/guard.h"
-#include "daemon/uv/handle.h"
+#include "keeper/wire.h"
 
 namespace tend {
-namespace {
-
-// tend's Node preload: TEND_NODE_PRELOAD, else share/tend/preload.js beside
-// the bin/ tendd runs from (installed, and in the build tree); "" if none.
-std::string find_node_preload() {
-    if (const char* env = std::getenv("TEND_NODE_PRELOAD"); env && *env) return env;
-    char exe[4096];
-    std::size_t size = sizeof exe;
-    if (uv_exepath(exe, &size) != 0) return "";
-    auto path = std::filesystem::path(std::string(exe, size)).parent_path().parent_path() /
-                "share" / "tend" / "preload.js";
-    std::error_code ec;
-    return std::filesystem::is_regular_file(path, ec) ? path.string() : "";
-}
-
-TableConfig table_config(const Paths& paths) {
-    return TableConfig{paths.home, paths.log_dir, current_environment(), find_node_preload(),
-                       paths.home + "/notify.sock"};
-}
-
-}  // namespace
-
-struct Daemon::Parts {
-    Parts(uv_loop_t* loop, const Paths& paths, Daemon& daemon)
-        : lock(paths.pidfile),
-          sink(loop),
-          channels(loop),
-          launcher(loop, sink, channels),
-          sockets(loop, channels),
-          table(TableSeams{launcher, sockets, channels, clock}, table_config(paths)),
-          server(loop,
-                 [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
-          monit(loop, table),
-          notify(loop, [&daemon](int pid) { daemon.on_ready(pid); }),
-          services{table,
-                   sink,
-                   server,
-                   paths,
-                   monit,
-                   messages,
-                   daemon.options_.sample_interval_ms,
-                   [&daemon](auto then) { daemon.stop_everything(std::move(then)); }},
-          dispatcher(services),
-          sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
-          reaper(loop, [this](int pid) { return launcher.owns(pid); }),
-          deadline_timer("deadline timer", uv_timer_init, loop, &daemon) {}
-
-    HomeLock lock;
-    SystemClock clock;
-    LogSink sink;
-    InstanceChannels channels;
-    UvLauncher launcher;
-    NodeSocketBroker sockets;
-    ProcessTable table;
-    ControlServer server;
-    MonitHub monit;
-    MessageBus messages;
-    NotifySocket notify;
-    Services services;
-    Dispatcher dispatcher;
-    MetricsSampler sampler;
-    OrphanReaper reaper;
-    uv::Handle<uv_timer_t> deadline_timer;
-    std::vector<uv::Handle<uv_signal_t>> signals;
-    bool closed = false;
-};
-
 Daemon::Daemon(Paths paths, DaemonOptions options) : paths_(std::move(paths)), options_(options) {
     uv::check(uv_loop_init(&loop_), "uv_loop_init");
 }
@@ -109,12 +27,7 @@ Daemon::~Daemon() {
 }
 
 void Daemon::prepare_home() {
-    std::error_code ec;
-    std::filesystem::create_directories(paths_.home, ec);
-    if (ec)
-        throw TendError(ErrorCode::kInternal, "cannot create " + paths_.home + ": " + ec.message());
-    ::chmod(paths_.home.c_str(), 0700);
-    std::filesystem::create_directories(paths_.log_dir, ec);
+    ensure_home(paths_);
 
     std::vector<spdlog::sink_ptr> sinks;
     sinks.push_back(
@@ -138,13 +51,13 @@ int Daemon::run() {
         uv_run(&loop_, UV_RUN_DEFAULT);
         throw;
     }
-    spdlog::info("tendd {} pid {} serving {}", kVersion, ::getpid(), paths_.socket);
+    spdlog::info("tendd {} pid {} serving {}", options_.version, ::getpid(), paths_.socket);
     uv_run(&loop_, UV_RUN_DEFAULT);
-    spdlog::info("tendd stopped");
+    spdlog::info(exit_code_ == keeper::kExitUpdate ? "tendd handed over" : "tendd stopped");
     parts_.reset();
     // Close callbacks of parts destroyed above still have to run.
     uv_run(&loop_, UV_RUN_DEFAULT);
-    return 0;
+    return exit_code_;
 }
 
 void Daemon::start_parts() {
@@ -154,17 +67,24 @@ void Daemon::start_parts() {
     });
     p.channels.on_message(
         [this](int id, int pid, ParsedMessage m) { on_message(id, pid, std::move(m)); });
-    p.channels.on_internal([this](int pid, const json& m) { parts_->sockets.on_message(pid, m); });
+    p.channels.on_internal([this](int pid, const json& m) {
+        parts_->sockets.on_message(pid, m);
+        parts_->saver.mark_dirty();  // who listens where
+    });
     p.table.watch([this](std::optional<std::int64_t> next) { on_table_changed(next); });
-    p.notify.open(paths_.home + "/notify.sock");
+    p.server.before_send([this] { parts_->saver.save_if_changed(); });
+    open_sockets();
+    take_over_apps();
     watch_signals();
     ::signal(SIGPIPE, SIG_IGN);
-    p.server.listen(paths_.socket);
-    notify_service_ready();  // under `tend startup`'s unit: serving now
+    p.saver.save_now();
+    // Under `tend startup`'s unit: serving now. The keeper is the unit's main process.
+    notify_service_ready(p.keeper.active() ? static_cast<int>(::getppid()) : ::getpid());
+    p.keeper.serving();
 }
 
 void Daemon::watch_signals() {
-    for (int signum : {SIGTERM, SIGINT, SIGUSR2}) {
+    for (int signum : {SIGTERM, SIGINT, SIGUSR2, SIGHUP}) {
         auto& handle = parts_->signals.emplace_back("signal watcher", uv_signal_init, &loop_, this);
         uv::check(uv_signal_start(
                       handle.get(),
@@ -202,6 +122,7 @@ void Daemon::on_table_changed(std::optional<std::int64_t> next) {
     Parts& p = *parts_;
     if (p.closed) return;
     p.monit.mark_changed();
+    p.saver.mark_dirty();
     if (!next) {
         uv_timer_stop(p.deadline_timer.get());
         return;
@@ -222,6 +143,11 @@ void Daemon::handle_signal(int signum) {
         parts_->sink.reopen_all();
         return;
     }
+    if (signum == SIGHUP) {
+        // A closed terminal or a stray HUP: no reason to leave apps unsupervised.
+        spdlog::info("SIGHUP: ignored (SIGTERM stops every app; SIGUSR2 reopens logs)");
+        return;
+    }
     if (parts_->services.shutting_down) return;
     spdlog::info("signal {}: stopping every app", signum);
     stop_everything(nullptr);
@@ -238,20 +164,25 @@ void Daemon::stop_everything(std::function<void(std::size_t stopped)> then) {
     });
 }
 
-// Everything is stopped: close every handle so uv_run returns.
-void Daemon::begin_shutdown() {
+// Everything is stopped (or handed over): close every handle so uv_run
+// returns. On a hand-over, the sockets' files stay for the next daemon.
+void Daemon::begin_shutdown(bool handing_over) {
     Parts& p = *parts_;
     if (p.closed) return;
     p.closed = true;
-    p.server.close();
+    p.server.close(handing_over);
     p.sampler.close();
     p.monit.close();
     p.notify.close();
     p.channels.close_all();
-    p.sockets.close();
+    p.sockets.close(handing_over);
     p.reaper.close();
     p.sink.close_all();
+    if (handing_over) p.launcher.release_all();
+    p.saver.close();
+    p.keeper.close();
     p.deadline_timer.close();
+    p.hand_over_timer.close();
     for (auto& s : p.signals) s.close();
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/paths.h"
@@ -18,6 +19,7 @@ namespace tend {
 struct DaemonOptions {
     bool log_to_stderr = false;  // --foreground
     std::int64_t sample_interval_ms = 1000;
+    std::string version;  // what ping says and requests must match
 };
 
 class Daemon {
@@ -42,13 +44,21 @@ class Daemon {
     // The one way out: stop every app, then(count) once all have exited,
     // then close everything so the loop ends.
     void stop_everything(std::function<void(std::size_t stopped)> then);
-    void begin_shutdown();
+    void begin_shutdown(bool handing_over = false);
+    void open_sockets();
+    void take_over_apps();
+    // `tend update`: hand everything to the keeper and exit for the binary
+    // installed now (throws TendError when no keeper runs).
+    void hand_over();
+    void quiesce_logs(std::function<void()> then);
+    void finish_hand_over();
     void handle_signal(int signum);
 
     Paths paths_;
     DaemonOptions options_;
     uv_loop_t loop_{};
     std::unique_ptr<Parts> parts_;
+    int exit_code_ = 0;
 };
 
 }  // namespace tend

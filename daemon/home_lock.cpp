@@ -3,17 +3,40 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "common/errors.h"
 
 namespace tend {
 
-HomeLock::HomeLock(const std::string& pidfile) {
+void ensure_home(const Paths& paths) {
+    std::error_code ec;
+    std::filesystem::create_directories(paths.home, ec);
+    if (ec)
+        throw TendError(ErrorCode::kInternal, "cannot create " + paths.home + ": " + ec.message());
+    ::chmod(paths.home.c_str(), 0700);
+    std::filesystem::create_directories(paths.log_dir, ec);
+}
+
+HomeLock::HomeLock(const std::string& pidfile, int held_fd) {
+    if (held_fd >= 0) {
+        fd_ = held_fd;
+    } else {
+        take(pidfile);
+    }
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+        // The lock is what matters; the pid text is only for people.
+    }
+}
+
+void HomeLock::take(const std::string& pidfile) {
     fd_ = ::open(pidfile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0)
         throw TendError(ErrorCode::kInternal,
@@ -28,10 +51,13 @@ HomeLock::HomeLock(const std::string& pidfile) {
         throw TendError(ErrorCode::kAlreadyExists,
                         "a daemon is already running for this home (pid " + pid + ")");
     }
-    std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
-        // The lock is what matters; the pid text is only for people.
-    }
+}
+
+int HomeLock::release_for_exec() {
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0) ::fcntl(fd, F_SETFD, 0);
+    return fd;
 }
 
 HomeLock::~HomeLock() {

@@ -22,6 +22,7 @@
 #include "common/text.h"
 #include "common/version.h"
 #include "daemon/daemon.h"
+#include "daemon/home_lock.h"
 
 namespace {
 
@@ -30,6 +31,12 @@ constexpr std::int64_t kMaxInterval = 3'600'000;
 constexpr const char* kIntervalEnv = "TEND_METRICS_INTERVAL_MS";
 constexpr const char* kShimOption = "--exec-listen-pid";
 constexpr int kExitUsage = 2;
+// A build may name another version (the copy `tend update` is tested with).
+#ifdef TEND_DAEMON_VERSION
+constexpr const char* kDaemonVersion = TEND_DAEMON_VERSION;
+#else
+constexpr const char* kDaemonVersion = tend::kVersion;
+#endif
 
 // A command line tendd cannot run: main prints it and exits 2.
 class UsageError : public std::runtime_error {
@@ -40,6 +47,7 @@ class UsageError : public std::runtime_error {
 struct Flags {
     bool foreground = false;
     bool version = false;
+    bool serve = false;  // run the daemon itself (tend-keeper starts it so)
     std::optional<std::string> interval;  // --metrics-interval, as written
     std::string shim_program;             // --exec-listen-pid PROGRAM
 };
@@ -53,6 +61,9 @@ void add_options(CLI::App& app, Flags& f) {
         ->type_name("MS")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_flag("--version", f.version, "print the version and exit");
+    app.add_flag("--serve", f.serve,
+                 "be the daemon itself, without tend-keeper (tend-keeper starts tendd so; "
+                 "run by hand, apps die with it)");
     app.add_option(kShimOption, f.shim_program,
                    "exec PROGRAM ARGS... with LISTEN_PID set to its pid (how the daemon starts "
                    "an instance that shares a port); every word after PROGRAM is the program's")
@@ -112,6 +123,7 @@ std::int64_t checked_interval(const std::string& source, const std::string& text
 tend::DaemonOptions daemon_options(const Flags& flags) {
     tend::DaemonOptions options;
     options.log_to_stderr = flags.foreground;
+    options.version = kDaemonVersion;
     const char* env = std::getenv(kIntervalEnv);
     if (flags.interval)
         options.sample_interval_ms = checked_interval("--metrics-interval", *flags.interval);
@@ -130,16 +142,54 @@ int exec_with_listen_pid(char** program_argv) {
     return 127;
 }
 
+std::string beside_self(const std::string& name) {
+    char path[4096];
+    ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) return "";
+    std::string self(path, static_cast<std::size_t>(n));
+    return self.substr(0, self.rfind('/') + 1) + name;
+}
+
+// tendd as the user starts it becomes tend-keeper (same pid), which runs
+// `tendd --serve` under it and starts a new one whenever it dies. The home
+// lock is taken here, so a second daemon is refused with a clear error
+// before any keeper runs, and passes to the keeper across exec. Without the
+// keeper binary the daemon runs alone, as before it existed.
+int run_under_keeper(int argc, char** argv) {
+    tend::Paths paths = tend::resolve_paths();
+    std::string keeper = beside_self("tend-keeper");
+    std::string self = beside_self("tendd");
+    if (keeper.empty() || ::access(keeper.c_str(), X_OK) != 0) return -1;
+    tend::ensure_home(paths);
+    tend::HomeLock lock(paths.pidfile);
+    std::string lock_fd = std::to_string(lock.release_for_exec());
+    std::vector<std::string> words{keeper, "--lock-fd", lock_fd, "--", self, "--serve"};
+    words.insert(words.end(), argv + 1, argv + argc);
+    std::vector<char*> args;
+    for (auto& w : words) args.push_back(w.data());
+    args.push_back(nullptr);
+    ::execv(keeper.c_str(), args.data());
+    throw tend::TendError(tend::ErrorCode::kInternal,
+                          "cannot run " + keeper + ": " + std::strerror(errno));
+}
+
 int run(int argc, char** argv) {
     Flags flags;
     if (!parse_flags(argc, argv, flags)) return 0;
     if (flags.version) {
-        std::printf("tendd %s\n", tend::kVersion);
+        std::printf("tendd %s\n", kDaemonVersion);
         return 0;
     }
     if (!flags.shim_program.empty())
         return exec_with_listen_pid(argv + shim_program_index(argc, argv));
-    tend::Daemon daemon(tend::resolve_paths(), daemon_options(flags));
+    tend::DaemonOptions options = daemon_options(flags);
+    if (!flags.serve) {
+        int rc = run_under_keeper(argc, argv);
+        if (rc >= 0) return rc;
+        std::fprintf(stderr, "tendd: tend-keeper not found beside tendd; apps will not survive "
+                             "this daemon\n");
+    }
+    tend::Daemon daemon(tend::resolve_paths(), options);
     return daemon.run();
 }
 

@@ -15,7 +15,7 @@
 
 namespace tend {
 
-void notify_service_ready() {
+void notify_service_ready(int main_pid) {
     const char* name = std::getenv("NOTIFY_SOCKET");
     if (!name) return;
     std::string path = name;
@@ -30,7 +30,7 @@ void notify_service_ready() {
     path.copy(addr.sun_path, path.size());
     if (path[0] == '@') addr.sun_path[0] = '\0';  // the abstract namespace
     auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
-    std::string message = "READY=1\nMAINPID=" + std::to_string(::getpid()) + "\n";
+    std::string message = "READY=1\nMAINPID=" + std::to_string(main_pid) + "\n";
     int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || ::sendto(fd, message.data(), message.size(), MSG_NOSIGNAL,
                            reinterpret_cast<sockaddr*>(&addr), len) < 0)

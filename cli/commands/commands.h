@@ -22,6 +22,7 @@ CommandRunner setup_flush(CLI::App& app);
 CommandRunner setup_help(CLI::App& app);
 CommandRunner setup_jlist(CLI::App& app);
 CommandRunner setup_kill(CLI::App& app);
+CommandRunner setup_update(CLI::App& app);
 CommandRunner setup_list(CLI::App& app);
 CommandRunner setup_logs(CLI::App& app);
 CommandRunner setup_monit(CLI::App& app);

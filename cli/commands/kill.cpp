@@ -1,6 +1,11 @@
 // `tend kill`: the daemon stops every app, replies, then exits; we wait for
 // it to close the connection so the next command finds no daemon.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <thread>
 
 #include "cli/commands/commands.h"
 #include "cli/daemon_launcher.h"
@@ -10,6 +15,19 @@ namespace tend {
 namespace {
 
 constexpr auto kExitTimeout = std::chrono::seconds(15);
+
+// The daemon's keeper exits right after it: once nobody holds the home
+// lock, the next command can start a daemon at once.
+bool wait_until_unlocked(const std::string& pidfile, std::chrono::steady_clock::time_point deadline) {
+    int fd = ::open(pidfile.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return true;
+    bool free = false;
+    while (!(free = ::flock(fd, LOCK_SH | LOCK_NB) == 0) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ::close(fd);
+    return free;
+}
 
 int run_kill(CommandContext& ctx) {
     auto client = connect_running(ctx.paths);
@@ -23,7 +41,8 @@ int run_kill(CommandContext& ctx) {
         reply = client->next();
     } while (reply && reply->is_event());
     if (reply) result_of(*reply);
-    if (!client->wait_for_close(std::chrono::steady_clock::now() + kExitTimeout))
+    auto deadline = std::chrono::steady_clock::now() + kExitTimeout;
+    if (!client->wait_for_close(deadline) || !wait_until_unlocked(ctx.paths.pidfile, deadline))
         throw TendError(ErrorCode::kDaemonUnavailable,
                         "the daemon answered but did not exit within 15 s");
     print_now("[tend] daemon stopped\n");

@@ -24,7 +24,11 @@ std::string exec_lines(const SystemdUnit& unit) {
     return "ExecStart=" + unit.tendd_bin +
            " --foreground\n"
            "# Type=notify: tendd says READY=1 once its socket serves, so resurrect\n"
-           "# finds this daemon rather than starting one of its own.\n"
+           "# finds this daemon rather than starting one of its own. The main process\n"
+           "# is tend-keeper, which tendd becomes; the serving tendd is its child and\n"
+           "# sends READY=1 naming it (NotifyAccess=all), so a tendd that dies is\n"
+           "# replaced by the keeper and never fails the unit.\n"
+           "NotifyAccess=all\n"
            "ExecStartPost=" +
            unit.tend_bin +
            " resurrect\n"

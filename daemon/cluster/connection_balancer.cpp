@@ -217,4 +217,10 @@ void ConnectionBalancer::close() {
     ::close(listen_fd_);
 }
 
+std::vector<std::pair<int, bool>> ConnectionBalancer::members() const {
+    std::vector<std::pair<int, bool>> out;
+    for (const Worker& w : workers_) out.emplace_back(w.pid, w.retired);
+    return out;
+}
+
 }  // namespace tend

@@ -52,6 +52,8 @@ class ConnectionBalancer {
     // Connections handed to pid that it has not answered for yet.
     std::size_t unanswered(int pid) const;
     bool has_workers() const { return !workers_.empty(); }
+    // (pid, retired) of every worker that listens, for a hand-over.
+    std::vector<std::pair<int, bool>> members() const;
     int listen_fd() const { return listen_fd_; }
     // Closes the listening socket and every connection not yet handed on.
     void close();

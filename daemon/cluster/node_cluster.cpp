@@ -13,6 +13,7 @@
 
 #include "daemon/cluster/connection_balancer.h"
 #include "daemon/cluster/listener.h"
+#include "daemon/handover/keeper_link.h"
 
 namespace tend {
 namespace {
@@ -111,7 +112,7 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
         // A copy of its own, so the app's socket outlives a closed balancer.
         int copy = ::fcntl(w.app_fd, F_DUPFD_CLOEXEC, 0);
         error = copy < 0 ? -errno : -ENOMEM;
-        ConnectionBalancer* b = copy < 0 ? nullptr : open_balancer(copy);
+        ConnectionBalancer* b = copy < 0 ? nullptr : open_balancer(copy, key);
         if (!b) {
             spdlog::warn("{}: cannot deal the connections of port {}", w.app, port);
             app_ports_.erase(known);
@@ -130,7 +131,7 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
         error = bound.error;
         return nullptr;
     }
-    ConnectionBalancer* b = open_balancer(bound.fd);
+    ConnectionBalancer* b = open_balancer(bound.fd, key);
     if (!b) {
         error = -ENOMEM;
         return nullptr;
@@ -139,10 +140,24 @@ ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, st
     return balancers_[key] = b;
 }
 
-ConnectionBalancer* NodeCluster::open_balancer(int listen_fd) {
-    return ConnectionBalancer::open(
+ConnectionBalancer* NodeCluster::open_balancer(int listen_fd, const std::string& key) {
+    if (keeper_) keeper_->hold("balancer:" + key, listen_fd);
+    ConnectionBalancer* b = ConnectionBalancer::open(
         loop_, listen_fd,
         [this](int pid, const std::string& key, int fd) { return hand_off(key, pid, fd); });
+    if (!b && keeper_) keeper_->release(listen_fd);
+    return b;
+}
+
+void NodeCluster::close_balancer(ConnectionBalancer* b) {
+    if (keeper_) keeper_->release(b->listen_fd());
+    b->close();
+}
+
+void NodeCluster::close_shared(const SharedSocket& s, bool keep_path) {
+    if (keeper_) keeper_->release(s.fd);
+    ::close(s.fd);
+    if (!keep_path && !s.path.empty()) ::unlink(s.path.c_str());
 }
 
 // TCP ports are dealt out connection by connection; anything else is shared.
@@ -202,6 +217,7 @@ NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const jso
         error = bound.error;
         return nullptr;
     }
+    if (keeper_) keeper_->hold("shared:" + key, bound.fd);
     return &(shared_[key] = SharedSocket{bound.fd, pipe ? address : "", w.app, {}});
 }
 
@@ -237,8 +253,7 @@ void NodeCluster::release_shared(int pid, const std::string& key) {
     if (it == shared_.end()) return;
     it->second.users.erase(pid);
     if (!it->second.users.empty() || has_worker_of(it->second.app)) return;
-    ::close(it->second.fd);
-    if (!it->second.path.empty()) ::unlink(it->second.path.c_str());
+    close_shared(it->second, false);
     shared_.erase(it);
 }
 
@@ -347,7 +362,7 @@ void NodeCluster::drop_if_unused(const std::string& key) {
     auto b = balancers_.find(key);
     if (b == balancers_.end() || b->second->has_workers()) return;
     if (has_worker_of(balancer_apps_[key])) return;
-    b->second->close();
+    close_balancer(b->second);
     balancers_.erase(b);
     balancer_apps_.erase(key);
 }
@@ -362,21 +377,23 @@ void NodeCluster::forget_listener(int app_fd) {
     auto it = app_ports_.find(app_fd);
     if (it == app_ports_.end()) return;
     if (auto b = balancers_.find(it->second); b != balancers_.end()) {
-        b->second->close();
+        close_balancer(b->second);
         balancers_.erase(b);
     }
     balancer_apps_.erase(it->second);
     app_ports_.erase(it);
 }
 
-void NodeCluster::close() {
+// On a hand-over the keeper keeps its copies for the next daemon; on a
+// shutdown it is about to end, and nothing needs them.
+void NodeCluster::close(bool keep_paths) {
     for (auto& [key, b] : balancers_) b->close();
     balancers_.clear();
     balancer_apps_.clear();
     app_ports_.clear();
     for (auto& [key, s] : shared_) {
         ::close(s.fd);
-        if (!s.path.empty()) ::unlink(s.path.c_str());
+        if (!keep_paths && !s.path.empty()) ::unlink(s.path.c_str());
     }
     shared_.clear();
 }

@@ -28,6 +28,7 @@
 namespace tend {
 
 class ConnectionBalancer;
+class KeeperLink;
 
 class NodeCluster {
   public:
@@ -55,8 +56,20 @@ class NodeCluster {
     void remove(int pid);
     // The app's --port socket is about to be closed (the app is deleted).
     void forget_listener(int app_fd);
-    // Closes every socket and balancer (shutdown).
-    void close();
+    // Closes every socket and balancer (shutdown). keep_paths: a Unix
+    // socket's file stays (the next daemon takes the socket over).
+    void close(bool keep_paths = false);
+
+    // Every socket bound from now on is held by the keeper, by name, so it
+    // stays bound while no daemon runs (node_cluster_state.cpp).
+    void keep_with(KeeperLink* keeper) { keeper_ = keeper; }
+    // Who listens where, to hand to the next daemon; sockets by their names.
+    json state() const;
+    // Takes over a state() a daemon handed over: every socket taken from
+    // the keeper's hand-over by name (take), the apps' --port sockets by
+    // the name the table gave them (port_fd).
+    void adopt(const json& state, const std::function<int(const std::string&)>& take,
+               const std::function<int(const std::string&)>& port_fd);
 
   private:
     struct Worker {
@@ -89,13 +102,16 @@ class NodeCluster {
     void on_delivery(int pid, bool received);
     void send_disconnect_when_answered(int pid);
     ConnectionBalancer* balancer_for(const Worker& w, const json& m, std::string& key, int& error);
-    ConnectionBalancer* open_balancer(int listen_fd);
+    ConnectionBalancer* open_balancer(int listen_fd, const std::string& key);
+    void close_balancer(ConnectionBalancer* b);
+    void close_shared(const SharedSocket& s, bool keep_path);
     bool hand_off(const std::string& key, int pid, int fd);
     void drop_if_unused(const std::string& balancer);
     bool has_worker_of(const std::string& app) const;
 
     uv_loop_t* loop_;
     Send send_;
+    KeeperLink* keeper_ = nullptr;
     std::unordered_map<int, Worker> workers_;
     std::map<std::string, ConnectionBalancer*> balancers_;  // by app and address
     std::map<std::string, std::string> balancer_apps_;      // balancer key → its app

@@ -55,6 +55,7 @@ void Connection::handle_bytes(std::string_view bytes) {
 
 void Connection::send(std::string line) {
     if (closing_ || shutting_down_) return;
+    server_.about_to_send();
     if (write_owned(reinterpret_cast<uv_stream_t*>(&pipe_), std::move(line)) != 0) close();
 }
 

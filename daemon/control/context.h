@@ -28,6 +28,10 @@ struct Services {
     // Stops every app, calls then(count of instances) once all have exited,
     // and ends the daemon: `tend kill` and SIGTERM/SIGINT alike.
     std::function<void(std::function<void(std::size_t stopped)> then)> stop_everything;
+    std::string version;  // the daemon's (tendd --version)
+    // `tend update`: hands every app to the keeper and ends this daemon once
+    // the reply is written; throws TendError when it cannot.
+    std::function<void()> hand_over;
     bool shutting_down = false;
 };
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,24 +21,53 @@ ControlServer::ControlServer(uv_loop_t* loop, Connection::OnLine on_line)
 
 ControlServer::~ControlServer() = default;
 
+// Bound here rather than with uv_pipe_bind: libuv removes the file of a
+// socket it bound when the handle closes, and on a hand-over the socket
+// (and so its file) lives on in the next daemon.
 void ControlServer::listen(const std::string& path) {
-    path_ = path;
+    sockaddr_un addr{};
+    if (path.size() >= sizeof addr.sun_path)
+        throw TendError(ErrorCode::kInternal, "cannot listen on " + path + ": path too long");
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, path.size());
     ::unlink(path.c_str());
-    pipe_ = uv::Handle<uv_pipe_t>("control socket", uv_pipe_init, loop_, this, 0);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     // The umask makes the socket 0600 from the moment it exists.
     mode_t old = ::umask(0177);
-    int rc = uv_pipe_bind(pipe_.get(), path.c_str());
+    bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+              ::listen(fd, 128) == 0;
+    int err = errno;
     ::umask(old);
-    if (rc == 0) rc = uv_listen(pipe_.stream(), 128, &on_connection);
-    if (rc != 0)
-        throw TendError(ErrorCode::kInternal, "cannot listen on " + path + ": " + uv_strerror(rc));
+    if (!ok) {
+        if (fd >= 0) ::close(fd);
+        throw TendError(ErrorCode::kInternal,
+                        "cannot listen on " + path + ": " + std::strerror(err));
+    }
     ::chmod(path.c_str(), 0600);
+    adopt(fd, path);
 }
 
-void ControlServer::close() {
+void ControlServer::adopt(int fd, const std::string& path) {
+    path_ = path;
+    pipe_ = uv::Handle<uv_pipe_t>("control socket", uv_pipe_init, loop_, this, 0);
+    int rc = uv_pipe_open(pipe_.get(), fd);
+    if (rc != 0) ::close(fd);
+    if (rc == 0) rc = uv_listen(pipe_.stream(), 128, &on_connection);
+    if (rc != 0)
+        throw TendError(ErrorCode::kInternal,
+                        "cannot serve the handed-over " + path + ": " + uv_strerror(rc));
+}
+
+int ControlServer::fd() const {
+    uv_os_fd_t fd = -1;
+    if (!pipe_ || uv_fileno(pipe_.base(), &fd) != 0) return -1;
+    return fd;
+}
+
+void ControlServer::close(bool keep_path) {
     if (pipe_) {
         pipe_.close();
-        ::unlink(path_.c_str());
+        if (!keep_path) ::unlink(path_.c_str());
     }
     for (auto& [id, conn] : clients_) conn->close_after_flush();
 }

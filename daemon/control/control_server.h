@@ -23,8 +23,20 @@ class ControlServer {
     // Removes a stale socket (we hold the home lock, so it is ours to take),
     // binds and listens. Throws TendError on failure.
     void listen(const std::string& path);
-    // Stops accepting, flushes and closes every client.
-    void close();
+    // Serves fd, a socket already listening at path (handed over by the keeper).
+    void adopt(int fd, const std::string& path);
+    // The listening socket, -1 before listen().
+    int fd() const;
+    // Stops accepting, flushes and closes every client. keep_path: the
+    // socket's file stays, for the next daemon takes the socket over.
+    void close(bool keep_path = false);
+
+    // Runs before anything is written to a client: what a client has seen
+    // must be in the state the keeper holds (the daemon saves it here).
+    void before_send(std::function<void()> hook) { before_send_ = std::move(hook); }
+    void about_to_send() {
+        if (before_send_) before_send_();
+    }
 
     // nullptr once the client has gone: deferred replies check this.
     Connection* find(std::uint64_t id);
@@ -42,6 +54,7 @@ class ControlServer {
     uv_loop_t* loop_;
     uv::Handle<uv_pipe_t> pipe_;
     Connection::OnLine on_line_;
+    std::function<void()> before_send_;
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> clients_;
     std::unique_ptr<char[]> read_buffer_;  // shared: reads are consumed at once
     std::uint64_t next_id_ = 1;

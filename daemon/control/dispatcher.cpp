@@ -36,6 +36,7 @@ constexpr std::array kHandlers{
     HandlerEntry{registered(cmd::kSignal), &handlers::send_signal},
     HandlerEntry{registered(cmd::kStart), &handlers::start},
     HandlerEntry{registered(cmd::kStop), &handlers::stop},
+    HandlerEntry{registered(cmd::kUpdate), &handlers::update},
 };
 
 const HandlerEntry* find_handler(std::string_view name) {
@@ -45,14 +46,17 @@ const HandlerEntry* find_handler(std::string_view name) {
     return it != kHandlers.end() && it->command->name == name ? &*it : nullptr;
 }
 
-void check_version(const Request& request) {
-    if (request.v == kProtocolVersion && (request.version.empty() || request.version == kVersion))
+// `update` and `ping` are answered across versions: they are how a tend of
+// another release finds out which daemon runs and replaces it.
+void check_version(const Request& request, const std::string& ours) {
+    if (request.cmd == cmd::kUpdate || request.cmd == cmd::kPing) return;
+    if (request.v == kProtocolVersion && (request.version.empty() || request.version == ours))
         return;
     std::string theirs =
         request.version.empty() ? "protocol " + std::to_string(request.v) : request.version;
-    throw TendError(ErrorCode::kVersionMismatch, std::string("daemon is ") + kVersion +
-                                                     ", this tend is " + theirs +
-                                                     ": run 'tend kill' and try again");
+    throw TendError(ErrorCode::kVersionMismatch,
+                    "daemon is " + ours + ", this tend is " + theirs +
+                        ": run 'tend update' to replace the daemon (apps keep running)");
 }
 
 }  // namespace
@@ -66,7 +70,7 @@ void Dispatcher::dispatch(Connection& connection, std::string_view line) {
     try {
         Request request = parse_request(line);
         id = request.id;
-        check_version(request);
+        check_version(request, services_.version);
         const HandlerEntry* entry = find_handler(request.cmd);
         if (!entry)
             throw TendError(ErrorCode::kUnknownCommand, "unknown command '" + request.cmd + "'");

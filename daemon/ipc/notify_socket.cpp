@@ -52,6 +52,16 @@ bool NotifySocket::open(const std::string& path) {
         fd_ = -1;
         return false;
     }
+    watch();
+    return true;
+}
+
+void NotifySocket::adopt(int fd) {
+    fd_ = fd;
+    watch();
+}
+
+void NotifySocket::watch() {
     poll_ = uv::Handle<uv_poll_t>("notify socket", uv_poll_init, loop_, this, fd_);
     uv::check(uv_poll_start(poll_.get(), UV_READABLE,
                             [](uv_poll_t* p, int status, int) {
@@ -61,7 +71,6 @@ bool NotifySocket::open(const std::string& path) {
                                 });
                             }),
               "uv_poll_start");
-    return true;
 }
 
 void NotifySocket::receive() {

@@ -24,9 +24,13 @@ class NotifySocket {
     ~NotifySocket();
     // Binds path (removing a stale one); false, logged, when it cannot.
     bool open(const std::string& path);
+    // Receives on fd, a socket already bound (handed over by the keeper).
+    void adopt(int fd);
+    int fd() const { return fd_; }
     void close();
 
   private:
+    void watch();
     void receive();
 
     uv_loop_t* loop_;

@@ -78,6 +78,16 @@ void LineCutter::finish(CutMode mode, LineConsumer& out) {
     shrink();
 }
 
+void LineCutter::split_off(CutMode mode, LineConsumer& out) {
+    if (partial_.empty()) return;
+    if (mode == CutMode::kBulk) {
+        out.on_lines(partial_, kSplitEnding);
+    } else {
+        out.on_line(partial_, true);
+    }
+    partial_.clear();
+}
+
 void LineCutter::shrink() {
     if (partial_.capacity() > kKeptCapacity && partial_.size() <= kKeptCapacity / 2) {
         partial_.shrink_to_fit();

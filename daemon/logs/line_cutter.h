@@ -55,6 +55,14 @@ class LineCutter {
     // (with a '\n' added in bulk mode).
     void finish(CutMode mode, LineConsumer& out);
 
+    // The partial line goes out now as a piece of an overlong line (marked
+    // split): for a caller that cannot wait for its end.
+    void split_off(CutMode mode, LineConsumer& out);
+
+    // Forgets the partial line: its bytes are still in the pipe, and the
+    // next peek sees them again.
+    void drop_partial() { partial_.clear(); }
+
     std::string_view partial() const { return partial_; }
 
     // Gives back the memory of a partial-line buffer that once held a long

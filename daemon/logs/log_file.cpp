@@ -90,11 +90,13 @@ void LogFile::append(std::string_view a, std::string_view b, std::string_view c)
         pending_.reserve(std::max(needed, grown));
     }
     pending_.append(a).append(b).append(c);
+    appended_ += a.size() + b.size() + c.size();
     active_ = true;
 }
 
 void LogFile::write(std::string_view lines) {
     if (pending_.empty() && writes_in_loop()) {
+        appended_ += lines.size();
         write_now(lines);
     } else {
         append(lines);
@@ -106,6 +108,7 @@ void LogFile::flush() {
     if (writes_in_loop()) {
         write_now(pending_);
         pending_.clear();
+        wake_write_waiters();
         return;
     }
     in_flight_.swap(pending_);
@@ -127,6 +130,15 @@ void LogFile::wait_for_drain(DrainWaiter* waiter) {
 
 void LogFile::cancel_wait(DrainWaiter* waiter) {
     waiters_.erase(std::remove(waiters_.begin(), waiters_.end(), waiter), waiters_.end());
+}
+
+void LogFile::wait_for_write(WriteWaiter* waiter, std::uint64_t mark) {
+    cancel_write_wait(waiter);
+    write_waiters_.emplace_back(waiter, mark);
+}
+
+void LogFile::cancel_write_wait(WriteWaiter* waiter) {
+    std::erase_if(write_waiters_, [waiter](const auto& w) { return w.first == waiter; });
 }
 
 LogFile::Queued LogFile::queued() const {
@@ -190,6 +202,7 @@ std::size_t LogFile::release_if_idle() {
 // A regular file only blocks when the disk falls behind, which policy_ notices.
 void LogFile::write_now(std::string_view data) {
     std::uint64_t start = uv_hrtime();
+    std::size_t size = data.size();
     active_ = true;
     while (!data.empty()) {
         ssize_t n = ::write(fd_, data.data(), data.size());
@@ -202,6 +215,7 @@ void LogFile::write_now(std::string_view data) {
         write_succeeded();
         data.remove_prefix(static_cast<std::size_t>(n));
     }
+    settled_ += size;
     std::uint64_t end = uv_hrtime();
     if (policy_.note_write(start, end)) {
         spdlog::warn("log file '{}': a write took {} ms; writing it on the threadpool for {} s",
@@ -262,12 +276,14 @@ void LogFile::write_done(std::int64_t result) {
         report_failure(result);
         dropped_ += in_flight_.size() - written_;
     }
+    settled_ += in_flight_.size();
     writing_ = false;
     in_flight_.clear();
     written_ = 0;
     if (write_fd_ != fd_) ::close(write_fd_);  // retired by reopen()
     write_fd_ = -1;
     flush();
+    wake_write_waiters();
     if (queued_bytes() <= kLowWatermark) wake_waiters();
 }
 
@@ -280,6 +296,21 @@ void LogFile::report_failure(std::int64_t result) {
     const char* reason = result < 0 ? uv_strerror(static_cast<int>(result)) : "nothing written";
     spdlog::error("cannot write log file '{}': {}; dropping its output until writes succeed", path_,
                   reason);
+}
+
+// Wakes the write waiters whose bytes have all left memory. Called only
+// where the queue is consistent (never inside write_now(pending_)): a woken
+// reader consumes its lines and may peek and write again at once, so the
+// waiters are taken off the list first.
+void LogFile::wake_write_waiters() {
+    if (write_waiters_.empty()) return;
+    std::vector<WriteWaiter*> ready;
+    std::erase_if(write_waiters_, [&](const auto& w) {
+        if (w.second > settled_) return false;
+        ready.push_back(w.first);
+        return true;
+    });
+    for (WriteWaiter* waiter : ready) waiter->on_written();
 }
 
 void LogFile::wake_waiters() {

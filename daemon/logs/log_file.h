@@ -2,7 +2,9 @@
 // with a plain write() on the loop while the disk keeps up; otherwise they are
 // queued in memory for at most one uv_fs_write at a time on libuv's
 // threadpool. A file that falls behind there says it is congested; the
-// readers feeding it pause and are woken once it has drained.
+// readers feeding it pause and are woken once it has drained. Every byte
+// handed to the file gets a position (write_mark()), so a reader can wait
+// until its lines have left the daemon's memory before it consumes them.
 #pragma once
 
 #include <sys/types.h>
@@ -28,6 +30,16 @@ class DrainWaiter {
 
   protected:
     ~DrainWaiter() = default;
+};
+
+// Something waiting until given bytes have been written (a PipeReader that
+// consumes lines from its pipe only once they are in the file).
+class WriteWaiter {
+  public:
+    virtual void on_written() = 0;
+
+  protected:
+    ~WriteWaiter() = default;
 };
 
 class LogFile : public std::enable_shared_from_this<LogFile> {
@@ -82,6 +94,17 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     void wait_for_drain(DrainWaiter* waiter);
     void cancel_wait(DrainWaiter* waiter);
 
+    // How many bytes were ever handed to write() or append(): the position
+    // just after the last of them.
+    std::uint64_t write_mark() const { return appended_; }
+    // True once every byte before mark has left memory: written, or dropped
+    // because the disk refused it.
+    bool written(std::uint64_t mark) const { return settled_ >= mark; }
+    // Wakes waiter (once) when written(mark) holds; at most one mark per
+    // waiter. cancel_write_wait() withdraws it.
+    void wait_for_write(WriteWaiter* waiter, std::uint64_t mark);
+    void cancel_write_wait(WriteWaiter* waiter);
+
     // What tail() needs: the file size the queued bytes follow on disk (-1 if
     // unknown: read the whole file), then the queued bytes in order.
     struct Queued {
@@ -123,6 +146,7 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     void write_done(std::int64_t result);
     void report_failure(std::int64_t result);
     void wake_waiters();
+    void wake_write_waiters();
 
     uv_loop_t* loop_;
     std::string path_;
@@ -140,6 +164,9 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     std::size_t written_ = 0;
     std::string pending_;  // appended while a write is in flight
     std::vector<DrainWaiter*> waiters_;
+    std::uint64_t appended_ = 0;  // bytes ever handed to write() or append()
+    std::uint64_t settled_ = 0;   // of those, bytes written or dropped
+    std::vector<std::pair<WriteWaiter*, std::uint64_t>> write_waiters_;
     std::uint64_t dropped_ = 0;
     std::uint64_t dropped_at_failure_ = 0;
 };

@@ -1,6 +1,7 @@
 // The log sink: a registry of open log files (shared by path, so merged logs
-// have one writer), the pipe readers feeding them, the live subscribers, and
-// a timer that gives idle buffers' memory back.
+// have one writer), the pipe readers feeding them with the scratch pipe they
+// peek through, the live subscribers, a timer that gives idle buffers'
+// memory back, and the hand-over (quiesce).
 #include "daemon/logs/log_sink.h"
 
 #include <malloc.h>
@@ -35,7 +36,7 @@ std::string registry_key(const std::string& path) {
 
 }  // namespace
 
-struct LogSink::Impl final : ReaderHost {
+struct LogSink::Impl final : ReaderHost, WriteWaiter {
     struct SubscriberEntry {
         SubscriberId id;
         // Behind a pointer: a subscriber may subscribe another while it runs.
@@ -47,6 +48,7 @@ struct LogSink::Impl final : ReaderHost {
     ~Impl() {
         // The handles outlive us until the loop runs their close callbacks.
         for (PipeReader* reader : readers) reader->forget_host();
+        for_each_file([this](LogFile& file) { file.cancel_write_wait(this); });
         close_trim_timer();
     }
 
@@ -61,6 +63,14 @@ struct LogSink::Impl final : ReaderHost {
     void close_trim_timer() { trim_timer.close(); }
 
     char* read_buffer() override { return read_buffer_memory.get(); }
+
+    // Made with the first reader: a sink that reads nothing holds no pipe.
+    void prepare_readers() {
+        if (!scratch_pipe) scratch_pipe = std::make_unique<ScratchPipe>(PipeReader::kPipeSize);
+        if (!edge_watch) edge_watch = std::make_unique<EdgeWatch>(loop);
+    }
+    ScratchPipe& scratch() override { return *scratch_pipe; }
+    EdgeWatch& edges() override { return *edge_watch; }
 
     bool has_subscribers() const override { return !subscribers.empty(); }
 
@@ -79,7 +89,35 @@ struct LogSink::Impl final : ReaderHost {
         return timestamps.prefix(second);
     }
 
-    void reader_closed(PipeReader* reader) override { readers.erase(reader); }
+    void reader_closed(PipeReader* reader) override {
+        readers.erase(reader);
+        check_quiesced();
+    }
+
+    // Once the last reader is closed, waits for each file's queued bytes;
+    // then runs quiesce_done.
+    void check_quiesced() {
+        if (!quiesce_done || waiting_files || !readers.empty()) return;
+        waiting_files = true;
+        for_each_file([this](LogFile& file) {
+            if (!file.written(file.write_mark())) {
+                file.wait_for_write(this, file.write_mark());
+                ++files_writing;
+            }
+        });
+        if (files_writing == 0) finish_quiesce();
+    }
+
+    void on_written() override {
+        if (--files_writing == 0) finish_quiesce();
+    }
+
+    void finish_quiesce() {
+        auto done = std::move(quiesce_done);
+        quiesce_done = nullptr;
+        waiting_files = false;
+        if (done) done();
+    }
 
     void unsubscribe(SubscriberId id) {
         for (auto& entry : subscribers) {
@@ -129,7 +167,12 @@ struct LogSink::Impl final : ReaderHost {
 
     uv_loop_t* loop;
     std::unique_ptr<char[]> read_buffer_memory;
-    uv::Handle<uv_timer_t> trim_timer;  // while readers may exist
+    std::unique_ptr<ScratchPipe> scratch_pipe;  // both from the first attach()
+    std::unique_ptr<EdgeWatch> edge_watch;
+    std::function<void()> quiesce_done;  // set from quiesce() until it runs
+    bool waiting_files = false;          // every reader closed: waiting for the files
+    int files_writing = 0;               // files quiesce still waits for
+    uv::Handle<uv_timer_t> trim_timer;   // while readers may exist
     std::unordered_map<std::string, std::weak_ptr<LogFile>> files;
     std::unordered_set<PipeReader*> readers;
     std::vector<SubscriberEntry> subscribers;
@@ -169,6 +212,12 @@ void LogSink::attach(int read_fd, const LogSource& source, StreamKind kind,
         ::close(read_fd);
         throw TendError(ErrorCode::kInternal,
                         "no log file for the output of '" + source.name + "'");
+    }
+    try {
+        impl_->prepare_readers();
+    } catch (...) {
+        ::close(read_fd);
+        throw;
     }
     PipeReader* reader =
         PipeReader::start(impl_->loop, read_fd, source, kind, std::move(file), timestamp, *impl_);
@@ -214,6 +263,14 @@ void LogSink::close_all() {
     std::vector<PipeReader*> readers(impl_->readers.begin(), impl_->readers.end());
     for (PipeReader* reader : readers) reader->stop();
     impl_->close_trim_timer();
+}
+
+void LogSink::quiesce(std::function<void()> done) {
+    impl_->quiesce_done = done ? std::move(done) : [] {};
+    std::vector<PipeReader*> readers(impl_->readers.begin(), impl_->readers.end());
+    for (PipeReader* reader : readers) reader->quiesce();
+    impl_->close_trim_timer();
+    impl_->check_quiesced();
 }
 
 std::size_t LogSink::queued_bytes() const {

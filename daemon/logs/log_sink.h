@@ -4,7 +4,10 @@
 //
 // Guarantees: whole lines only (several writers into one merged file never
 // interleave mid-line); nothing dropped (a congested file stops the pipes
-// feeding it, so the app's write() blocks); memory bounded per file.
+// feeding it, so the app's write() blocks); memory bounded per file; nothing
+// held only in the daemon's memory: a byte leaves an instance's pipe once the
+// file's write() has returned, so a daemon killed at any point loses no line
+// and tears none (the next one may write the last run of lines again).
 #pragma once
 
 #include <uv.h>
@@ -47,7 +50,9 @@ class LogSink {
 
     // Takes ownership of read_fd (the daemon's end of an instance's pipe) and
     // reads it until EOF, appending whole lines to file. A partial last line
-    // is written at EOF with a newline added.
+    // is written at EOF with a newline added. read_fd may come from an
+    // earlier daemon (whatever it left in the pipe is read from the start).
+    // Throws TendError(kInternal) when read_fd is not a pipe.
     void attach(int read_fd, const LogSource& source, StreamKind kind,
                 std::shared_ptr<LogFile> file, bool timestamp);
 
@@ -69,6 +74,15 @@ class LogSink {
     // Stops reading every pipe (writing out partial lines) so the loop can
     // end; queued writes still complete.
     void close_all();
+
+    // Hand-over to another daemon (`tend update`): every reader stops without
+    // reading further or writing its partial line, so those bytes stay in the
+    // pipe for the next daemon; each consumes the lines it already gave its
+    // file once they are written, then closes its fd. done runs once every
+    // reader is closed and every file's queued writes have completed (at
+    // once, before quiesce returns, when nothing is pending). The sink
+    // attaches nothing afterwards.
+    void quiesce(std::function<void()> done);
 
     // Bytes queued in memory across all files (for tests and metrics).
     std::size_t queued_bytes() const;

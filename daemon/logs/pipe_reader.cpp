@@ -1,12 +1,15 @@
-// A pipe reader: each read is cut into lines and handed to the log file in
-// the same callback, using the sink's shared read buffer, then the file is
-// flushed and, when congested, the pipe is paused until it drains.
+// A pipe reader: each readiness of the pipe is one peek (pipe_peek.h), read
+// through the sink's shared buffer, cut into lines and handed to the log
+// file (pipe_reader_cut.cpp); the bytes of the whole lines are consumed from
+// the pipe once the file has written them (pipe_reader_wait.cpp), and a
+// partial last line stays in the pipe. Here: starting, stopping, and what a
+// peek decides.
 #include "daemon/logs/pipe_reader.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -20,46 +23,51 @@ namespace tend {
 
 namespace {
 
-PipeReader* reader_of(uv_handle_t* handle) {
-    return static_cast<PipeReader*>(handle->data);
-}
-
-// Milliseconds since the epoch, wall clock.
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+TendError cannot_read(const LogSource& source, const char* reason) {
+    return TendError(ErrorCode::kInternal,
+                     "cannot read the output of '" + source.name + "': " + reason);
 }
 
 }  // namespace
 
 PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, StreamKind kind,
                               std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host) {
-    auto* reader = new PipeReader(source, kind, std::move(file), timestamp, host);
-    int size = ::fcntl(fd, F_GETPIPE_SZ);  // fails for what is not a pipe: never grown
-    if (size > 0) reader->pipe_size_ = size;
-    if (int rc = uv_pipe_init(loop, &reader->pipe_, 0); rc != 0) {
+    int size = ::fcntl(fd, F_GETPIPE_SZ);  // a peek needs a pipe: tee(2) takes nothing else
+    if (size <= 0) {
         ::close(fd);
-        delete reader;  // its pipe was never initialised
-        throw TendError(ErrorCode::kInternal,
-                        "cannot read the output of '" + source.name + "': " + uv_strerror(rc));
+        throw cannot_read(source, "not a pipe");
     }
-    reader->pipe_.data = reader;
-    int rc = uv_pipe_open(&reader->pipe_, fd);
-    if (rc < 0) ::close(fd);  // once opened, uv_close() closes it
-    if (rc == 0)
-        rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&reader->pipe_), on_alloc, on_read);
-    if (rc < 0) {
+    auto* reader = new PipeReader(fd, source, kind, std::move(file), timestamp, host);
+    reader->pipe_size_ = size;
+    reader->grow_tried_ = size >= kPipeSize;
+    if (int rc = uv_timer_init(loop, &reader->timer_); rc != 0) {
+        ::close(fd);
+        delete reader;  // its handles were never initialised
+        throw cannot_read(source, uv_strerror(rc));
+    }
+    reader->timer_.data = reader;
+    int rc = uv_poll_init(loop, &reader->poll_, fd);
+    if (rc != 0) {
+        ::close(fd);
         reader->closing_ = true;
-        uv::close_and_delete(reader, &reader->pipe_);  // not registered with the host yet
-        throw TendError(ErrorCode::kInternal,
-                        "cannot read the output of '" + source.name + "': " + uv_strerror(rc));
+        uv::close_and_delete(reader, &reader->timer_);  // not registered with the host yet
+        throw cannot_read(source, uv_strerror(rc));
     }
+    reader->poll_.data = reader;
+    rc = uv_poll_start(&reader->poll_, UV_READABLE, on_poll);
+    if (rc != 0) {
+        ::close(fd);
+        reader->closing_ = true;
+        uv::close_and_delete(reader, &reader->poll_, &reader->timer_);
+        throw cannot_read(source, uv_strerror(rc));
+    }
+    reader->polling_ = true;
     return reader;
 }
 
-PipeReader::PipeReader(const LogSource& source, StreamKind kind, std::shared_ptr<LogFile> file,
-                       bool timestamp, ReaderHost& host)
-    : host_(&host), file_(std::move(file)), timestamp_(timestamp) {
+PipeReader::PipeReader(int fd, const LogSource& source, StreamKind kind,
+                       std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host)
+    : fd_(fd), host_(&host), file_(std::move(file)), timestamp_(timestamp) {
     line_.id = source.id;
     line_.name = source.name;
     line_.instance = source.instance;
@@ -68,133 +76,144 @@ PipeReader::PipeReader(const LogSource& source, StreamKind kind, std::shared_ptr
 
 void PipeReader::stop() {
     if (closing_) return;
-    if (consuming_) {
-        stop_requested_ = true;
-        return;
-    }
-    closing_ = true;
-    finish();
+    stop_requested_ = true;
+    if (cutting_ || waiting_write_) return;  // the peek or the write in progress finishes it
     if (paused_) file_->cancel_wait(this);
-    if (host_ != nullptr) host_->reader_closed(this);
-    host_ = nullptr;
-    uv::close_and_delete(this, &pipe_);
-}
-
-void PipeReader::trim() {
-    cutter_.shrink();
-    if (line_.line.capacity() > 256) std::string().swap(line_.line);
-}
-
-void PipeReader::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
-    PipeReader* reader = reader_of(handle);
-    *buf = reader->host_ != nullptr ? reader->next_read_buffer() : uv_buf_init(nullptr, 0);
-}
-
-// Where the next read lands. In bulk mode a short partial line is copied in
-// front of it, so the lines it completes need no other copy before the file.
-// libuv calls on_read right after this, so the mode and partial still hold.
-uv_buf_t PipeReader::next_read_buffer() {
-    char* base = host_->read_buffer();
-    mode_ = begin_batch();
-    std::string_view partial = cutter_.partial();
-    joined_ = mode_ == CutMode::kBulk && partial.size() <= kJoinRoom;
-    std::size_t front = joined_ ? partial.size() : 0;
-    if (front > 0) std::memcpy(base, partial.data(), front);
-    return uv_buf_init(base + front, static_cast<unsigned>(kReadSize));
-}
-
-void PipeReader::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-    PipeReader* reader = reader_of(reinterpret_cast<uv_handle_t*>(stream));
-    uv::guarded("log pipe", [&] { reader->handle_read(nread, buf); });
-}
-
-void PipeReader::handle_read(ssize_t nread, const uv_buf_t* buf) {
-    if (nread > 0) {
-        consume(std::string_view(buf->base, static_cast<std::size_t>(nread)));
-    } else if (nread < 0) {
-        if (nread != UV_EOF) {
-            spdlog::warn("reading the {} of {} ({}): {}", line_.stream, line_.name, line_.id,
-                         uv_strerror(static_cast<int>(nread)));
-        }
-        stop();
-    }
-}
-
-void PipeReader::consume(std::string_view chunk) {
-    if (chunk.size() >= static_cast<std::size_t>(pipe_size_)) grow_pipe();
-    consuming_ = true;
-    cut(chunk);
-    file_->flush();
-    consuming_ = false;
-    if (stop_requested_) {
-        stop();
-        return;
-    }
-    if (file_->congested()) {
-        // The app's next write() blocks on the full pipe until the file drains.
-        uv_read_stop(reinterpret_cast<uv_stream_t*>(&pipe_));
-        paused_ = true;
-        file_->wait_for_drain(this);
-    }
-}
-
-void PipeReader::cut(std::string_view chunk) {
-    if (!joined_) {
-        cutter_.feed(chunk, mode_, *this);
-        return;
-    }
-    std::size_t front = cutter_.partial().size();
-    std::string_view joined(chunk.data() - front, front + chunk.size());
-    std::size_t whole = cutter_.feed_joined(joined, *this);
-    if (whole > 0) file_->write(joined.substr(0, whole));
-}
-
-// The read emptied a full pipe: the app writes faster than a small pipe
-// carries. The kernel may refuse (quota), which is fine; we ask only once.
-void PipeReader::grow_pipe() {
-    uv_os_fd_t fd = -1;
-    if (pipe_size_ < kPipeSize && uv_fileno(reinterpret_cast<uv_handle_t*>(&pipe_), &fd) == 0) {
-        (void)::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
-    }
-    pipe_size_ = kPipeSize;
-}
-
-void PipeReader::finish() {
-    cutter_.finish(begin_batch(), *this);
-    file_->flush();
-}
-
-// Decides how the next chunk is cut: whole runs of lines when nobody needs
-// them one by one, else line by line with this batch's time and prefix.
-CutMode PipeReader::begin_batch() {
-    publish_ = host_ != nullptr && host_->has_subscribers();
-    if (!publish_ && !timestamp_) return CutMode::kBulk;
-    std::int64_t ms = now_ms();
-    line_.time = ms;
-    if (timestamp_ && host_ != nullptr) {
-        prefix_ = host_->timestamp_prefix(static_cast<std::time_t>(ms / 1000));
-    } else {
-        prefix_ = {};
-    }
-    return CutMode::kLines;
-}
-
-void PipeReader::on_lines(std::string_view head, std::string_view tail) {
-    file_->append(head, tail);
-}
-
-void PipeReader::on_line(std::string_view line, bool split) {
-    file_->append(prefix_, line, split ? LineCutter::kSplitEnding : std::string_view("\n"));
-    if (!publish_ || host_ == nullptr) return;
-    line_.line.assign(line);
-    if (split) line_.line.append(LineCutter::kSplitMarker);
-    host_->publish(line_);
-}
-
-void PipeReader::on_drained() {
     paused_ = false;
+    uv_poll_stop(&poll_);
+    polling_ = false;
+    unwatch_edges();
+    if (host_ != nullptr && host_->cutting) {
+        // Another reader's peek holds the scratch pipe (its subscriber stops
+        // every reader): peek on the next loop turn.
+        uv_timer_start(&timer_, on_timer, 0, 0);
+        return;
+    }
+    uv_timer_stop(&timer_);
+    peek_once(true);
+}
+
+void PipeReader::quiesce() {
     if (closing_) return;
-    uv_read_start(reinterpret_cast<uv_stream_t*>(&pipe_), on_alloc, on_read);
+    quiesce_requested_ = true;
+    if (cutting_ || waiting_write_) return;  // closes once the lines written are consumed
+    close();
+}
+
+void PipeReader::on_poll(uv_poll_t* poll, int status, int events) {
+    auto* reader = static_cast<PipeReader*>(poll->data);
+    uv::guarded("log pipe", [&] { reader->handle_poll(status, events); });
+}
+
+void PipeReader::on_timer(uv_timer_t* timer) {
+    auto* reader = static_cast<PipeReader*>(timer->data);
+    uv::guarded("log pipe timer", [&] { reader->handle_timer(); });
+}
+
+void PipeReader::handle_poll(int status, int events) {
+    if (status < 0) {
+        spdlog::warn("polling the {} of {} ({}): {}", line_.stream, line_.name, line_.id,
+                     uv_strerror(status));
+        close();
+        return;
+    }
+    peek_once(false);
+}
+
+void PipeReader::handle_timer() {
+    if (stop_requested_) {
+        unwatch_edges();
+        peek_once(true);
+    } else {
+        resume();
+    }
+}
+
+// One peek: cut, written (or queued), and its whole lines consumed once
+// written. With final, the partial last line is written too (stop, EOF).
+void PipeReader::peek_once(bool final) {
+    if (host_ == nullptr) {
+        close();
+        return;
+    }
+    ScratchPipe::Peek peek = host_->scratch().peek(fd_, final ? window() : peek_len_);
+    if (peek.error != 0 || peek.size == 0) {
+        if (peek.error != 0) {
+            spdlog::warn("reading the {} of {} ({}): {}", line_.stream, line_.name, line_.id,
+                         std::strerror(peek.error));
+        }
+        if (peek.error != 0 || peek.eof || final) close();
+        return;  // else woken with nothing there: keep polling
+    }
+    if (peek.size >= static_cast<std::size_t>(pipe_size_)) grow_pipe();
+    if (!cut_peek(peek.size)) {
+        spdlog::warn("reading the {} of {} ({}): the scratch pipe came up short", line_.stream,
+                     line_.name, line_.id);
+        cutter_.drop_partial();
+        close();
+        return;
+    }
+    // No writer left and nothing past this peek: its partial line is the last.
+    final = final || (stop_requested_ && !quiesce_requested_) ||
+            (!cutter_.partial().empty() && pipe_hung_up(fd_) && pipe_available(fd_) <= peek.size);
+    Next next = decide(peek.size, final);
+    std::size_t written = peek.size - cutter_.partial().size();
+    cutter_.drop_partial();  // still in the pipe: the next peek starts with it
+    consume_when_written(written, next);
+}
+
+// What the peek's partial line becomes, and what the reader does next.
+PipeReader::Next PipeReader::decide(std::size_t size, bool final) {
+    if (final) {
+        cutter_.finish(mode_, *this);
+        return Next::kClose;
+    }
+    if (cutter_.partial().size() < size) {  // whole lines were found
+        last_partial_ = 0;
+        recheck_ms_ = kRecheckMs;
+        peek_len_ = kReadSize;
+        return Next::kPoll;
+    }
+    return after_partial(size);
+}
+
+// The peek held no newline: wait for the line's end, unless the app cannot
+// write it. A pipe is full once every page slot holds data, and write()
+// fills pages at least half (a write merges into the last page when it
+// fits), so a line that stays unchanged over half the pipe is one the app
+// is blocked on: it is split, as a line over LineCutter's limit would be.
+PipeReader::Next PipeReader::after_partial(std::size_t size) {
+    if (size == peek_len_ && peek_len_ < window()) {
+        peek_len_ = window();  // the line may end past this peek: look at all of it
+        return Next::kPoll;
+    }
+    bool stalled = size == last_partial_;
+    recheck_ms_ = stalled ? std::min(2 * recheck_ms_, kMaxRecheckMs) : kRecheckMs;
+    last_partial_ = size;
+    if (!stalled || size < window() / 2) return Next::kRecheck;
+    if (!grow_tried_) {
+        grow_pipe();  // room for the app to finish the line
+        return Next::kRecheck;
+    }
+    cutter_.split_off(mode_, *this);
+    last_partial_ = 0;
+    return Next::kPoll;
+}
+
+// The most one peek of this pipe can see.
+std::size_t PipeReader::window() const {
+    std::size_t size = static_cast<std::size_t>(pipe_size_);
+    return host_ != nullptr ? std::min(size, host_->scratch().capacity()) : size;
+}
+
+// The pipe was found full: the app writes faster than a small pipe carries.
+// The kernel may refuse (quota), which is fine; we ask only once.
+void PipeReader::grow_pipe() {
+    if (grow_tried_) return;
+    grow_tried_ = true;
+    (void)::fcntl(fd_, F_SETPIPE_SZ, kPipeSize);
+    int size = ::fcntl(fd_, F_GETPIPE_SZ);
+    if (size > 0) pipe_size_ = size;
 }
 
 }  // namespace tend

@@ -89,6 +89,18 @@ struct App {
     int listen_fd = -1;    // the shared listening socket (--port), for the app's life
 };
 
+// Everything the table knows that a daemon taking over needs: the apps,
+// their instances and where each is in its state machine. (Waiters are the
+// clients of the daemon that died: they went with it.)
+struct TableState {
+    int next_id = 0;
+    std::vector<std::string> app_order;
+    std::map<std::string, App> apps;
+    std::map<int, Instance> instances;
+    std::vector<int> reload_queue;
+    int reloading_id = -1;
+};
+
 struct TableConfig {
     std::string home;                                // TEND_HOME, given to every instance
     std::string log_dir;                             // default log location
@@ -203,6 +215,15 @@ class ProcessTable {
     void set_metrics(int id, double cpu, std::int64_t memory);
     // Pids of running instances, for the metrics sampler and the reaper.
     std::vector<std::pair<int, int>> running() const;  // (id, pid)
+    // Every live process of every instance, a reload's retiring one too.
+    std::vector<std::pair<int, int>> processes() const;  // (id, pid)
+
+    // The whole table, to hand to the next daemon (process_table_state.cpp).
+    TableState state() const;
+    // Takes over a table a daemon handed over: its apps (listen_fd already
+    // this daemon's), instances, deadlines and reload queue, as they were.
+    // Only into an empty table.
+    void adopt(TableState state);
 
   private:
     // Held by each public call that changes the table; the outermost one to

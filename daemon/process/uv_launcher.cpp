@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -66,8 +67,9 @@ struct CStrings {
 
 }  // namespace
 
-UvLauncher::UvLauncher(uv_loop_t* loop, LogSink& sink, InstanceChannels& channels)
-    : loop_(loop), sink_(sink), channels_(channels) {
+UvLauncher::UvLauncher(uv_loop_t* loop, LogSink& sink, InstanceChannels& channels,
+                       KeeperLink& keeper)
+    : loop_(loop), sink_(sink), channels_(channels), keeper_(keeper) {
     char path[4096];
     std::size_t size = sizeof path;
     if (uv_exepath(path, &size) == 0) self_exe_.assign(path, size);
@@ -220,12 +222,67 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     ::close(release(out.write_fd));
     ::close(release(err.write_fd));
     ::close(release(ipc.write_fd));
+    hold_streams(pid, out.read_fd, err.read_fd, ipc.read_fd);
     LogSource source{r.id, r.name, r.instance};
     sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.timestamp);
     sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.timestamp);
     channels_.open(release(ipc.read_fd), r.id, pid);
     spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
     return pid;
+}
+
+// Named by pid: a process has one of each, and its pid is unique while it lives.
+void UvLauncher::hold_streams(int pid, int out_fd, int err_fd, int ipc_fd) {
+    std::string p = std::to_string(pid);
+    keeper_.hold("out:" + p, out_fd);
+    keeper_.hold("err:" + p, err_fd);
+    keeper_.hold("ipc:" + p, ipc_fd);
+}
+
+void UvLauncher::adopt(const SpawnRequest& r, int pid, int out_fd, int err_fd, int ipc_fd) {
+    adopted_[pid] = r.id;
+    LogSource source{r.id, r.name, r.instance};
+    if (out_fd >= 0)
+        sink_.attach(out_fd, source, StreamKind::kOut, sink_.open(r.out_log), r.timestamp);
+    if (err_fd >= 0)
+        sink_.attach(err_fd, source, StreamKind::kErr, sink_.open(r.err_log), r.timestamp);
+    if (ipc_fd >= 0) channels_.open(ipc_fd, r.id, pid);
+    spdlog::info("adopted {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
+}
+
+void UvLauncher::release_all() {
+    for (auto& [pid, child] : live_) {
+        child->owner = nullptr;
+        uv::close_and_delete(child, &child->process);  // closing a process handle kills nothing
+    }
+    live_.clear();
+    adopted_.clear();
+}
+
+bool UvLauncher::on_keeper_exit(int pid, int status) {
+    auto it = adopted_.find(pid);
+    if (it == adopted_.end()) return false;
+    int id = it->second;
+    adopted_.erase(it);
+    std::optional<int> code, signal;
+    if (WIFSIGNALED(status))
+        signal = WTERMSIG(status);
+    else
+        code = WEXITSTATUS(status);
+    report_exit(id, pid, code, signal);
+    return true;
+}
+
+// The process is gone: the keeper's copies of its streams go too. (What is
+// still unread in its pipes is read on to EOF by this daemon.)
+void UvLauncher::report_exit(int id, int pid, std::optional<int> code, std::optional<int> signal) {
+    std::string p = std::to_string(pid);
+    for (const char* kind : {"out:", "err:", "ipc:"}) keeper_.drop(kind + p);
+    spdlog::info("instance {} pid {} exited ({} {})", id, pid, signal ? "signal" : "code",
+                 signal ? *signal : code.value_or(0));
+    uv::guarded("instance exit", [&] {
+        if (on_exit_) on_exit_(id, pid, code, signal);
+    });
 }
 
 void UvLauncher::signal_group(int pid, int sig) {
@@ -252,11 +309,7 @@ void UvLauncher::handle_exit(uv_process_t* process, int64_t exit_status, int ter
         signal = term_signal;
     else
         code = static_cast<int>(exit_status);
-    spdlog::info("instance {} pid {} exited ({} {})", child->id, pid,
-                 term_signal ? "signal" : "code", term_signal ? term_signal : exit_status);
-    uv::guarded("instance exit", [&] {
-        if (self->on_exit_) self->on_exit_(child->id, pid, code, signal);
-    });
+    self->report_exit(child->id, pid, code, signal);
 }
 
 }  // namespace tend

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "daemon/handover/keeper_link.h"
 #include "daemon/ipc/instance_channels.h"
 #include "daemon/logs/log_sink.h"
 #include "daemon/process/launcher.h"
@@ -22,7 +23,9 @@ class UvLauncher : public Launcher {
     using ExitHandler =
         std::function<void(int id, int pid, std::optional<int> code, std::optional<int> signal)>;
 
-    UvLauncher(uv_loop_t* loop, LogSink& sink, InstanceChannels& channels);
+    // Each instance's pipes and channel are held by keeper too, so they
+    // outlive this daemon (inactive: nobody holds them).
+    UvLauncher(uv_loop_t* loop, LogSink& sink, InstanceChannels& channels, KeeperLink& keeper);
     ~UvLauncher() override;
 
     void on_exit(ExitHandler handler) { on_exit_ = std::move(handler); }
@@ -33,15 +36,32 @@ class UvLauncher : public Launcher {
     // True while pid is an instance libuv still has to reap.
     bool owns(int pid) const { return live_.count(pid) != 0; }
 
+    // Process pid of r.id, started by a daemon that is gone and now the
+    // keeper's child: reads its pipes and channel (handed over by the
+    // keeper; -1 when missing) again, and reports its exit when the keeper
+    // does. Throws TendError when its log file cannot be opened.
+    void adopt(const SpawnRequest& r, int pid, int out_fd, int err_fd, int ipc_fd);
+    // The keeper reaped pid with wait status status: false when pid is no
+    // adopted instance (a leftover of one, say).
+    bool on_keeper_exit(int pid, int status);
+    bool adopted(int pid) const { return adopted_.count(pid) != 0; }
+    // A hand-over: stops watching every child (they run on, and become the
+    // keeper's when this daemon exits) so the loop can end.
+    void release_all();
+
   private:
     struct Child;
     static void handle_exit(uv_process_t* process, int64_t exit_status, int term_signal);
+    void report_exit(int id, int pid, std::optional<int> code, std::optional<int> signal);
+    void hold_streams(int pid, int out_fd, int err_fd, int ipc_fd);
 
     uv_loop_t* loop_;
     LogSink& sink_;
     InstanceChannels& channels_;
+    KeeperLink& keeper_;
     ExitHandler on_exit_;
     std::unordered_map<int, Child*> live_;  // pid → child, until its exit is handled
+    std::unordered_map<int, int> adopted_;  // pid → instance id, the keeper's children
     std::string self_exe_;                  // tendd: the LISTEN_PID shim
 };
 

@@ -91,7 +91,7 @@ TEST_CASE("a second tendd on the same home exits non-zero and the first keeps se
     CHECK_FALSE(second.timed_out);
     CHECK(second.exit_code != 0);
     CHECK(contains(second.out + second.err, "already running"));
-    CHECK(contains(second.out + second.err, std::to_string(t.daemon_pid())));
+    CHECK(contains(second.out + second.err, std::to_string(t.serving_pid())));
 
     t.run_ok({"ping"});
     CHECK(process_alive(t.daemon_pid()));

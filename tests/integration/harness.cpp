@@ -251,6 +251,10 @@ TendHome::~TendHome() {
     }
 }
 
+pid_t TendHome::serving_pid() const {
+    return static_cast<pid_t>(std::atoi(read_file(home_ + "/tendd.pid").c_str()));
+}
+
 std::string TendHome::scratch(const std::string& name) const {
     std::string dir = base_ + "/" + name;
     std::filesystem::create_directories(dir);
@@ -415,14 +419,17 @@ void TendHome::stop_daemon() {
 }
 
 // A daemon the CLI started on its own (auto-start) is not our child: find it
-// through the pid file, and only touch it if it runs for our home.
+// through the pid file, and only touch it if it runs for our home. Its
+// keeper (its parent) goes first: it would start another daemon.
 void TendHome::kill_auto_started_daemon() {
-    std::string text = read_file(home_ + "/tendd.pid");
-    pid_t pid = static_cast<pid_t>(std::atoi(text.c_str()));
+    pid_t pid = serving_pid();
     if (pid <= 0 || !process_has_env(pid, "TEND_HOME=" + home_)) return;
     auto deadline = Clock::now() + 5s;
     while (process_alive(pid) && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
-    if (process_alive(pid)) ::kill(pid, SIGKILL);
+    if (!process_alive(pid)) return;
+    pid_t keeper = parent_pid(pid);
+    if (keeper > 1 && process_has_env(keeper, "TEND_HOME=" + home_)) ::kill(keeper, SIGKILL);
+    ::kill(pid, SIGKILL);
 }
 
 // Instances still alive after the daemon is gone: kill their groups. The

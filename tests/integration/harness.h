@@ -75,7 +75,12 @@ class TendHome {
     // A scratch directory beside the home, for cwd and files of a test.
     std::string scratch(const std::string& name) const;
     std::string socket_path() const { return home_ + "/tend.sock"; }
+    // The process the harness started: `tendd --foreground`, which becomes
+    // tend-keeper (same pid) and runs the serving tendd as its child.
     pid_t daemon_pid() const { return daemon_pid_; }
+    // The serving tendd, from the pid file (what ping reports, what `kill -9
+    // of tendd` means); 0 when there is none.
+    pid_t serving_pid() const;
 
     // Runs `tend args...` with TEND_HOME set, its cwd the scratch dir.
     Result run(std::vector<std::string> args, Millis timeout = 20s) const;

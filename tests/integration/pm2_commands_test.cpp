@@ -103,7 +103,7 @@ TEST_CASE("report shows versions, home, the daemon and its log, and starts no da
     Result r = t.run_ok({"report"});
     CHECK(r.out.find("tend:    ") != std::string::npos);
     CHECK(r.out.find("home:    " + t.home() + " (mode 0700") != std::string::npos);
-    CHECK(r.out.find("daemon:  pid " + std::to_string(t.daemon_pid()) + ", version ") !=
+    CHECK(r.out.find("daemon:  pid " + std::to_string(t.serving_pid()) + ", version ") !=
           std::string::npos);
     CHECK(r.out.find("1 app(s), 1 instance(s)") != std::string::npos);
     CHECK(r.out.find("--- last lines of " + t.home() + "/tendd.log\n") != std::string::npos);

@@ -200,6 +200,13 @@ bool process_alive(pid_t pid) {
     return state != 'Z' && state != 'X';
 }
 
+pid_t parent_pid(pid_t pid) {
+    std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    auto paren = stat.rfind(')');
+    if (paren == std::string::npos || paren + 4 >= stat.size()) return 0;
+    return static_cast<pid_t>(std::atoi(stat.c_str() + paren + 4));
+}
+
 bool process_has_env(pid_t pid, const std::string& entry) {
     if (pid <= 0) return false;
     std::string environ_text = read_file("/proc/" + std::to_string(pid) + "/environ");

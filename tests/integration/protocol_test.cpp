@@ -68,7 +68,7 @@ TEST_CASE("a well-formed raw request gets a reply with its id") {
     json reply = parse_reply(t.raw_socket_send(request(41, "ping", json::object())));
     CHECK(reply["id"] == 41);
     CHECK(reply["ok"] == true);
-    CHECK(reply["result"]["pid"] == t.daemon_pid());
+    CHECK(reply["result"]["pid"] == t.serving_pid());
 }
 
 TEST_CASE("garbage on the socket gets error replies and the table stays intact") {

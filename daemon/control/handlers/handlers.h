@@ -9,6 +9,7 @@ namespace tend::handlers {
 std::optional<json> ping(const Request& request, Context& ctx);
 std::optional<json> start(const Request& request, Context& ctx);
 std::optional<json> stop(const Request& request, Context& ctx);
+std::optional<json> update(const Request& request, Context& ctx);
 std::optional<json> restart(const Request& request, Context& ctx);
 std::optional<json> remove(const Request& request, Context& ctx);  // "delete"
 std::optional<json> list(const Request& request, Context& ctx);

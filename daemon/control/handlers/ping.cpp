@@ -2,13 +2,13 @@
 #include <unistd.h>
 
 #include "common/messages.h"
-#include "common/version.h"
 #include "daemon/control/handlers/handlers.h"
 
 namespace tend::handlers {
 
 std::optional<json> ping(const Request&, Context& ctx) {
-    return json(PingResult{static_cast<int>(::getpid()), kVersion, ctx.services.paths.home});
+    return json(
+        PingResult{static_cast<int>(::getpid()), ctx.services.version, ctx.services.paths.home});
 }
 
 }  // namespace tend::handlers

@@ -15,13 +15,14 @@ TEST_CASE("log sink: tail returns the last lines, including those not yet writte
         CHECK(sink.tail(path, 2) == std::vector<std::string>{"old2", "old3"});
         CHECK(sink.tail(dir.file("missing.log"), 5).empty());
         ThreadpoolBlocker blocker(loop.get());
-        Pipe pipe;
+        Pipe pipe, other;  // a reader waits for its write: a second one queues behind it
         auto file = sink.open(path);
         file->use_threadpool_only();
         sink.attach(pipe.take_read(), kApi, StreamKind::kOut, file, false);
+        sink.attach(other.take_read(), kApi, StreamKind::kErr, file, false);
         write_all(pipe.write_fd, "new1\nnew2\n");
         REQUIRE(run_until(loop.get(), [&] { return sink.queued_bytes() == 10; }));
-        write_all(pipe.write_fd, "new3\n");  // pending behind the write in flight
+        write_all(other.write_fd, "new3\n");  // pending behind the write in flight
         REQUIRE(run_until(loop.get(), [&] { return sink.queued_bytes() == 15; }));
         CHECK(read_file(path) == "old1\nold2\nold3\n");  // nothing written yet
         CHECK(sink.tail(path, 4) == std::vector<std::string>{"old3", "new1", "new2", "new3"});
@@ -31,6 +32,7 @@ TEST_CASE("log sink: tail returns the last lines, including those not yet writte
         CHECK(sink.tail(path, 0).empty());
         blocker.release();
         pipe.close_write();
+        other.close_write();
         uv_run(loop.get(), UV_RUN_DEFAULT);
         CHECK(read_file(path) == "old1\nold2\nold3\nnew1\nnew2\nnew3\n");
         CHECK(sink.tail(path, 4) == std::vector<std::string>{"old3", "new1", "new2", "new3"});

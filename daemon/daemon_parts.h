@@ -1,0 +1,112 @@
+// Every part of tendd, in the order they are built (and torn down in
+// reverse): private to daemon.cpp and daemon_handover.cpp.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/environment.h"
+#include "daemon/cluster/node_socket_broker.h"
+#include "daemon/control/context.h"
+#include "daemon/control/control_server.h"
+#include "daemon/control/dispatcher.h"
+#include "daemon/daemon.h"
+#include "daemon/handover/keeper_link.h"
+#include "daemon/handover/state_saver.h"
+#include "daemon/handover/takeover.h"
+#include "daemon/home_lock.h"
+#include "daemon/ipc/instance_channels.h"
+#include "daemon/ipc/notify_socket.h"
+#include "daemon/logs/log_sink.h"
+#include "daemon/metrics/metrics_sampler.h"
+#include "daemon/process/clock.h"
+#include "daemon/process/orphan_reaper.h"
+#include "daemon/process/uv_launcher.h"
+#include "daemon/streams/message_bus.h"
+#include "daemon/streams/monit_hub.h"
+#include "daemon/uv/handle.h"
+
+namespace tend {
+namespace daemon_parts {
+
+// tend's Node preload: TEND_NODE_PRELOAD, else share/tend/preload.js beside
+// the bin/ tendd runs from (installed, and in the build tree); "" if none.
+inline std::string find_node_preload() {
+    if (const char* env = std::getenv("TEND_NODE_PRELOAD"); env && *env) return env;
+    char exe[4096];
+    std::size_t size = sizeof exe;
+    if (uv_exepath(exe, &size) != 0) return "";
+    auto path = std::filesystem::path(std::string(exe, size)).parent_path().parent_path() /
+                "share" / "tend" / "preload.js";
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec) ? path.string() : "";
+}
+
+inline TableConfig table_config(const Paths& paths) {
+    return TableConfig{paths.home, paths.log_dir, current_environment(), find_node_preload(),
+                       paths.home + "/notify.sock"};
+}
+
+}  // namespace daemon_parts
+
+struct Daemon::Parts {
+    Parts(uv_loop_t* loop, const Paths& paths, Daemon& daemon)
+        : keeper(KeeperLink::from_environment()),
+          handover(keeper.receive_handover()),
+          lock(paths.pidfile, handover.take("lock")),
+          sink(loop),
+          channels(loop),
+          launcher(loop, sink, channels, keeper),
+          sockets(loop, channels, keeper),
+          table(TableSeams{launcher, sockets, channels, clock}, daemon_parts::table_config(paths)),
+          server(loop,
+                 [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
+          monit(loop, table),
+          notify(loop, [&daemon](int pid) { daemon.on_ready(pid); }),
+          services{table,
+                   sink,
+                   server,
+                   paths,
+                   monit,
+                   messages,
+                   daemon.options_.sample_interval_ms,
+                   [&daemon](auto then) { daemon.stop_everything(std::move(then)); },
+                   daemon.options_.version,
+                   [&daemon] { daemon.hand_over(); }},
+          dispatcher(services),
+          sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
+          reaper(loop, [this](int pid) { return launcher.owns(pid); }),
+          saver(loop, keeper, [this] { return encode_state(table, sockets.cluster(), keeper); }),
+          deadline_timer("deadline timer", uv_timer_init, loop, &daemon) {}
+
+    // First: the keeper hands over the home lock and what a dead daemon left.
+    KeeperLink keeper;
+    Handover handover;
+    HomeLock lock;
+    SystemClock clock;
+    LogSink sink;
+    InstanceChannels channels;
+    UvLauncher launcher;
+    NodeSocketBroker sockets;
+    ProcessTable table;
+    ControlServer server;
+    MonitHub monit;
+    MessageBus messages;
+    NotifySocket notify;
+    Services services;
+    Dispatcher dispatcher;
+    MetricsSampler sampler;
+    OrphanReaper reaper;
+    StateSaver saver;
+    uv::Handle<uv_timer_t> deadline_timer;
+    uv::Handle<uv_timer_t> hand_over_timer;
+    std::vector<uv::Handle<uv_signal_t>> signals;
+    bool closed = false;
+};
+
+
+}  // namespace tend
