@@ -62,7 +62,7 @@ import time
 from benchlib import interrupt_on_signals, run_command, tend_binaries
 from survivallib import (MARK, Client, build_apps, check_log, free_port, freeze_writers,
                          marked, proc_comm, processes_by_slot, same_process, start_time, sweep,
-                         wait_files_still, wait_gone)
+                         wait_answering, wait_files_still, wait_gone)
 
 RATE = int(os.environ.get("SURVIVAL_RATE", "2000"))
 LOUD = 10
@@ -522,6 +522,9 @@ class Bench:
         try:
             m.setup()
             pre = m.wait_ready()
+            wait_answering(m.ports["port"], 1)
+            if m.has_cluster:
+                wait_answering(m.ports["cluster"], 4)
             clients = {"port": Client(m.ports["port"], CLIENT_RATE)}
             if m.has_cluster:
                 clients["cluster"] = Client(m.ports["cluster"], CLIENT_RATE)

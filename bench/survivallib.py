@@ -390,6 +390,25 @@ def check_log(path, slot, counter_dir):
 
 
 # --- the closed-loop HTTP client ----------------------------------------------
+def wait_answering(port, instances, deadline_s=30.0):
+    """Until each of `instances` instances has answered on port once, so the
+    client does not count an app still starting as a failure."""
+    end = time.monotonic() + deadline_s
+    seen = set()
+    while len(seen) < instances:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            conn.request("GET", "/")
+            seen.add(conn.getresponse().read().split()[0])
+        except (OSError, http.client.HTTPException, IndexError):
+            time.sleep(0.05)
+        finally:
+            conn.close()
+        if time.monotonic() > end:
+            raise RuntimeError(f"only {len(seen)} of {instances} instances answer on port "
+                               f"{port} after {deadline_s:.0f} s")
+
+
 class Client(threading.Thread):
     """One request at a time on a new connection to 127.0.0.1:port (timeout
     5 s), at most `rate` a second, until stop() or max_s: a closed loop that
