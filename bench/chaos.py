@@ -207,6 +207,10 @@ def main():
         wait_answering(m.ports["cluster"], 4)
         client = Client(m.ports["cluster"], 100, max_s=args.minutes * 60 + 120)
         client.start()
+        time.sleep(1.0)
+        if client.failed:
+            print(f"           {client.summary()} failed in the first second, before any kill",
+                  flush=True)
         d = read_pid(m)
         print(f"round   0: tendd {d}, {proc_fds(d)} fds, {proc_rss_kib(d)} KiB RSS "
               f"(before any kill)", flush=True)
@@ -231,8 +235,9 @@ def main():
                   + (f"; {len(rec['tendds'])} live tendd: {rec['tendds']}"
                      if len(rec["tendds"]) != 1 else ""), flush=True)
             nxt += args.interval
-            # Failed requests from this kill until just before the next one.
-            time.sleep(max(0.0, nxt - 0.05 - time.monotonic()) if nxt <= end else 0)
+            # Failed requests from this kill until just before the next one
+            # (or the end of the soak).
+            time.sleep(max(0.0, min(nxt - 0.05, end) - time.monotonic()))
             if client.failed - before:
                 print(f"           {client.failed - before} failed requests after kill {n} "
                       f"({client.summary()} so far)", flush=True)
