@@ -10,7 +10,7 @@
 #   bench/chaos.sh --interval 5     # a kill every 5 s
 #   TEND_BUILD=build-bench bench/chaos.sh
 #
-# Not a test; never run by ctest. It runs a private daemon in a temporary
+# Not a test; never run by ctest; --minutes plus ~20 s. It runs a private daemon in a temporary
 # TEND_HOME and stops everything it started, however it ends.
 set -euo pipefail
 

@@ -3,7 +3,8 @@
 # the other in one run, each managing the same 20 apps, first through a
 # `kill -9` of the daemon, then through an upgrade of the daemon in place
 # (`tend update`, `pm2 update`, `supervisorctl reload`), each on a fresh set
-# of apps. Issue 10's bench. Not a test; never run by ctest.
+# of apps. Issue 10's bench. Not a test; never run by ctest. About 2 min 10 s
+# on the 2-core machine (pm2's install from npm, the first time, ~10 s more).
 #
 #   bench/survival.py                          # uses ./build
 #   TEND_BUILD=build-bench bench/survival.py
