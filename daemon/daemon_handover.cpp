@@ -33,8 +33,8 @@ void Daemon::open_sockets() {
 void Daemon::take_over_apps() {
     Parts& p = *parts_;
     auto confirm = [this](int pid) { parts_->saver.forget_after_save(pid); };
-    int adopted = take_over(p.handover, {p.table, p.launcher, p.sockets.cluster(), p.keeper},
-                            confirm);
+    int adopted =
+        take_over(p.handover, {p.table, p.launcher, p.sockets.cluster(), p.keeper}, confirm);
     if (p.handover.last_status >= 0) {
         int st = p.handover.last_status;
         spdlog::warn("took over {} processes from a daemon that {} {}", adopted,

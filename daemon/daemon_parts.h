@@ -108,5 +108,4 @@ struct Daemon::Parts {
     bool closed = false;
 };
 
-
 }  // namespace tend

@@ -47,7 +47,7 @@ class UsageError : public std::runtime_error {
 struct Flags {
     bool foreground = false;
     bool version = false;
-    bool serve = false;  // run the daemon itself (tend-keeper starts it so)
+    bool serve = false;                   // run the daemon itself (tend-keeper starts it so)
     std::optional<std::string> interval;  // --metrics-interval, as written
     std::string shim_program;             // --exec-listen-pid PROGRAM
 };
@@ -186,8 +186,9 @@ int run(int argc, char** argv) {
     if (!flags.serve) {
         int rc = run_under_keeper(argc, argv);
         if (rc >= 0) return rc;
-        std::fprintf(stderr, "tendd: tend-keeper not found beside tendd; apps will not survive "
-                             "this daemon\n");
+        std::fprintf(stderr,
+                     "tendd: tend-keeper not found beside tendd; apps will not survive "
+                     "this daemon\n");
     }
     tend::Daemon daemon(tend::resolve_paths(), options);
     return daemon.run();

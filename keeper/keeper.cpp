@@ -134,7 +134,8 @@ void Keeper::hand_over() {
 void Keeper::wait_for_events() {
     pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {channel_, POLLIN, 0}};
     int timeout = -1;
-    if (relaunch_ms_ >= 0) timeout = static_cast<int>(std::max<std::int64_t>(0, relaunch_ms_ - now_ms()));
+    if (relaunch_ms_ >= 0)
+        timeout = static_cast<int>(std::max<std::int64_t>(0, relaunch_ms_ - now_ms()));
     int n = ::poll(fds, channel_ >= 0 ? 2 : 1, timeout);
     if (n < 0 && errno != EINTR) say(std::string("poll: ") + std::strerror(errno));
     if (channel_ >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) read_channel(false);
@@ -216,7 +217,9 @@ void Keeper::on_server_exit(int status) {
     }
     say("tendd " + describe_status(status) + "; starting a new one");
     std::int64_t lived = now_ms() - launched_ms_;
-    backoff_ms_ = lived < kShortLifeMs ? std::min(std::max(backoff_ms_ * 2, kFirstBackoffMs), kMaxBackoffMs) : 0;
+    backoff_ms_ = lived < kShortLifeMs
+                      ? std::min(std::max(backoff_ms_ * 2, kFirstBackoffMs), kMaxBackoffMs)
+                      : 0;
     relaunch_ms_ = now_ms() + (stopping_ ? 0 : backoff_ms_);
 }
 

@@ -42,8 +42,9 @@ int attached_fd(msghdr& msg) {
 }  // namespace
 
 bool send_message(int socket, const Message& m) {
-    Header h{kMagic, kWireVersion, static_cast<std::uint16_t>(m.type), m.a, m.b,
-             static_cast<std::uint32_t>(m.name.size()), 0};
+    Header h{kMagic, kWireVersion, static_cast<std::uint16_t>(m.type),
+             m.a,    m.b,          static_cast<std::uint32_t>(m.name.size()),
+             0};
     iovec iov[2] = {{&h, sizeof h}, {const_cast<char*>(m.name.data()), m.name.size()}};
     msghdr msg{};
     msg.msg_iov = iov;

@@ -18,7 +18,8 @@ constexpr auto kExitTimeout = std::chrono::seconds(15);
 
 // The daemon's keeper exits right after it: once nobody holds the home
 // lock, the next command can start a daemon at once.
-bool wait_until_unlocked(const std::string& pidfile, std::chrono::steady_clock::time_point deadline) {
+bool wait_until_unlocked(const std::string& pidfile,
+                         std::chrono::steady_clock::time_point deadline) {
     int fd = ::open(pidfile.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return true;
     bool free = false;

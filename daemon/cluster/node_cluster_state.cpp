@@ -14,8 +14,7 @@ namespace tend {
 
 json NodeCluster::state() const {
     std::map<std::string, std::string> port_names;  // balancer key → its app's --port socket
-    for (const auto& [fd, key] : app_ports_)
-        port_names[key] = keeper_ ? keeper_->name_of(fd) : "";
+    for (const auto& [fd, key] : app_ports_) port_names[key] = keeper_ ? keeper_->name_of(fd) : "";
     json workers = json::array();
     for (const auto& [pid, w] : workers_) {
         workers.push_back({{"pid", pid},
@@ -37,8 +36,7 @@ json NodeCluster::state() const {
     }
     json shared = json::array();
     for (const auto& [key, s] : shared_)
-        shared.push_back(
-            {{"key", key}, {"path", s.path}, {"app", s.app}, {"users", s.users}});
+        shared.push_back({{"key", key}, {"path", s.path}, {"app", s.app}, {"users", s.users}});
     return {{"workers", workers}, {"balancers", balancers}, {"shared", shared}};
 }
 
@@ -52,7 +50,8 @@ void NodeCluster::adopt(const json& state, const std::function<int(const std::st
             continue;
         }
         ConnectionBalancer* b = ConnectionBalancer::open(
-            loop_, fd, [this](int pid, const std::string& k, int conn) { return hand_off(k, pid, conn); });
+            loop_, fd,
+            [this](int pid, const std::string& k, int conn) { return hand_off(k, pid, conn); });
         if (!b) continue;
         balancers_[key] = b;
         balancer_apps_[key] = j.value("app", "");
@@ -68,7 +67,8 @@ void NodeCluster::adopt(const json& state, const std::function<int(const std::st
         std::string key = j.at("key").get<std::string>();
         int fd = take("shared:" + key);
         if (fd < 0) continue;
-        SharedSocket& s = shared_[key] = SharedSocket{fd, j.value("path", ""), j.value("app", ""), {}};
+        SharedSocket& s = shared_[key] =
+            SharedSocket{fd, j.value("path", ""), j.value("app", ""), {}};
         for (const json& pid : j.value("users", json::array())) s.users.insert(pid.get<int>());
     }
     for (const json& j : state.value("workers", json::array())) {

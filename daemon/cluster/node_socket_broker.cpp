@@ -9,12 +9,9 @@
 
 namespace tend {
 
-NodeSocketBroker::NodeSocketBroker(uv_loop_t* loop, InstanceChannels& channels,
-                                   KeeperLink& keeper)
-    : cluster_(loop,
-               [&channels](int pid, const std::string& line, int fd) {
-                   return channels.send(pid, line, fd);
-               }),
+NodeSocketBroker::NodeSocketBroker(uv_loop_t* loop, InstanceChannels& channels, KeeperLink& keeper)
+    : cluster_(loop, [&channels](int pid, const std::string& line,
+                                 int fd) { return channels.send(pid, line, fd); }),
       keeper_(keeper) {
     cluster_.keep_with(&keeper);
 }

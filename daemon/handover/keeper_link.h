@@ -74,9 +74,9 @@ class KeeperLink {
     void on_readable();
 
     int fd_ = -1;
-    std::map<std::string, int> held_;       // name → our fd
-    std::map<int, std::string> names_;      // our fd → name
-    uv::Handle<uv_poll_t> poll_;  // data = this: start() once the link has its home
+    std::map<std::string, int> held_;   // name → our fd
+    std::map<int, std::string> names_;  // our fd → name
+    uv::Handle<uv_poll_t> poll_;        // data = this: start() once the link has its home
     OnExit on_exit_;
 };
 

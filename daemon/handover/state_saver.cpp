@@ -2,8 +2,8 @@
 // at most, however many changes the turn made.
 #include "daemon/handover/state_saver.h"
 
-#include <spdlog/spdlog.h>
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 #include <sys/mman.h>
 #include <unistd.h>
 

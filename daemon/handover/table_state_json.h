@@ -17,6 +17,7 @@ namespace tend {
 void append_table_state(std::string& out, const TableView& table,
                         const std::function<std::string(int)>& fd_name);
 // fd_of gives this daemon's descriptor for a name (-1 when not handed over).
-TableState table_state_from_json(const json& j, const std::function<int(const std::string&)>& fd_of);
+TableState table_state_from_json(const json& j,
+                                 const std::function<int(const std::string&)>& fd_of);
 
 }  // namespace tend

@@ -89,7 +89,8 @@ std::vector<int> adopt_processes(Handover& h, TakeoverParts p, std::set<int>& ad
         try {
             p.launcher.adopt(streams_of(*inst, app->spec), pid, out, err, ipc);
         } catch (const TendError& e) {
-            spdlog::error("cannot read the output of {} pid {} again: {}", inst->app, pid, e.what());
+            spdlog::error("cannot read the output of {} pid {} again: {}", inst->app, pid,
+                          e.what());
         }
         adopted.insert(pid);
         if (parent_of(pid) != keeper && exited.count(pid) == 0) lost.push_back(pid);
@@ -101,8 +102,8 @@ std::vector<int> adopt_processes(Handover& h, TakeoverParts p, std::set<int>& ad
 
 std::string encode_state(const ProcessTable& table, const NodeCluster& cluster,
                          const KeeperLink& keeper) {
-    std::string out = "{\"format\":" + std::to_string(kStateFormat) + ",\"version\":\"" +
-                      kVersion + "\",\"table\":";
+    std::string out = "{\"format\":" + std::to_string(kStateFormat) + ",\"version\":\"" + kVersion +
+                      "\",\"table\":";
     append_table_state(out, table.view(), [&](int fd) { return keeper.name_of(fd); });
     out += ",\"cluster\":" + cluster.state().dump() + "}";
     return out;
@@ -130,26 +131,27 @@ int take_over(Handover& h, TakeoverParts p, const std::function<void(int pid)>& 
         if (!table) {
             // Nothing is known of what runs: leave it all running and held
             // (killing it could be worse), and start empty.
-            spdlog::error("starting with an empty table; the apps of the last daemon run on "
-                          "unsupervised (see `ps --ppid {}`)",
-                          ::getppid());
+            spdlog::error(
+                "starting with an empty table; the apps of the last daemon run on "
+                "unsupervised (see `ps --ppid {}`)",
+                ::getppid());
             return 0;
-        } else {
-            p.table.adopt(std::move(*table));
-            // Channels first: a connection waiting in a backlog is dealt at once.
-            std::vector<int> lost = adopt_processes(h, p, adopted, exited);
-            try {
-                p.cluster.adopt(state.value("cluster", json::object()), take,
-                                [&](const std::string& name) { return p.keeper.fd_of(name); });
-            } catch (const json::exception& e) {
-                spdlog::error("the cluster's state cannot be read ({}): workers are dealt no "
-                              "connection until they restart",
-                              e.what());
-            }
-            for (int pid : lost) {
-                spdlog::warn("pid {} ended while no daemon watched; its status is lost", pid);
-                p.launcher.on_keeper_exit(pid, SIGKILL);  // as a crash: its policy decides
-            }
+        }
+        p.table.adopt(std::move(*table));
+        // Channels first: a connection waiting in a backlog is dealt at once.
+        std::vector<int> lost = adopt_processes(h, p, adopted, exited);
+        try {
+            p.cluster.adopt(state.value("cluster", json::object()), take,
+                            [&](const std::string& name) { return p.keeper.fd_of(name); });
+        } catch (const json::exception& e) {
+            spdlog::error(
+                "the cluster's state cannot be read ({}): workers are dealt no connection until "
+                "they restart",
+                e.what());
+        }
+        for (int pid : lost) {
+            spdlog::warn("pid {} ended while no daemon watched; its status is lost", pid);
+            p.launcher.on_keeper_exit(pid, SIGKILL);  // as a crash: its policy decides
         }
     }
     for (auto [pid, status] : h.exits) {

@@ -32,7 +32,6 @@ std::string encode_state(const ProcessTable& table, const NodeCluster& cluster,
 // policy now; confirm(pid) is called for each, to forget it once saved).
 // Leftover processes no saved state knows are killed; descriptors no state
 // names are closed. Returns how many processes were adopted.
-int take_over(Handover& handover, TakeoverParts parts,
-              const std::function<void(int pid)>& confirm);
+int take_over(Handover& handover, TakeoverParts parts, const std::function<void(int pid)>& confirm);
 
 }  // namespace tend

@@ -87,9 +87,10 @@ json kept_table(const json& list) {
     json out = json::object();
     for (const json& inst : list) {
         json kept;
-        for (const char* key : {"id", "name", "namespace", "instance", "mode", "pid", "restarts",
-                                "unstable_restarts", "created_at", "started_at", "exit_code",
-                                "exit_signal", "restart_reason", "restart_reason_detail", "out_log"})
+        for (const char* key :
+             {"id", "name", "namespace", "instance", "mode", "pid", "restarts", "unstable_restarts",
+              "created_at", "started_at", "exit_code", "exit_signal", "restart_reason",
+              "restart_reason_detail", "out_log"})
             kept[key] = inst.value(key, json());
         out[std::to_string(inst["id"].get<int>())] = kept;
     }

@@ -19,13 +19,13 @@ pid_t wait_for_new_daemon(TendHome& t, pid_t old_pid);
 // end to end; with instance, only that instance's lines (a merged file), and
 // a "--time" prefix ("2026-11-29T10:00:00: ") is taken off first.
 struct NumberedLines {
-    long first = -1;       // the first seq; -1 when none
-    long last = -1;        // the highest seq
-    long count = 0;        // whole lines read
-    long missing = 0;      // seqs between first and last never seen
-    long torn = 0;         // lines that are not a whole numbered line
-    long duplicated = 0;   // seqs seen more than once
-    long out_of_order = 0; // a seq lower than one before it, not a duplicate
+    long first = -1;        // the first seq; -1 when none
+    long last = -1;         // the highest seq
+    long count = 0;         // whole lines read
+    long missing = 0;       // seqs between first and last never seen
+    long torn = 0;          // lines that are not a whole numbered line
+    long duplicated = 0;    // seqs seen more than once
+    long out_of_order = 0;  // a seq lower than one before it, not a duplicate
 };
 
 NumberedLines check_numbered(const std::string& path, const std::string& instance = "");

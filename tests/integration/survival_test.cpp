@@ -29,8 +29,9 @@ TEST_CASE("kill -9 of tendd: every app runs on, and the next tendd lists the sam
     t.run_ok({"stop", "stopped"});
     // Exits at once and waits a minute before its restart: a pending deadline.
     t.run_ok(start_fixture("waiting", {"--restart-delay", "60000"}, {"exit", "3"}));
-    t.wait_for("waiting", [](const json& i) { return all_status(i, "waiting_restart"); },
-               "waiting to restart");
+    t.wait_for(
+        "waiting", [](const json& i) { return all_status(i, "waiting_restart"); },
+        "waiting to restart");
     t.wait_for("sleepers", all_online(2), "sleepers online");
     std::string loud_log = out_log(t, "loud");
     t.wait_until([&] { return check_numbered(loud_log).count > 1000; }, "loud writing");
@@ -113,11 +114,13 @@ TEST_CASE("a stop under way when tendd dies is finished by the next one") {
     pid_t app = t.wait_for("stubborn", all_online(1), "online")[0]["pid"].get<pid_t>();
     t.remember_pid(app);
     auto stopping = t.stream({"stop", "stubborn"});
-    t.wait_for("stubborn", [](const json& i) { return all_status(i, "stopping"); }, "stopping");
+    t.wait_for(
+        "stubborn", [](const json& i) { return all_status(i, "stopping"); }, "stopping");
     kill_daemon_and_wait_for_next(t);
     CHECK(t.instances("stubborn")[0]["pid"] == app);
     // SIGKILLed at the deadline the first daemon set.
-    t.wait_for("stubborn", [](const json& i) { return all_status(i, "stopped"); }, "stopped");
+    t.wait_for(
+        "stubborn", [](const json& i) { return all_status(i, "stopped"); }, "stopped");
     CHECK_FALSE(process_alive(app));
 }
 

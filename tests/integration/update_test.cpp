@@ -16,7 +16,8 @@ namespace {
 
 // Replaces to with a copy of from at once (rename), as a package upgrade does.
 void install(const std::string& from, const std::string& to) {
-    std::filesystem::copy_file(from, to + ".new", std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(from, to + ".new",
+                               std::filesystem::copy_options::overwrite_existing);
     std::filesystem::rename(to + ".new", to);
 }
 
