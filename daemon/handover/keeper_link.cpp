@@ -114,15 +114,15 @@ void KeeperLink::note_held(const std::string& name, int fd) {
 
 void KeeperLink::release(int fd) {
     auto it = names_.find(fd);
-    if (it != names_.end()) drop(it->second);
+    if (it != names_.end()) drop(std::string(it->second));  // a copy: drop erases it
 }
 
 void KeeperLink::drop(const std::string& name) {
     auto it = held_.find(name);
     if (it == held_.end()) return;
+    send(static_cast<int>(Type::kDrop), 0, name, -1);  // before name may go with the maps
     names_.erase(it->second);
     held_.erase(it);
-    send(static_cast<int>(Type::kDrop), 0, name, -1);
 }
 
 std::string KeeperLink::name_of(int fd) const {
