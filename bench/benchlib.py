@@ -52,6 +52,26 @@ def has_env(pid, key, value):
         return False
 
 
+def parent_pid(pid):
+    """The parent of pid from /proc; 0 when pid is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def kill_daemon(pid, home):
+    """SIGKILLs a serving tendd of home, its tend-keeper (its parent) first:
+    the keeper would start another one. Only processes whose environment
+    says TEND_HOME=home are touched."""
+    keeper = parent_pid(pid)
+    if keeper > 1 and has_env(keeper, "TEND_HOME", home):
+        os.kill(keeper, signal.SIGKILL)
+    if has_env(pid, "TEND_HOME", home):
+        os.kill(pid, signal.SIGKILL)
+
+
 def interrupt_on_signals():
     """SIGTERM and SIGHUP raise KeyboardInterrupt, so a script's cleanup runs."""
     def on_signal(signum, frame):

@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import alive, has_env, interrupt_on_signals, run_command, tend_binaries
+from benchlib import (alive, has_env, interrupt_on_signals, kill_daemon, run_command,
+                      tend_binaries)
 
 LINES = 1_000_000      # per writer instance
 LINE_BYTES = 73        # "<instance> <9-digit seq> xxx...x\n"
@@ -386,7 +387,7 @@ class Bench:
             while is_ours(pid, self.home, daemon=True) and time.monotonic() < deadline:
                 time.sleep(0.05)
             if is_ours(pid, self.home, daemon=True):
-                os.kill(pid, signal.SIGKILL)
+                kill_daemon(pid, self.home)
         for app in self.app_pids:  # only what our daemon started, should any outlive it
             if is_ours(app, self.home):
                 os.kill(app, signal.SIGKILL)

@@ -19,7 +19,7 @@ import tempfile
 import time
 import json
 
-from benchlib import has_env, run_command, tend_binaries
+from benchlib import has_env, kill_daemon, run_command, tend_binaries
 
 INSTANCES = 100
 MONIT_SECONDS = 30
@@ -164,7 +164,7 @@ class MonitBench:
         except Exception as e:  # noqa: BLE001 - cleanup goes on regardless
             print(f"bench: tend kill: {e}", file=sys.stderr)
         if self.daemon_pid and is_ours(self.daemon_pid, self.home, "tendd"):
-            os.kill(self.daemon_pid, signal.SIGKILL)
+            kill_daemon(self.daemon_pid, self.home)
         for pid in self.app_pids:  # only what our daemon started, should any outlive it
             if is_ours(pid, self.home, "sleep"):
                 os.kill(pid, signal.SIGKILL)
