@@ -3,12 +3,14 @@
 // daemon_handover.cpp.
 #include "daemon/daemon.h"
 
+#include <fcntl.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 
 #include "common/errors.h"
 #include "daemon/daemon_parts.h"
@@ -30,8 +32,14 @@ void Daemon::prepare_home() {
     ensure_home(paths_);
 
     std::vector<spdlog::sink_ptr> sinks;
-    sinks.push_back(
-        std::make_shared<spdlog::sinks::rotating_file_sink_st>(paths_.daemon_log, 5 << 20, 3));
+    // spdlog opens the file without close-on-exec: every app would inherit
+    // tendd's own log. Set it on each open (the first, and each rotation).
+    spdlog::file_event_handlers handlers;
+    handlers.after_open = [](const spdlog::filename_t&, std::FILE* file) {
+        ::fcntl(::fileno(file), F_SETFD, FD_CLOEXEC);
+    };
+    sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_st>(
+        paths_.daemon_log, 5 << 20, 3, false, handlers));
     if (options_.log_to_stderr)
         sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_st>());
     auto logger = std::make_shared<spdlog::logger>("tendd", sinks.begin(), sinks.end());

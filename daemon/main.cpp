@@ -182,6 +182,10 @@ int run(int argc, char** argv) {
     }
     if (!flags.shim_program.empty())
         return exec_with_listen_pid(argv + shim_program_index(argc, argv));
+    // Whatever started us may have left descriptors open (a shell, a test
+    // runner): none of them may reach an app, which uv_spawn would let them.
+    // The keeper's channel and the home lock are opened or passed on anew.
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     tend::DaemonOptions options = daemon_options(flags);
     if (!flags.serve) {
         int rc = run_under_keeper(argc, argv);
