@@ -82,6 +82,7 @@ int read_exec_status(int fd) {
 }  // namespace
 
 std::optional<Client> connect_running(const Paths& paths) {
+    check_home(paths.home);
     int fd = connect_unix(paths.socket);
     if (fd >= 0) return Client(fd);
     if (fd == -ENOENT || fd == -ECONNREFUSED) return std::nullopt;

@@ -13,8 +13,16 @@ struct Paths {
     std::string log_dir;     // home/logs
 };
 
-// Resolves TEND_HOME from the environment (or $HOME/.tend).
+// Resolves TEND_HOME from the environment, else $HOME/.tend, else the
+// user's home from the password database (never a shared directory such as
+// /tmp, where another user could plant the socket). Throws TendError when
+// none is known.
 Paths resolve_paths();
+
+// Refuses (TendError, one line saying why and what to do) a home that
+// exists and is not a directory of the effective user that nobody else may
+// write: the socket, the pid file and the logs live there.
+void check_home(const std::string& home);
 Paths paths_for(const std::string& home);
 
 // path made absolute against base and normalised, without a trailing '/':

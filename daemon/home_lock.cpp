@@ -16,11 +16,15 @@
 namespace tend {
 
 void ensure_home(const Paths& paths) {
+    check_home(paths.home);  // an unsafe home is refused before anything is written
     std::error_code ec;
-    std::filesystem::create_directories(paths.home, ec);
+    if (std::filesystem::create_directories(paths.home, ec) &&
+        ::chmod(paths.home.c_str(), 0700) != 0)
+        throw TendError(ErrorCode::kInternal,
+                        "cannot make " + paths.home + " private: " + std::strerror(errno));
     if (ec)
         throw TendError(ErrorCode::kInternal, "cannot create " + paths.home + ": " + ec.message());
-    ::chmod(paths.home.c_str(), 0700);
+    check_home(paths.home);
     std::filesystem::create_directories(paths.log_dir, ec);
 }
 
