@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -16,6 +15,7 @@
 #include "common/version.h"
 #include "daemon/cluster/node_cluster.h"
 #include "daemon/handover/table_state_json.h"
+#include "daemon/metrics/proc_stat.h"
 #include "daemon/process/process_table.h"
 #include "daemon/process/uv_launcher.h"
 
@@ -39,12 +39,8 @@ int parent_of(int pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string text;
     std::getline(in, text);
-    std::size_t close = text.rfind(')');
-    if (close == std::string::npos) return 0;
-    char state = 0;
-    int ppid = 0;
-    if (std::sscanf(text.c_str() + close + 1, " %c %d", &state, &ppid) != 2) return 0;
-    return ppid;
+    std::optional<ProcStat> stat = parse_proc_stat(text);
+    return stat ? stat->ppid : 0;
 }
 
 // The children of the keeper (our parent) other than us.

@@ -49,10 +49,10 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
     // majflt cmajflt utime stime cutime cstime priority nice num_threads
     // itrealvalue starttime vsize rss.
     int got = std::sscanf(rest.c_str(),
-                          " %*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
+                          " %*c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
                           "%*d %*d %llu %*u %lld",
-                          &s.pgid, &utime, &stime, &start, &rss);
-    if (got != 5 || s.pid <= 0) return std::nullopt;
+                          &s.ppid, &s.pgid, &utime, &stime, &start, &rss);
+    if (got != 6 || s.pid <= 0) return std::nullopt;
     s.cpu_ticks = utime + stime;
     s.start_time = start;
     s.rss_pages = rss;

@@ -14,6 +14,7 @@ namespace tend {
 
 struct ProcStat {
     int pid = 0;
+    int ppid = 0;
     int pgid = 0;
     std::uint64_t cpu_ticks = 0;   // utime + stime, in clock ticks
     std::uint64_t start_time = 0;  // in clock ticks after boot: tells a reused pid apart
