@@ -49,6 +49,18 @@ int connect_unix(const std::string& path) {
     return fd;
 }
 
+void check_daemon_identity(int fd, const std::string& path) {
+    struct ucred cred {};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+        throw TendError(ErrorCode::kPermissionDenied,
+                        "cannot tell who serves " + path + ": " + std::strerror(errno));
+    if (cred.uid == ::geteuid() || cred.uid == 0) return;
+    throw TendError(ErrorCode::kPermissionDenied,
+                    path + " is served by uid " + std::to_string(cred.uid) + ", not by uid " +
+                        std::to_string(::geteuid()) + " or root: refusing to talk to it");
+}
+
 Client::Client(int fd) : fd_(fd), framer_(kMaxReplyLine) {}
 
 Client::~Client() {

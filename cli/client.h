@@ -18,6 +18,11 @@ using Deadline = std::chrono::steady_clock::time_point;
 // Connects to the Unix socket at path; returns the socket, or -errno.
 int connect_unix(const std::string& path);
 
+// Throws TendError(kPermissionDenied) unless the process serving the
+// connected socket fd runs as this user or as root: requests carry the
+// caller's environment, which is nobody else's to read.
+void check_daemon_identity(int fd, const std::string& path);
+
 // One connection to the daemon; one request per connection.
 class Client {
   public:

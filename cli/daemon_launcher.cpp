@@ -84,7 +84,11 @@ int read_exec_status(int fd) {
 std::optional<Client> connect_running(const Paths& paths) {
     check_home(paths.home);
     int fd = connect_unix(paths.socket);
-    if (fd >= 0) return Client(fd);
+    if (fd >= 0) {
+        Client client(fd);
+        check_daemon_identity(fd, paths.socket);  // before a byte is sent
+        return client;
+    }
     if (fd == -ENOENT || fd == -ECONNREFUSED) return std::nullopt;
     throw TendError(ErrorCode::kDaemonUnavailable,
                     "cannot connect to " + paths.socket + ": " + errno_text(-fd));

@@ -52,8 +52,11 @@ struct InstanceVars {
     std::string increment_var;                       // its value + the index; "" = none
 };
 
-// The most instances an app may have: more is a typo, not a plan.
-inline constexpr int kMaxAppInstances = 10000;
+// The most instances an app may have, and all apps of one daemon together:
+// more is a typo (`-i 100000`), not a plan, and each instance holds three
+// descriptors in tendd and three in the keeper. docs/security.md lists them.
+inline constexpr int kMaxAppInstances = 1024;
+inline constexpr int kMaxTotalInstances = 4096;
 
 struct AppSpec {
     std::string name;

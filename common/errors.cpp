@@ -7,7 +7,7 @@
 namespace tend {
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 12> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> kNames{{
     {ErrorCode::kBadRequest, "bad_request"},
     {ErrorCode::kBadJson, "bad_json"},
     {ErrorCode::kLineTooLong, "line_too_long"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 12> kNames{{
     {ErrorCode::kPermissionDenied, "permission_denied"},
     {ErrorCode::kDaemonUnavailable, "daemon_unavailable"},
     {ErrorCode::kShuttingDown, "shutting_down"},
+    {ErrorCode::kLimitExceeded, "limit_exceeded"},
     {ErrorCode::kInternal, "internal"},
 }};
 

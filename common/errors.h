@@ -20,6 +20,7 @@ enum class ErrorCode {
     kPermissionDenied,   // peer uid refused
     kDaemonUnavailable,  // CLI could not reach or start the daemon
     kShuttingDown,       // daemon is stopping and accepts no new work
+    kLimitExceeded,      // more than a documented limit (docs/security.md)
     kInternal,           // a bug; the daemon still answers
 };
 

@@ -43,7 +43,9 @@ int run_kill(CommandContext& ctx) {
     } while (reply && reply->is_event());
     if (reply) result_of(*reply);
     auto deadline = std::chrono::steady_clock::now() + kExitTimeout;
-    if (!client->wait_for_close(deadline) || !wait_until_unlocked(ctx.paths.pidfile, deadline))
+    bool closed = client->wait_for_close(deadline);
+    client.reset();  // hung up at once: the daemon need not linger for us
+    if (!closed || !wait_until_unlocked(ctx.paths.pidfile, deadline))
         throw TendError(ErrorCode::kDaemonUnavailable,
                         "the daemon answered but did not exit within 15 s");
     print_now("[tend] daemon stopped\n");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/protocol.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -36,10 +37,13 @@ class Connection {
     void on_close(std::function<void()> hook) { close_hooks_.push_back(std::move(hook)); }
 
   private:
+    static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
     static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
     void handle_bytes(std::string_view bytes);
     void run_close_hooks();
+    void linger();
 
+    static constexpr std::uint64_t kLingerMs = 1000;
     ControlServer& server_;
     std::uint64_t id_;
     uv_pipe_t pipe_{};
@@ -49,6 +53,8 @@ class Connection {
     std::vector<std::function<void()>> close_hooks_;
     bool closing_ = false;
     bool shutting_down_ = false;
+    bool lingering_ = false;  // written and shut down: input is dropped
+    uv::Handle<uv_timer_t> linger_timer_;
 };
 
 }  // namespace tend

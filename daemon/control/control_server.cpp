@@ -12,6 +12,7 @@
 
 #include "common/errors.h"
 #include "common/protocol.h"
+#include "daemon/control/limits.h"
 #include "daemon/uv/guard.h"
 
 namespace tend {
@@ -70,6 +71,33 @@ void ControlServer::close(bool keep_path) {
         if (!keep_path) ::unlink(path_.c_str());
     }
     for (auto& [id, conn] : clients_) conn->close_after_flush();
+    if (clients_.empty() || flush_timer_) return;
+    flush_timer_ = uv::Handle<uv_timer_t>("control flush", uv_timer_init, loop_, this);
+    uv_timer_start(
+        flush_timer_.get(),
+        [](uv_timer_t* t) {
+            uv::guarded("control flush",
+                        [t] { static_cast<ControlServer*>(t->data)->close_stragglers(); });
+        },
+        limits::kFlushOnCloseMs, 0);
+}
+
+void ControlServer::close_stragglers() {
+    flush_timer_.close();
+    std::vector<Connection*> left;
+    for (auto& [id, conn] : clients_) left.push_back(conn.get());
+    if (!left.empty())
+        spdlog::warn("closing {} clients that did not read their replies", left.size());
+    for (Connection* conn : left) conn->close();  // each forgets itself later, in its callback
+}
+
+void ControlServer::admit_stream(Connection& conn) {
+    if (streams_ >= limits::kMaxStreams)
+        throw TendError(ErrorCode::kLimitExceeded,
+                        "too many followers: a daemon streams to at most " +
+                            std::to_string(limits::kMaxStreams) + " clients at once");
+    ++streams_;
+    conn.on_close([this] { --streams_; });
 }
 
 Connection* ControlServer::find(std::uint64_t id) {
@@ -80,6 +108,7 @@ Connection* ControlServer::find(std::uint64_t id) {
 
 void ControlServer::forget(std::uint64_t id) {
     clients_.erase(id);
+    if (clients_.empty()) flush_timer_.close();  // all flushed: the loop may end
 }
 
 void ControlServer::on_connection(uv_stream_t* server, int status) {
@@ -109,7 +138,17 @@ void ControlServer::accept() {
         c.close_after_flush();
         return;
     }
+    if (refuse_over_limit(c)) return;
     c.start_reading(on_line_);
+}
+
+bool ControlServer::refuse_over_limit(Connection& conn) {
+    if (clients_.size() <= limits::kMaxClients) return false;
+    conn.send(encode_error(std::nullopt, ErrorCode::kLimitExceeded,
+                           "too many clients: a daemon serves at most " +
+                               std::to_string(limits::kMaxClients) + " connections at once"));
+    conn.close_after_flush();
+    return true;
 }
 
 bool ControlServer::peer_allowed(Connection& conn) {

@@ -38,6 +38,10 @@ class ControlServer {
         if (before_send_) before_send_();
     }
 
+    // Counts conn as following a stream until it closes. Throws
+    // kLimitExceeded when limits::kMaxStreams already do.
+    void admit_stream(Connection& conn);
+
     // nullptr once the client has gone: deferred replies check this.
     Connection* find(std::uint64_t id);
     // Called by a Connection from its close callback.
@@ -49,6 +53,8 @@ class ControlServer {
     static void on_connection(uv_stream_t* server, int status);
     void accept();
     bool peer_allowed(Connection& conn);
+    bool refuse_over_limit(Connection& conn);
+    void close_stragglers();
 
     static constexpr std::size_t kReadBufferSize = 64 * 1024;
     uv_loop_t* loop_;
@@ -58,6 +64,10 @@ class ControlServer {
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> clients_;
     std::unique_ptr<char[]> read_buffer_;  // shared: reads are consumed at once
     std::uint64_t next_id_ = 1;
+    std::size_t streams_ = 0;
+    // Armed by close(): clients that have not read their last lines by then
+    // are closed anyway.
+    uv::Handle<uv_timer_t> flush_timer_;
     std::string path_;
 };
 

@@ -235,11 +235,11 @@ void LogSink::unsubscribe(SubscriberId id) {
     impl_->unsubscribe(id);
 }
 
-std::vector<std::string> LogSink::tail(const std::string& path, int n) {
+std::vector<std::string> LogSink::tail(const std::string& path, int n, std::size_t read_cap) {
     LogFile::Queued queued;
     auto file = impl_->find(path);
     if (file) queued = file->queued();
-    return tail_log(path, n, queued.disk_end, queued.in_flight, queued.pending);
+    return tail_log(path, n, queued.disk_end, queued.in_flight, queued.pending, read_cap);
 }
 
 void LogSink::truncate(const std::string& path) {

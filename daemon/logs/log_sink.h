@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/messages.h"
+#include "daemon/logs/log_tail.h"
 
 namespace tend {
 
@@ -63,7 +64,8 @@ class LogSink {
 
     // The last n whole lines at path: what the file holds plus what is still
     // queued in memory for it. Oldest first.
-    std::vector<std::string> tail(const std::string& path, int n);
+    std::vector<std::string> tail(const std::string& path, int n,
+                                  std::size_t read_cap = kTailReadCap);
 
     // Empties the file at path (`tend flush`). Lines still queued are kept.
     void truncate(const std::string& path);

@@ -72,6 +72,7 @@ std::vector<int> ProcessTable::start(const AppSpec& given) {
         throw TendError(ErrorCode::kSpawnFailed,
                         "cannot share port " + std::to_string(spec.listen.port) + " with '" +
                             spec.name + "': tend's node preload (preload.js) is not installed");
+    check_total_instances(spec.instances);
     // Bound before anything is added: a port in use fails the start cleanly.
     int listen_fd =
         spec.listen.port != 0 ? sockets_.open_listener(spec.listen.host, spec.listen.port) : -1;
@@ -92,6 +93,16 @@ std::vector<int> ProcessTable::start(const AppSpec& given) {
     }
     for (std::size_t i = 1; i < app.ids.size(); ++i) spawn_or_error(instances_.at(app.ids[i]));
     return app.ids;
+}
+
+void ProcessTable::check_total_instances(std::int64_t more) const {
+    auto total = static_cast<std::int64_t>(instances_.size()) + more;
+    if (total > kMaxTotalInstances)
+        throw TendError(ErrorCode::kLimitExceeded, "cannot run " + std::to_string(total) +
+                                                       " instances: a daemon runs at most " +
+                                                       std::to_string(kMaxTotalInstances) +
+                                                       " (it has " +
+                                                       std::to_string(instances_.size()) + ")");
 }
 
 Instance& ProcessTable::add_instance(App& app, int index) {

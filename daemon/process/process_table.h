@@ -254,6 +254,8 @@ class ProcessTable {
     };
 
     Instance& add_instance(App& app, int index);
+    // Throws kLimitExceeded when more instances would pass kMaxTotalInstances.
+    void check_total_instances(std::int64_t more) const;
     // Signals pid's group; a Node worker being signalled is dealt no more connections.
     void signal_group(int pid, int sig) { stopper_.signal_group(pid, sig); }
     // A stop deadline passed: the next step of ending pid, and when the one after is due.

@@ -139,6 +139,7 @@ std::vector<int> ProcessTable::scale(const std::string& name, std::int64_t count
                                                     std::to_string(kMaxInstances) +
                                                     "; use 'tend stop " + name + "' to stop it)");
     App& app = apps_.at(name);
+    check_total_instances(count - static_cast<std::int64_t>(app.ids.size()));
     app.spec.instances = static_cast<int>(count);
     std::vector<int> changed;
     for (int index = 0; static_cast<int>(app.ids.size()) < count; ++index) {

@@ -20,6 +20,8 @@
 #include <iostream>
 #include <thread>
 
+#include "common/version.h"
+
 namespace tend::it {
 namespace {
 
@@ -148,6 +150,15 @@ std::vector<std::string> start_fixture(const std::string& name, std::vector<std:
     args.push_back("--");
     args.insert(args.end(), mode_args.begin(), mode_args.end());
     return args;
+}
+
+std::string request_line(int id, const std::string& cmd, const json& args) {
+    json j = {{"v", tend::kProtocolVersion},
+              {"version", tend::kVersion},
+              {"id", id},
+              {"cmd", cmd},
+              {"args", args}};
+    return j.dump() + "\n";
 }
 
 std::vector<std::string> whole_lines(const std::string& path) {

@@ -30,6 +30,9 @@ std::vector<std::string> start_fixture(const std::string& name, std::vector<std:
 // Lines of a file that end in '\n' (a trailing partial line is left out).
 std::vector<std::string> whole_lines(const std::string& path);
 
+// One request line of the control protocol, as the CLI of this build sends it.
+std::string request_line(int id, const std::string& cmd, const json& args);
+
 // Reads one newline-terminated reply from a Unix socket connection.
 class RawClient {
   public:

@@ -15,15 +15,6 @@ namespace {
 
 using Row = std::tuple<int, std::string, int, int, std::string>;
 
-std::string request(int id, const std::string& cmd, const json& args) {
-    json j = {{"v", tend::kProtocolVersion},
-              {"version", tend::kVersion},
-              {"id", id},
-              {"cmd", cmd},
-              {"args", args}};
-    return j.dump() + "\n";
-}
-
 json parse_reply(const std::string& line) {
     INFO("reply line: '" << line << "'");
     json j = json::parse(line, nullptr, false);
@@ -65,7 +56,7 @@ std::set<Row> start_two_sleepers(TendHome& t) {
 
 TEST_CASE("a well-formed raw request gets a reply with its id") {
     TendHome t;
-    json reply = parse_reply(t.raw_socket_send(request(41, "ping", json::object())));
+    json reply = parse_reply(t.raw_socket_send(request_line(41, "ping", json::object())));
     CHECK(reply["id"] == 41);
     CHECK(reply["ok"] == true);
     CHECK(reply["result"]["pid"] == t.serving_pid());
@@ -80,19 +71,20 @@ TEST_CASE("garbage on the socket gets error replies and the table stays intact")
     check_error_reply(t.raw_socket_send(R"({"v":1,"id":"seven","cmd":"list"})"
                                         "\n"),
                       "bad_request");
-    std::string stop_reply = t.raw_socket_send(request(4, "stop", {{"targets", 42}}));
+    std::string stop_reply = t.raw_socket_send(request_line(4, "stop", {{"targets", 42}}));
     check_error_reply(stop_reply, "bad_request");
     CHECK(parse_reply(stop_reply)["id"] == 4);
-    std::string unknown_reply = t.raw_socket_send(request(5, "frobnicate", json::object()));
+    std::string unknown_reply = t.raw_socket_send(request_line(5, "frobnicate", json::object()));
     check_error_reply(unknown_reply, "unknown_command");
     CHECK(parse_reply(unknown_reply)["id"] == 5);
     json bad_spec = {{"spec", {{"name", "x"}, {"script", FIXTURE_BIN}, {"instances", "many"}}}};
-    check_error_reply(t.raw_socket_send(request(6, "start", bad_spec)), "bad_request");
+    check_error_reply(t.raw_socket_send(request_line(6, "start", bad_spec)), "bad_request");
     json huge_scale = {{"name", "w"}, {"count", 2147483647}, {"relative", true}};
-    check_error_reply(t.raw_socket_send(request(7, "scale", huge_scale)), "bad_request");
-    check_error_reply(t.raw_socket_send(request(8, "scale", {{"name", "w"}})), "bad_request");
-    check_error_reply(t.raw_socket_send(request(9, "send", {{"targets", {"w"}}})), "bad_request");
-    check_error_reply(t.raw_socket_send(request(10, "monit", {{"lines_per_second", -1}})),
+    check_error_reply(t.raw_socket_send(request_line(7, "scale", huge_scale)), "bad_request");
+    check_error_reply(t.raw_socket_send(request_line(8, "scale", {{"name", "w"}})), "bad_request");
+    check_error_reply(t.raw_socket_send(request_line(9, "send", {{"targets", {"w"}}})),
+                      "bad_request");
+    check_error_reply(t.raw_socket_send(request_line(10, "monit", {{"lines_per_second", -1}})),
                       "bad_request");
 
     Result list = t.run_ok({"list"});

@@ -17,6 +17,7 @@ std::optional<json> events(const Request& request, Context& ctx) {
     auto args = args_as<EventsArgs>(request.args);
     ProcessTable& table = ctx.services.table;
     TargetMatch match = match_targets(args.targets, args.cwd, table);  // checked now
+    admit_stream(ctx);
     ctx.responder.reply(json::object());
     Connection* connection = ctx.responder.connection();
     if (!connection) return std::nullopt;

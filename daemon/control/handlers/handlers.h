@@ -29,6 +29,11 @@ std::optional<json> env(const Request& request, Context& ctx);
 std::optional<json> reset(const Request& request, Context& ctx);
 std::optional<json> send_signal(const Request& request, Context& ctx);  // "signal"
 
+// Counts this client among the followers (limits::kMaxStreams) until it
+// goes; throws kLimitExceeded. Called before the reply, so a refused client
+// gets an error, not a stream that never comes.
+void admit_stream(Context& ctx);
+
 // The ids query names (target_resolver.h); its warnings go to the client as
 // "warning" events before the reply.
 std::vector<int> resolve_query(const TargetQuery& query, bool allow_empty, Context& ctx);

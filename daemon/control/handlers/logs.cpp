@@ -12,6 +12,10 @@ namespace {
 // A follower whose socket has this much unwritten is skipped, and told how
 // many lines it missed: a slow terminal never slows the app or the file.
 constexpr std::size_t kFollowQueueLimit = 4 << 20;
+// `--lines` per log file, and the bytes of one tail from every file
+// together: the reply is one line the CLI reads whole (64 MiB at most).
+constexpr int kMaxLines = 100'000;
+constexpr std::size_t kTailBudget = std::size_t{32} << 20;
 
 // Which captured lines a follower wants.
 struct Filter {
@@ -32,14 +36,17 @@ struct Filter {
 LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx) {
     LogsResult result;
     std::set<std::string> seen;  // merged logs: one file for many instances
+    std::size_t budget = kTailBudget;
     for (int id : ids) {
         const Instance* inst = ctx.services.table.find(id);
         if (args.instance && inst->index != *args.instance) continue;
         auto add = [&](const std::string& path, const char* stream) {
-            if (!seen.insert(path).second) return;
-            for (auto& line : ctx.services.sink.tail(path, args.lines))
+            if (!seen.insert(path).second || budget == 0) return;
+            for (auto& line : ctx.services.sink.tail(path, args.lines, budget)) {
+                budget -= std::min(budget, line.size() + 1);
                 result.tail.push_back(
                     LogLine{id, inst->app, inst->index, stream, std::move(line), 0});
+            }
         };
         if (args.streams != LogStreams::kErr) add(inst->out_log, "out");
         if (args.streams != LogStreams::kOut) add(inst->err_log, "err");
@@ -76,9 +83,13 @@ void follow(const Filter& filter, Context& ctx) {
 std::optional<json> logs(const Request& request, Context& ctx) {
     auto args = args_as<LogsArgs>(request.args);
     if (args.lines < 0) throw TendError(ErrorCode::kBadRequest, "'lines' must not be negative");
+    if (args.lines > kMaxLines)
+        throw TendError(ErrorCode::kLimitExceeded,
+                        "'lines' must be at most " + std::to_string(kMaxLines));
     const ProcessTable& table = ctx.services.table;
     std::vector<int> ids =
         table.resolve(TargetQuery{args.targets, std::nullopt, args.cwd}, true).ids;
+    if (args.follow) admit_stream(ctx);
     LogsResult result = read_tail(args, ids, ctx);
     result.following = args.follow;
     ctx.responder.reply(json(result));

@@ -55,6 +55,7 @@ std::optional<json> monit(const Request& request, Context& ctx) {
                         "'tail_lines' must be 0.." + std::to_string(kMaxTailLines));
     if (args.lines_per_second < 0)
         throw TendError(ErrorCode::kBadRequest, "'lines_per_second' must not be negative");
+    admit_stream(ctx);
     ProcessTable& table = ctx.services.table;
     std::vector<int> ids = table.all_ids();
     LogsArgs tail_args;

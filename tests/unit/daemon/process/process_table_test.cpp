@@ -346,8 +346,23 @@ TEST_CASE("scale grows with the next indexes and shrinks from the highest") {
 
     CHECK_THROWS_WITH(
         f.table.scale("api", 0),
-        "cannot scale 'api' to 0 instances (1..10000; use 'tend stop api' to stop it)");
+        "cannot scale 'api' to 0 instances (1..1024; use 'tend stop api' to stop it)");
     CHECK_THROWS_WITH(f.table.scale("nope", 2), "no app named 'nope'");
+}
+
+TEST_CASE("a daemon runs at most kMaxTotalInstances, by start or by scale") {
+    static_assert(tend::kMaxTotalInstances == 4096 && tend::kMaxAppInstances == 1024);
+    Fixture f;
+    for (int i = 0; i < 3; ++i) f.table.start(app("app" + std::to_string(i), 1024));
+    f.table.start(app("app3", 1000));
+    f.table.start(app("app4", 20));
+    CHECK_THROWS_WITH(f.table.scale("app4", 30),
+                      "cannot run 4102 instances: a daemon runs at most 4096 (it has 4092)");
+    f.table.scale("app4", 24);
+    CHECK(f.table.all_ids().size() == 4096);
+    CHECK_THROWS_WITH(f.table.start(app("one-more", 1)),
+                      "cannot run 4097 instances: a daemon runs at most 4096 (it has 4096)");
+    CHECK(f.table.find_app("one-more") == nullptr);
 }
 
 TEST_CASE("messages go to running instances' channels") {
