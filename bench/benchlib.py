@@ -79,3 +79,32 @@ def interrupt_on_signals():
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+
+
+def serving_pid(home):
+    """The serving tendd of home, from its pid file; 0 when there is none."""
+    try:
+        with open(os.path.join(home, "tendd.pid")) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def open_fds(pid):
+    """How many descriptors pid has open; -1 when it is gone."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return -1
+
+
+def rss_kib(pid):
+    """VmRSS of pid in KiB; -1 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return -1

@@ -39,7 +39,8 @@ struct InstanceInfo {
     std::optional<std::string> exit_signal;  // of the last exit, "SIGKILL"
     // Why the instance last restarted: "crash" (a core-dumping signal),
     // "signal" (another signal), "exit_code" (it exited by itself),
-    // "memory" (over max_memory_restart), "user" (tend restart); empty = never.
+    // "memory" (over max_memory_restart), "user" (tend restart),
+    // "spawn_failed" (it could not be started: errored); empty = never.
     std::string restart_reason;
     std::string restart_reason_detail;  // "exit code 3", "signal SIGKILL", ...
     // Oldest first, one per sampling interval, at most kMetricsHistory; only

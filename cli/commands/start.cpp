@@ -2,6 +2,7 @@
 // the options, ask the daemon to start it, print the table. `tend start FILE`
 // starts the apps of an ecosystem file instead, one request per app.
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "cli/commands/commands.h"
@@ -109,6 +110,33 @@ void add_log_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
 }
 
+// "7-9, 12": the ids of a group of instances, short however many.
+std::string id_ranges(const std::vector<int>& ids) {
+    std::string text;
+    for (std::size_t i = 0; i < ids.size();) {
+        std::size_t j = i;
+        while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
+        if (!text.empty()) text += ", ";
+        text += std::to_string(ids[i]);
+        if (j > i) text += "-" + std::to_string(ids[j]);
+        i = j + 1;
+    }
+    return text;
+}
+
+// A line on stderr per reason the start left instances errored (out of
+// descriptors, say): the others run, and the exit code says not all do.
+bool report_errored(const std::string& name, const std::vector<InstanceInfo>& instances) {
+    std::map<std::string, std::vector<int>> by_reason;
+    for (const auto& i : instances)
+        if (i.status == InstanceState::kErrored) by_reason[i.restart_reason_detail].push_back(i.id);
+    for (const auto& [reason, ids] : by_reason)
+        std::fprintf(stderr, "tend: error: %zu of %zu instance(s) of '%s' errored (id %s): %s\n",
+                     ids.size(), instances.size(), name.c_str(), id_ranges(ids).c_str(),
+                     reason.empty() ? "it could not be started" : reason.c_str());
+    return !by_reason.empty();
+}
+
 void warn_exec_mode(const AppSpec& spec) {
     if (std::string warning = exec_mode_warning(spec); !warning.empty())
         std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());
@@ -148,7 +176,7 @@ int run_start(StartFlags& flags, const std::string& only, CommandContext& ctx) {
     print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
               " instance(s))\n");
     print_instance_table(ctx);
-    return 0;
+    return report_errored(name, started.instances) ? 1 : 0;
 }
 
 }  // namespace
@@ -161,7 +189,7 @@ bool start_file_app(AppSpec spec, CommandContext& ctx) {
             decode_result<InstancesResult>(ctx.call(cmd::kStart, StartArgs{std::move(spec)}));
         print_now("[tend] started '" + name + "' (" + std::to_string(started.instances.size()) +
                   " instance(s))\n");
-        return true;
+        return !report_errored(name, started.instances);
     } catch (const TendError& e) {
         std::fprintf(stderr, "tend: error: %s\n", e.what());
         return false;

@@ -74,9 +74,10 @@ void NotifySocket::watch() {
 }
 
 void NotifySocket::receive() {
-    // Read every queued datagram: the poll is level-triggered, but one pass
-    // per wake-up is cheaper.
-    for (;;) {
+    // Read what is queued, a bounded number per wake-up: the poll is
+    // level-triggered, so the rest waits for the next loop turn, and an app
+    // that floods the socket cannot keep the loop from every other client.
+    for (int i = 0; i < kMaxPerWakeup; ++i) {
         char data[4096];
         alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
         iovec iov{data, sizeof data - 1};

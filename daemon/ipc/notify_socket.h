@@ -33,6 +33,8 @@ class NotifySocket {
     void watch();
     void receive();
 
+    static constexpr int kMaxPerWakeup = 64;  // datagrams read per loop turn
+
     uv_loop_t* loop_;
     OnReady on_ready_;
     uv::Handle<uv_poll_t> poll_;

@@ -256,9 +256,12 @@ void ProcessTable::spawn(Instance& inst) {
 void ProcessTable::spawn_or_error(Instance& inst) {
     try {
         spawn(inst);
-    } catch (const TendError&) {
+    } catch (const TendError& e) {
+        // Kept as the instance's reason, so list, describe and the CLI's
+        // reply can say why (out of descriptors, a log file it cannot open).
         inst.pid = 0;
         inst.state = InstanceState::kErrored;
+        inst.last_reason = {"spawn_failed", e.what()};
     }
 }
 

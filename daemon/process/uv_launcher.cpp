@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,10 +40,23 @@ struct Pipe {
     }
 };
 
-void open_pipe(Pipe& p) {
+// Why an instance cannot start, from an errno of the daemon's own (a pipe, a
+// socket, the spawn). Running out of descriptors names the limit to raise.
+TendError start_error(const std::string& name, const std::string& what, int err) {
+    std::string text =
+        "cannot start '" + name + "': " + what + ": " + uv_strerror(uv_translate_sys_error(err));
+    if (err == EMFILE || err == ENFILE) {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        text += " (tendd may open " + std::to_string(limit.rlim_cur) +
+                " files; raise LimitNOFILE= or ulimit -n, or run fewer instances)";
+    }
+    return TendError(ErrorCode::kSpawnFailed, text);
+}
+
+void open_pipe(Pipe& p, const std::string& name) {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        throw TendError(ErrorCode::kSpawnFailed, std::string("pipe: ") + std::strerror(errno));
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw start_error(name, "pipe", errno);
     p.read_fd = fds[0];
     p.write_fd = fds[1];
 }
@@ -139,11 +153,10 @@ void check_runnable(const SpawnRequest& r) {
     }
 }
 
-void open_socketpair(Pipe& p) {
+void open_socketpair(Pipe& p, const std::string& name) {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw TendError(ErrorCode::kSpawnFailed,
-                        std::string("socketpair: ") + std::strerror(errno));
+        throw start_error(name, "socketpair", errno);
     p.read_fd = fds[0];   // the daemon's end
     p.write_fd = fds[1];  // the instance's end
 }
@@ -175,9 +188,9 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     std::vector<std::string> argv =
         r.inherits_listener() ? with_listen_pid_shim(self_exe_, r) : r.argv;
     Pipe out, err, ipc;
-    open_pipe(out);
-    open_pipe(err);
-    open_socketpair(ipc);
+    open_pipe(out, r.name);
+    open_pipe(err, r.name);
+    open_socketpair(ipc, r.name);
 
     CStrings args{argv, {}}, env;
     for (const auto& [k, v] : r.env) env.storage.push_back(k + "=" + v);
@@ -214,8 +227,7 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     child->process.data = child;
     if (int rc = uv_spawn(loop_, &child->process, &options); rc != 0) {
         uv::close_and_delete(child, &child->process);
-        throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " +
-                                                     r.argv.front() + ": " + uv_strerror(rc));
+        throw start_error(r.name, r.argv.front(), -rc);
     }
     int pid = child->process.pid;
     live_[pid] = child;
