@@ -59,6 +59,18 @@ std::string encode_event(std::int64_t id, std::string_view event, const json& da
     return dump_json(j) + '\n';
 }
 
+std::string encode_event_text(std::int64_t id, std::string_view event, std::string_view data) {
+    std::string line = "{\"data\":";
+    line.reserve(data.size() + event.size() + 48);
+    line += data;
+    line += ",\"event\":\"";
+    line += event;
+    line += "\",\"id\":";
+    line += std::to_string(id);
+    line += "}\n";
+    return line;
+}
+
 Response parse_response(std::string_view line) {
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object())

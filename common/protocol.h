@@ -38,6 +38,8 @@ std::string encode_request(const Request& request);
 std::string encode_reply(std::int64_t id, const json& result);
 std::string encode_error(std::optional<std::int64_t> id, ErrorCode code, std::string_view message);
 std::string encode_event(std::int64_t id, std::string_view event, const json& data);
+// The same with data already JSON text; event is a plain word (no escaping).
+std::string encode_event_text(std::int64_t id, std::string_view event, std::string_view data);
 
 // Serialises without ever throwing on bad UTF-8.
 std::string dump_json(const json& value);

@@ -55,25 +55,47 @@ void Connection::handle_bytes(std::string_view bytes) {
     }
 }
 
+void Connection::send_soon(std::string line) {
+    if (closing_ || shutting_down_ || dropped_for_backlog()) return;
+    if (batch_.empty()) server_.flush_soon(id_);
+    batch_ += line;
+}
+
+void Connection::flush_batch() {
+    if (batch_.empty()) return;
+    std::string lines = std::move(batch_);
+    batch_.clear();
+    send(std::move(lines));
+}
+
 void Connection::send(std::string line) {
     if (closing_ || shutting_down_) return;
-    if (queued_bytes() > limits::kMaxQueuedOutput) {
-        // It stopped reading (or pipelines requests without reading the
-        // replies): dropped, so it never grows the daemon.
-        spdlog::warn("dropped a client that left {} bytes unread", queued_bytes());
-        close();
-        return;
+    if (!batch_.empty()) {
+        line.insert(0, batch_);  // in the order they were sent
+        batch_.clear();
     }
+    if (dropped_for_backlog()) return;
     server_.about_to_send();
     if (write_owned(reinterpret_cast<uv_stream_t*>(&pipe_), std::move(line)) != 0) close();
 }
 
+// A client that stopped reading (or pipelines requests without reading the
+// replies) is dropped once this much waits for it: it never grows the daemon.
+bool Connection::dropped_for_backlog() {
+    if (queued_bytes() <= limits::kMaxQueuedOutput) return false;
+    spdlog::warn("dropped a client that left {} bytes unread", queued_bytes());
+    close();
+    return true;
+}
+
 std::size_t Connection::queued_bytes() const {
-    return uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&pipe_));
+    return batch_.size() +
+           uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&pipe_));
 }
 
 void Connection::close_after_flush() {
     if (closing_ || shutting_down_) return;
+    flush_batch();
     shutting_down_ = true;
     shutdown_req_.data = this;
     int rc = uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&pipe_),

@@ -25,8 +25,14 @@ class Connection {
     uv_pipe_t* handle() { return &pipe_; }
 
     void start_reading(OnLine on_line);
-    // Queues one line (it owns a copy until written).
+    // Queues one line (it owns a copy until written), after any batched ones.
     void send(std::string line);
+    // Batches an event line, written with the others of this loop turn (by
+    // ControlServer): a follower of a loud app costs one write a turn, not
+    // one a line.
+    void send_soon(std::string line);
+    // Writes the batched lines, if any.
+    void flush_batch();
     // Bytes queued and not yet written to the client.
     std::size_t queued_bytes() const;
     // Closes once queued lines are written (replies before a disconnect).
@@ -42,6 +48,7 @@ class Connection {
     void handle_bytes(std::string_view bytes);
     void run_close_hooks();
     void linger();
+    bool dropped_for_backlog();
 
     static constexpr std::uint64_t kLingerMs = 1000;
     ControlServer& server_;
@@ -54,6 +61,7 @@ class Connection {
     bool closing_ = false;
     bool shutting_down_ = false;
     bool lingering_ = false;  // written and shut down: input is dropped
+    std::string batch_;       // send_soon's lines, not yet handed to libuv
     uv::Handle<uv_timer_t> linger_timer_;
 };
 

@@ -45,6 +45,9 @@ class Responder {
     void reply(const json& result) const;
     void error(ErrorCode code, std::string_view message) const;
     void event(std::string_view name, const json& data) const;
+    // The same with data already JSON text (a line encoded once for every
+    // follower).
+    void event_text(std::string_view name, std::string_view data) const;
     // nullptr once the client has gone.
     Connection* connection() const { return server_->find(connection_); }
     std::int64_t request_id() const { return request_; }

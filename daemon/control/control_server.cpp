@@ -16,6 +16,14 @@
 #include "daemon/uv/guard.h"
 
 namespace tend {
+namespace {
+
+// Connections the kernel holds before we accept them: a burst of clients
+// (a deploy script's loop, two hundred monitors) waits, rather than being
+// refused with EAGAIN.
+constexpr int kControlBacklog = 1024;
+
+}  // namespace
 
 ControlServer::ControlServer(uv_loop_t* loop, Connection::OnLine on_line)
     : loop_(loop), on_line_(std::move(on_line)), read_buffer_(new char[kReadBufferSize]) {}
@@ -36,7 +44,7 @@ void ControlServer::listen(const std::string& path) {
     // The umask makes the socket 0600 from the moment it exists.
     mode_t old = ::umask(0177);
     bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-              ::listen(fd, 128) == 0;
+              ::listen(fd, kControlBacklog) == 0;
     int err = errno;
     ::umask(old);
     if (!ok) {
@@ -53,7 +61,7 @@ void ControlServer::adopt(int fd, const std::string& path) {
     pipe_ = uv::Handle<uv_pipe_t>("control socket", uv_pipe_init, loop_, this, 0);
     int rc = uv_pipe_open(pipe_.get(), fd);
     if (rc != 0) ::close(fd);
-    if (rc == 0) rc = uv_listen(pipe_.stream(), 128, &on_connection);
+    if (rc == 0) rc = uv_listen(pipe_.stream(), kControlBacklog, &on_connection);
     if (rc != 0)
         throw TendError(ErrorCode::kInternal,
                         "cannot serve the handed-over " + path + ": " + uv_strerror(rc));
@@ -70,6 +78,7 @@ void ControlServer::close(bool keep_path) {
         pipe_.close();
         if (!keep_path) ::unlink(path_.c_str());
     }
+    batch_check_.close();  // each close_after_flush() below writes its batch
     for (auto& [id, conn] : clients_) conn->close_after_flush();
     if (clients_.empty() || flush_timer_) return;
     flush_timer_ = uv::Handle<uv_timer_t>("control flush", uv_timer_init, loop_, this);
@@ -89,6 +98,27 @@ void ControlServer::close_stragglers() {
     if (!left.empty())
         spdlog::warn("closing {} clients that did not read their replies", left.size());
     for (Connection* conn : left) conn->close();  // each forgets itself later, in its callback
+}
+
+void ControlServer::flush_soon(std::uint64_t id) {
+    if (!batch_check_) {
+        batch_check_ = uv::Handle<uv_check_t>("control batches", uv_check_init, loop_, this);
+        uv_unref(batch_check_.base());  // never what keeps the loop alive
+    }
+    if (batched_.empty())
+        uv_check_start(batch_check_.get(), [](uv_check_t* check) {
+            uv::guarded("control batches",
+                        [check] { static_cast<ControlServer*>(check->data)->flush_batches(); });
+        });
+    batched_.push_back(id);
+}
+
+void ControlServer::flush_batches() {
+    uv_check_stop(batch_check_.get());
+    std::vector<std::uint64_t> ids = std::move(batched_);
+    batched_.clear();
+    for (std::uint64_t id : ids)
+        if (Connection* conn = find(id)) conn->flush_batch();
 }
 
 void ControlServer::admit_stream(Connection& conn) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "daemon/control/connection.h"
 #include "daemon/uv/handle.h"
@@ -42,6 +43,9 @@ class ControlServer {
     // kLimitExceeded when limits::kMaxStreams already do.
     void admit_stream(Connection& conn);
 
+    // Has conn's batched lines written at the end of this loop turn.
+    void flush_soon(std::uint64_t id);
+
     // nullptr once the client has gone: deferred replies check this.
     Connection* find(std::uint64_t id);
     // Called by a Connection from its close callback.
@@ -55,6 +59,7 @@ class ControlServer {
     bool peer_allowed(Connection& conn);
     bool refuse_over_limit(Connection& conn);
     void close_stragglers();
+    void flush_batches();
 
     static constexpr std::size_t kReadBufferSize = 64 * 1024;
     uv_loop_t* loop_;
@@ -68,6 +73,9 @@ class ControlServer {
     // Armed by close(): clients that have not read their last lines by then
     // are closed anyway.
     uv::Handle<uv_timer_t> flush_timer_;
+    // Runs after the loop's I/O callbacks while connections have batches.
+    uv::Handle<uv_check_t> batch_check_;
+    std::vector<std::uint64_t> batched_;
     std::string path_;
 };
 

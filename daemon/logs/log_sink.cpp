@@ -79,8 +79,9 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
         // Entries added meanwhile see the next line; removed ones are only
         // marked (fn reset) until the outermost publish is done.
         std::size_t count = subscribers.size();
+        PublishedLine published(line);
         for (std::size_t i = 0; i < count; ++i) {
-            if (subscribers[i].fn && *subscribers[i].fn) (*subscribers[i].fn)(line);
+            if (subscribers[i].fn && *subscribers[i].fn) (*subscribers[i].fn)(published);
         }
         if (--publishing == 0 && has_removed) compact_subscribers();
     }

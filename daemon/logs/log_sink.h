@@ -20,6 +20,7 @@
 
 #include "common/messages.h"
 #include "daemon/logs/log_tail.h"
+#include "daemon/logs/published_line.h"
 
 namespace tend {
 
@@ -37,7 +38,7 @@ struct LogSource {
 class LogSink {
   public:
     using SubscriberId = std::uint64_t;
-    using Subscriber = std::function<void(const LogLine&)>;
+    using Subscriber = std::function<void(const PublishedLine&)>;
 
     explicit LogSink(uv_loop_t* loop);
     ~LogSink();

@@ -61,20 +61,22 @@ void follow(const Filter& filter, Context& ctx) {
     if (!connection) return;
     auto missed = std::make_shared<std::int64_t>(0);
     LogSink& sink = ctx.services.sink;
-    auto id = sink.subscribe([filter, missed, responder = ctx.responder](const LogLine& line) {
-        if (!filter.matches(line)) return;
-        Connection* c = responder.connection();
-        if (!c) return;
-        if (c->queued_bytes() > kFollowQueueLimit) {
-            ++*missed;
-            return;
-        }
-        if (*missed) {
-            responder.event("missed", json(MissedEvent{*missed, std::nullopt}));
-            *missed = 0;
-        }
-        responder.event("log", json(line));
-    });
+    auto id =
+        sink.subscribe([filter, missed, responder = ctx.responder](const PublishedLine& published) {
+            const LogLine& line = published.line();
+            if (!filter.matches(line)) return;
+            Connection* c = responder.connection();
+            if (!c) return;
+            if (c->queued_bytes() > kFollowQueueLimit) {
+                ++*missed;
+                return;
+            }
+            if (*missed) {
+                responder.event("missed", json(MissedEvent{*missed, std::nullopt}));
+                *missed = 0;
+            }
+            responder.event_text("log", published.json_text());
+        });
     connection->on_close([&sink, id] { sink.unsubscribe(id); });
 }
 

@@ -22,13 +22,14 @@ bool backed_up(const Responder& responder) {
 
 void subscribe_logs(Context& ctx, std::shared_ptr<LineRateLimiter> limiter) {
     LogSink& sink = ctx.services.sink;
-    auto id = sink.subscribe([limiter, responder = ctx.responder](const LogLine& line) {
+    auto id = sink.subscribe([limiter, responder = ctx.responder](const PublishedLine& published) {
+        const LogLine& line = published.line();
         if (!limiter->admit(line.id, line.time)) return;
         if (backed_up(responder)) {
             limiter->hold_back(line.id);
             return;
         }
-        responder.event("log", json(line));
+        responder.event_text("log", published.json_text());
     });
     ctx.responder.connection()->on_close([&sink, id] { sink.unsubscribe(id); });
 }

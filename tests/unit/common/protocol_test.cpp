@@ -59,3 +59,10 @@ TEST_CASE("the line framer cuts lines across chunks and reports overflow") {
     CHECK(lines == std::vector<std::string>{"ab", "cde", ""});
     CHECK_FALSE(framer.feed("0123456789abc", add));
 }
+
+TEST_CASE("an event from JSON text is the line encode_event makes of the same data") {
+    json data = {{"id", 3}, {"line", "a \"quoted\" line"}, {"name", "api"}};
+    std::string from_text = encode_event_text(17, "log", dump_json(data));
+    CHECK(from_text == encode_event(17, "log", data));
+    CHECK(from_text.back() == '\n');
+}
