@@ -152,18 +152,22 @@ def main():
                                              results))
         load.start()
         time.sleep(1)  # the clients connect and start
-        latencies, failures = [], 0
+        latencies, failures, first_failure = [], 0, ""
         end = time.monotonic() + seconds - 1
         while time.monotonic() < end:
             t0 = time.monotonic()
-            failures += run_command([tend, "list"], env, check=False).returncode != 0
+            p = run_command([tend, "list"], env, check=False)
+            if p.returncode != 0:
+                failures += 1
+                first_failure = first_failure or p.stderr.decode(errors="replace").strip()
             latencies.append((time.monotonic() - t0) * 1000)
         answered, failed = results.get(timeout=60)
         load.join(timeout=30)
         after = [(i["id"], i["pid"]) for i in json.loads(run_command([tend, "jlist"], env).stdout)]
         latencies.sort()
         p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
-        print(f"tend list under load     {len(latencies)} runs, {failures} failed")
+        print(f"tend list under load     {len(latencies)} runs, {failures} failed"
+              + (f" (first: {first_failure})" if failures else ""))
         print(f"  p50 / p99 / max        {statistics.median(latencies):.1f} / {p99:.1f} / "
               f"{latencies[-1]:.1f} ms (target p99 < 50 ms)")
         print(f"clients' list requests   {answered} answered, {failed} failed")
