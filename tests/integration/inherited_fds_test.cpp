@@ -75,4 +75,22 @@ TEST_CASE("an app inherits stdio, its IPC channel and its port, and none of tend
         for (const auto& [fd, what] : fds) CHECK_FALSE(contains(what, "tendd.log"));
 }
 
+TEST_CASE(
+    "a Node cluster app's port is free once it is deleted, though other apps started meanwhile") {
+    TendHome t;
+    int port = free_port();
+    auto web =
+        start_node("web", fixture_js("node_http.js"), {"-i", "2", "--port", std::to_string(port)});
+    t.run_ok(web);
+    serving(t, "web", port, 2);
+    // Started while tendd holds web's socket: it must not inherit a copy.
+    t.run_ok(start_fixture("bystander", {}, {"sleep"}));
+    online_pid(t, "bystander");
+    t.run_ok({"delete", "web"});
+    Result again = t.run(web);
+    INFO("stderr: " << again.err);
+    CHECK(again.exit_code == 0);
+    serving(t, "web", port, 2);
+}
+
 }  // namespace tend::it
