@@ -40,9 +40,9 @@ struct Pipe {
     }
 };
 
-// Why an instance cannot start, from an errno of the daemon's own (a pipe, a
+// Throws why an instance cannot start, from an errno of the daemon's own (a pipe, a
 // socket, the spawn). Running out of descriptors names the limit to raise.
-TendError start_error(const std::string& name, const std::string& what, int err) {
+[[noreturn]] void throw_start_error(const std::string& name, const std::string& what, int err) {
     std::string text =
         "cannot start '" + name + "': " + what + ": " + uv_strerror(uv_translate_sys_error(err));
     if (err == EMFILE || err == ENFILE) {
@@ -51,12 +51,12 @@ TendError start_error(const std::string& name, const std::string& what, int err)
         text += " (tendd may open " + std::to_string(limit.rlim_cur) +
                 " files; raise LimitNOFILE= or ulimit -n, or run fewer instances)";
     }
-    return TendError(ErrorCode::kSpawnFailed, text);
+    throw TendError(ErrorCode::kSpawnFailed, text);
 }
 
 void open_pipe(Pipe& p, const std::string& name) {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw start_error(name, "pipe", errno);
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw_start_error(name, "pipe", errno);
     p.read_fd = fds[0];
     p.write_fd = fds[1];
 }
@@ -156,7 +156,7 @@ void check_runnable(const SpawnRequest& r) {
 void open_socketpair(Pipe& p, const std::string& name) {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw start_error(name, "socketpair", errno);
+        throw_start_error(name, "socketpair", errno);
     p.read_fd = fds[0];   // the daemon's end
     p.write_fd = fds[1];  // the instance's end
 }
@@ -227,7 +227,7 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     child->process.data = child;
     if (int rc = uv_spawn(loop_, &child->process, &options); rc != 0) {
         uv::close_and_delete(child, &child->process);
-        throw start_error(r.name, r.argv.front(), -rc);
+        throw_start_error(r.name, r.argv.front(), -rc);
     }
     int pid = child->process.pid;
     live_[pid] = child;

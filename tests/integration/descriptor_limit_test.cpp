@@ -18,6 +18,14 @@ std::size_t count_status(const json& instances, const std::string& status) {
 }  // namespace
 
 TEST_CASE("out of descriptors: clear errors for the instances that do not fit, the rest run") {
+#ifdef __SANITIZE_ADDRESS__
+    // The sanitizers need descriptors of their own: UBSan tests whether
+    // memory is readable through a pipe, and with none left it reports a
+    // bad vptr that is not there (and the build makes that fatal). The
+    // Release pass of CI runs this test.
+    MESSAGE("skipped under the sanitizers: they misreport when no descriptor is left");
+    return;
+#endif
     TendHome t(TendHome::Options::without_daemon());
     // The daemon this start launches inherits the limit: a few instances
     // fit in 64 descriptors, 30 cannot.
