@@ -1,6 +1,8 @@
 // Encoding and decoding of protocol lines.
 #include "common/protocol.h"
 
+#include "common/json_limits.h"
+
 namespace tend {
 
 std::string dump_json(const json& value) {
@@ -8,8 +10,11 @@ std::string dump_json(const json& value) {
 }
 
 Request parse_request(std::string_view line) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded()) throw TendError(ErrorCode::kBadJson, "request is not valid JSON");
+    ParsedJson parsed = parse_json_limited(line);
+    if (parsed.problem == JsonProblem::kTooDeep)
+        throw TendError(ErrorCode::kBadRequest, too_deep_message("the request"));
+    if (!parsed.ok()) throw TendError(ErrorCode::kBadJson, "request is not valid JSON");
+    json& j = parsed.value;
     if (!j.is_object()) throw TendError(ErrorCode::kBadRequest, "request must be a JSON object");
     Request r;
     auto v = j.find("v");
@@ -60,8 +65,11 @@ std::string encode_event(std::int64_t id, std::string_view event, const json& da
 }
 
 Response parse_response(std::string_view line) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
+    ParsedJson parsed = parse_json_limited(line);
+    if (parsed.problem == JsonProblem::kTooDeep)
+        throw TendError(ErrorCode::kBadJson, too_deep_message("the daemon's line"));
+    json& j = parsed.value;
+    if (!parsed.ok() || !j.is_object())
         throw TendError(ErrorCode::kBadJson, "daemon sent a line that is not a JSON object");
     Response r;
     if (auto id = j.find("id"); id != j.end() && id->is_number_integer())

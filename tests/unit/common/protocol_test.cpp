@@ -59,3 +59,16 @@ TEST_CASE("the line framer cuts lines across chunks and reports overflow") {
     CHECK(lines == std::vector<std::string>{"ab", "cde", ""});
     CHECK_FALSE(framer.feed("0123456789abc", add));
 }
+
+TEST_CASE("a request or reply nested deeper than the JSON limit is refused with a message") {
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    std::string request = R"({"v":1,"id":1,"cmd":"send","args":{"message":)" + deep + "}}";
+    CHECK_THROWS_WITH(parse_request(request), "the request nests deeper than 64 levels");
+    try {
+        parse_request(request);
+    } catch (const TendError& e) {
+        CHECK(e.code() == ErrorCode::kBadRequest);
+    }
+    std::string reply = R"({"id":1,"ok":true,"result":)" + deep + "}";
+    CHECK_THROWS_WITH(parse_response(reply), "the daemon's line nests deeper than 64 levels");
+}
