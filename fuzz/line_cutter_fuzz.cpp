@@ -27,8 +27,11 @@ class Stored final : public LineConsumer {
 // feed_joined's caller (the pipe reader) reads at most 256 KiB at a time,
 // less than the 1 MiB line limit, so a partial it leaves is never overlong:
 // its chunks here stay within the limit too.
+// Once the input's bytes are used up, the rest of the stream goes in the
+// largest chunks (byte by byte would only slow the run down).
 std::size_t chunk_size(FuzzedDataProvider& in, int mode, std::size_t max_line) {
-    return in.ConsumeIntegralInRange<std::size_t>(1, mode == 2 ? max_line : 300);
+    std::size_t most = mode == 2 ? max_line : 300;
+    return in.remaining_bytes() > 0 ? in.ConsumeIntegralInRange<std::size_t>(1, most) : most;
 }
 
 // Cuts stream in chunks; mode 0 bulk, 1 lines, 2 feed_joined (with bulk).
