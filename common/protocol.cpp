@@ -5,6 +5,17 @@
 
 namespace tend {
 
+namespace {
+
+// A string member, else otherwise: json::value() throws on another type, and
+// a line is no reason to throw anything but TendError.
+std::string string_or(const json& object, const char* key, const char* otherwise) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : otherwise;
+}
+
+}  // namespace
+
 std::string dump_json(const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -80,14 +91,15 @@ Response parse_response(std::string_view line) {
         if (auto d = j.find("data"); d != j.end()) r.data = std::move(*d);
         return r;
     }
-    r.ok = j.value("ok", false);
+    auto ok = j.find("ok");
+    r.ok = ok != j.end() && ok->is_boolean() && ok->get<bool>();
     if (r.ok) {
         if (auto res = j.find("result"); res != j.end()) r.result = std::move(*res);
         return r;
     }
     if (auto err = j.find("error"); err != j.end() && err->is_object()) {
-        r.error_code = error_code_from_string(err->value("code", "internal"));
-        r.error_message = err->value("message", "unknown error");
+        r.error_code = error_code_from_string(string_or(*err, "code", "internal"));
+        r.error_message = string_or(*err, "message", "unknown error");
     }
     return r;
 }

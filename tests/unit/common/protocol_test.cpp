@@ -72,3 +72,12 @@ TEST_CASE("a request or reply nested deeper than the JSON limit is refused with 
     std::string reply = R"({"id":1,"ok":true,"result":)" + deep + "}";
     CHECK_THROWS_WITH(parse_response(reply), "the daemon's line nests deeper than 64 levels");
 }
+
+TEST_CASE(
+    "a response with fields of the wrong types reads as an unknown error, never throws json's") {
+    // Found by fuzzing: json::value() threw type_error on "ok":7.
+    Response r = parse_response(R"({"id":1,"ok":7,"error":{"code":5,"message":[1]}})");
+    CHECK_FALSE(r.ok);
+    CHECK(r.error_code == ErrorCode::kInternal);
+    CHECK(r.error_message == "unknown error");
+}
