@@ -1,15 +1,31 @@
 // Encoding and decoding of protocol lines.
 #include "common/protocol.h"
 
+#include "common/json_limits.h"
+
 namespace tend {
+
+namespace {
+
+// A string member, else otherwise: json::value() throws on another type, and
+// a line is no reason to throw anything but TendError.
+std::string string_or(const json& object, const char* key, const char* otherwise) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : otherwise;
+}
+
+}  // namespace
 
 std::string dump_json(const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Request parse_request(std::string_view line) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded()) throw TendError(ErrorCode::kBadJson, "request is not valid JSON");
+    ParsedJson parsed = parse_json_limited(line);
+    if (parsed.problem == JsonProblem::kTooDeep)
+        throw TendError(ErrorCode::kBadRequest, too_deep_message("the request"));
+    if (!parsed.ok()) throw TendError(ErrorCode::kBadJson, "request is not valid JSON");
+    json& j = parsed.value;
     if (!j.is_object()) throw TendError(ErrorCode::kBadRequest, "request must be a JSON object");
     Request r;
     auto v = j.find("v");
@@ -72,8 +88,11 @@ std::string encode_event_text(std::int64_t id, std::string_view event, std::stri
 }
 
 Response parse_response(std::string_view line) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
+    ParsedJson parsed = parse_json_limited(line);
+    if (parsed.problem == JsonProblem::kTooDeep)
+        throw TendError(ErrorCode::kBadJson, too_deep_message("the daemon's line"));
+    json& j = parsed.value;
+    if (!parsed.ok() || !j.is_object())
         throw TendError(ErrorCode::kBadJson, "daemon sent a line that is not a JSON object");
     Response r;
     if (auto id = j.find("id"); id != j.end() && id->is_number_integer())
@@ -84,14 +103,15 @@ Response parse_response(std::string_view line) {
         if (auto d = j.find("data"); d != j.end()) r.data = std::move(*d);
         return r;
     }
-    r.ok = j.value("ok", false);
+    auto ok = j.find("ok");
+    r.ok = ok != j.end() && ok->is_boolean() && ok->get<bool>();
     if (r.ok) {
         if (auto res = j.find("result"); res != j.end()) r.result = std::move(*res);
         return r;
     }
     if (auto err = j.find("error"); err != j.end() && err->is_object()) {
-        r.error_code = error_code_from_string(err->value("code", "internal"));
-        r.error_message = err->value("message", "unknown error");
+        r.error_code = error_code_from_string(string_or(*err, "code", "internal"));
+        r.error_message = string_or(*err, "message", "unknown error");
     }
     return r;
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 namespace tend {
 
@@ -91,6 +92,20 @@ std::optional<std::int64_t> parse_size(std::string_view text) {
     double bytes = value * static_cast<double>(unit);
     if (bytes < 1 || bytes > 9.0e18) return std::nullopt;
     return static_cast<std::int64_t>(bytes);
+}
+
+std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
+    std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    std::string_view unit = digits == text.size() ? "ms" : text.substr(digits);
+    auto n = parse_int(text.substr(0, digits));
+    std::int64_t scale = unit == "ms"  ? 1
+                         : unit == "s" ? 1000
+                         : unit == "m" ? 60000
+                         : unit == "h" ? 3600000
+                                       : 0;
+    if (!n || scale == 0 || *n > std::numeric_limits<std::int64_t>::max() / scale)
+        return std::nullopt;
+    return *n * scale;
 }
 
 std::optional<std::int64_t> parse_int(std::string_view text) {

@@ -27,6 +27,10 @@ std::string format_bytes(std::int64_t bytes);
 // accepted ("200MB"). nullopt on anything else or on zero.
 std::optional<std::int64_t> parse_size(std::string_view text);
 
+// Milliseconds as PM2 writes them: "500", "500ms", "2s", "1m", "1h".
+// nullopt on anything else, or past what an int64 of milliseconds holds.
+std::optional<std::int64_t> parse_duration_ms(std::string_view text);
+
 // Parses a whole non-negative decimal integer; nullopt on anything else.
 std::optional<std::int64_t> parse_int(std::string_view text);
 

@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/usage_error.h"
+#include "common/json_limits.h"
 #include "common/messages.h"
 
 namespace tend {
@@ -22,9 +23,11 @@ SendArgs send_args(const SendFlags& f) {
     args.targets = {f.target};
     args.instance = instance_index(f.instance);
     args.cwd = cli_cwd();
-    args.message = json::parse(f.message, nullptr, false);
-    if (args.message.is_discarded())
-        throw UsageError("send: the message is not JSON: '" + f.message + "'");
+    ParsedJson parsed = parse_json_limited(f.message);
+    if (parsed.problem == JsonProblem::kTooDeep)
+        throw UsageError("send: " + too_deep_message("the message"));
+    if (!parsed.ok()) throw UsageError("send: the message is not JSON: '" + f.message + "'");
+    args.message = std::move(parsed.value);
     return args;
 }
 

@@ -58,16 +58,8 @@ std::int64_t read_count(const json& v, const std::string& where) {
 // Milliseconds as a number, or PM2's strings: "500", "500ms", "2s", "1m", "1h".
 std::string read_ms(const json& v, const std::string& where) {
     if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.dump();
-    if (v.is_string()) {
-        std::string text = v.get<std::string>();
-        std::size_t digits = text.find_first_not_of("0123456789");
-        auto n = parse_int(std::string_view(text).substr(0, digits));
-        std::string unit = digits == std::string::npos ? "ms" : text.substr(digits);
-        static const std::map<std::string, std::int64_t> kUnits{
-            {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
-        if (auto u = kUnits.find(unit); n && u != kUnits.end())
-            return std::to_string(*n * u->second);
-    }
+    if (v.is_string())
+        if (auto ms = parse_duration_ms(v.get<std::string>())) return std::to_string(*ms);
     bad_value(where, "a number of milliseconds or a duration such as '2s'", v);
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/json_limits.h"
 
 extern char** environ;
 
@@ -110,18 +111,10 @@ json read_js(const std::string& path) {
     NodeRun run = run_node(path);
     if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0)
         fail(path, "node could not evaluate it: " + node_error_line(run.err));
-    json doc = json::parse(run.out, nullptr, false);
-    if (doc.is_discarded()) fail(path, "node did not print it as JSON");
-    return doc;
-}
-
-json read_json(const std::string& path) {
-    try {
-        return json::parse(read_text(path));
-    } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        fail(path, "invalid JSON: " + what.substr(what.find(']') + 2));
-    }
+    ParsedJson doc = parse_json_limited(run.out);
+    if (doc.problem == JsonProblem::kTooDeep) fail(path, too_deep_message("its export"));
+    if (!doc.ok()) fail(path, "node did not print it as JSON");
+    return std::move(doc.value);
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -146,16 +139,32 @@ json yaml_scalar(const YAML::Node& node) {
     return text;
 }
 
-json yaml_to_json(const YAML::Node& node) {
+// An alias (*name) stands for the whole node it names, so converting
+// copies that node each time: a few lines of aliases of aliases make
+// billions of values, and an anchor used inside its own node (&a [*a]) is a
+// node that contains itself. Text without aliases has at most one value per
+// byte or so; the budget allows twice that, and the depth is JSON's limit.
+struct YamlBudget {
+    std::size_t values_left;
+};
+
+json yaml_to_json(const YAML::Node& node, int depth, YamlBudget& budget) {
+    if (budget.values_left == 0)
+        throw TendError(ErrorCode::kBadRequest, "its aliases expand to too many values");
+    --budget.values_left;
+    bool container = node.Type() == YAML::NodeType::Map || node.Type() == YAML::NodeType::Sequence;
+    if (container && depth >= kMaxJsonDepth)
+        throw TendError(ErrorCode::kBadRequest, too_deep_message("it"));
     switch (node.Type()) {
         case YAML::NodeType::Map: {
             json obj = json::object();
-            for (const auto& kv : node) obj[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+            for (const auto& kv : node)
+                obj[kv.first.as<std::string>()] = yaml_to_json(kv.second, depth + 1, budget);
             return obj;
         }
         case YAML::NodeType::Sequence: {
             json arr = json::array();
-            for (const auto& item : node) arr.push_back(yaml_to_json(item));
+            for (const auto& item : node) arr.push_back(yaml_to_json(item, depth + 1, budget));
             return arr;
         }
         case YAML::NodeType::Scalar:
@@ -178,9 +187,23 @@ bool is_ecosystem_file(const std::string& path) {
     return has_ecosystem_name(path) && std::filesystem::is_regular_file(path, ec);
 }
 
-json parse_yaml(std::string_view text) {
+json parse_ecosystem_json(std::string_view text) {
     try {
-        return yaml_to_json(YAML::Load(std::string(text)));
+        bool too_deep = false;
+        json doc = parse_json_limited_or_throw(text, too_deep);
+        if (too_deep) throw TendError(ErrorCode::kBadRequest, too_deep_message("it"));
+        return doc;
+    } catch (const json::exception& e) {
+        // parse_error, or out_of_range for a number past a double (1e400).
+        std::string what = e.what();
+        throw TendError(ErrorCode::kBadRequest, "invalid JSON: " + what.substr(what.find(']') + 2));
+    }
+}
+
+json parse_yaml(std::string_view text) {
+    YamlBudget budget{2 * text.size() + 1000};
+    try {
+        return yaml_to_json(YAML::Load(std::string(text)), 0, budget);
     } catch (const YAML::Exception& e) {
         throw TendError(ErrorCode::kBadRequest,
                         "invalid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
@@ -188,10 +211,11 @@ json parse_yaml(std::string_view text) {
 }
 
 json read_ecosystem_file(const std::string& path) {
-    if (ends_with(path, ".json")) return read_json(path);
-    if (ends_with(path, ".yaml") || ends_with(path, ".yml")) {
+    bool is_json = ends_with(path, ".json");
+    if (is_json || ends_with(path, ".yaml") || ends_with(path, ".yml")) {
+        std::string text = read_text(path);
         try {
-            return parse_yaml(read_text(path));
+            return is_json ? parse_ecosystem_json(text) : parse_yaml(text);
         } catch (const TendError& e) {
             fail(path, e.what());
         }

@@ -22,9 +22,15 @@ bool is_ecosystem_file(const std::string& path);
 // be read or parsed, or when node is missing for a .js file.
 json read_ecosystem_file(const std::string& path);
 
+// JSON text as is. Throws TendError "invalid JSON: <where and why>", or when
+// it nests deeper than kMaxJsonDepth (json_limits.h).
+json parse_ecosystem_json(std::string_view text);
+
 // YAML text as JSON: maps, sequences, and scalars typed by YAML 1.2's core
 // schema (null, true/false, integers, floats; quoted scalars stay strings).
-// Throws TendError with the parser's message and line.
+// Throws TendError with the parser's message and line, or when it nests
+// deeper than kMaxJsonDepth, or when its aliases expand to more than two
+// values per byte of text (an alias bomb, or an anchor inside itself).
 json parse_yaml(std::string_view text);
 
 }  // namespace tend

@@ -36,16 +36,8 @@ json sockname(int fd) {
 
 // The start of the answer to a worker's request: Node matches it to the
 // request by its seq, and hands data back to the server (TLS ticket keys).
-json reply_to(const json& request) {
-    return {{"cmd", "NODE_CLUSTER"},
-            {"ack", request.value("seq", json())},
-            {"data", request.value("data", json())}};
-}
-
-// 4 or 6 (TCP), -1 (a Unix socket path), "udp4" or "udp6"; null when missing.
-json address_type(const json& m) {
-    auto it = m.find("addressType");
-    return it == m.end() ? json() : *it;
+json reply_to(const NodeMessage& request) {
+    return {{"cmd", "NODE_CLUSTER"}, {"ack", request.seq}, {"data", request.data}};
 }
 
 int local_port(int fd) {
@@ -61,17 +53,6 @@ std::vector<std::string> socket_keys(const Map& sockets) {
     return keys;
 }
 
-template <typename T>
-T field(const json& m, const char* key, T otherwise) {
-    auto it = m.find(key);
-    if (it == m.end() || it->is_null()) return otherwise;
-    try {
-        return it->get<T>();
-    } catch (const json::exception&) {
-        return otherwise;
-    }
-}
-
 }  // namespace
 
 NodeCluster::NodeCluster(uv_loop_t* loop, Send send) : loop_(loop), send_(std::move(send)) {}
@@ -84,27 +65,32 @@ void NodeCluster::add_worker(int pid, const std::string& app, int app_fd) {
     w.app_fd = app_fd;
 }
 
-void NodeCluster::on_message(int pid, const json& m) {
+void NodeCluster::on_message(int pid, const json& message) {
     auto w = workers_.find(pid);
-    if (w == workers_.end() || !m.is_object()) return;
-    std::string cmd = field<std::string>(m, "cmd", "");
-    if (cmd == "NODE_HANDLE_ACK" || cmd == "NODE_HANDLE_NACK")
-        return on_delivery(pid, cmd == "NODE_HANDLE_ACK");
-    if (cmd != "NODE_CLUSTER") return;
-    if (m.contains("ack")) return on_answer(pid, m);
-    std::string act = field<std::string>(m, "act", "");
-    if (act == "queryServer") query_server(pid, w->second, m);
-    if (act == "close") close_server(pid, w->second, m);
-    // "online" and "listening" tell nothing the daemon needs.
+    if (w == workers_.end()) return;
+    NodeMessage m = parse_node_message(message);
+    switch (m.act) {
+        case NodeAct::kHandleAck:
+        case NodeAct::kHandleNack:
+            return on_delivery(pid, m.act == NodeAct::kHandleAck);
+        case NodeAct::kAnswer:
+            return on_answer(pid, m);
+        case NodeAct::kQueryServer:
+            return query_server(pid, w->second, m);
+        case NodeAct::kClose:
+            return close_server(pid, w->second, m);
+        case NodeAct::kOther:
+            return;  // "online" and "listening" tell nothing the daemon needs
+    }
 }
 
 // The balancer for the address a worker's listen() asked for, opened on
 // first use; null with a negated errno when tend cannot serve it.
-ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const json& m, std::string& key,
-                                              int& error) {
-    int type = field<int>(m, "addressType", 4);  // 4 or 6: query_server sent only TCP here
-    int port = field<int>(m, "port", -1);
-    std::string address = field<std::string>(m, "address", "");
+ConnectionBalancer* NodeCluster::balancer_for(const Worker& w, const NodeMessage& m,
+                                              std::string& key, int& error) {
+    int type = m.address_type == 6 ? 6 : 4;  // query_server sent only TCP here
+    int port = m.port.value_or(-1);
+    const std::string& address = m.address;
     if (w.app_fd >= 0 && port == local_port(w.app_fd)) {
         auto [known, first] = app_ports_.try_emplace(w.app_fd, w.app + ":" + std::to_string(port));
         key = known->second;
@@ -161,15 +147,14 @@ void NodeCluster::close_shared(const SharedSocket& s, bool keep_path) {
 }
 
 // TCP ports are dealt out connection by connection; anything else is shared.
-void NodeCluster::query_server(int pid, Worker& w, const json& m) {
-    json type = address_type(m);
-    if (type == 4 || type == 6)
+void NodeCluster::query_server(int pid, Worker& w, const NodeMessage& m) {
+    if (m.address_type == 4 || m.address_type == 6)
         query_balanced(pid, w, m);
     else
         query_shared(pid, w, m);
 }
 
-void NodeCluster::query_balanced(int pid, Worker& w, const json& m) {
+void NodeCluster::query_balanced(int pid, Worker& w, const NodeMessage& m) {
     std::string key;
     int error = 0;
     ConnectionBalancer* b = balancer_for(w, m, key, error);
@@ -194,11 +179,11 @@ void NodeCluster::query_balanced(int pid, Worker& w, const json& m) {
 
 // The socket for a UDP port or a Unix socket path, bound on first use;
 // null with a negated errno when it cannot be.
-NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const json& m,
+NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const NodeMessage& m,
                                                       std::string& key, int& error) {
-    json type = address_type(m);
-    std::string address = field<std::string>(m, "address", "");
-    int port = field<int>(m, "port", 0);
+    const json& type = m.address_type;
+    const std::string& address = m.address;
+    int port = m.port.value_or(0);
     bool pipe = type == -1;
     if (!pipe && type != "udp4" && type != "udp6") {
         error = -EOPNOTSUPP;
@@ -209,8 +194,8 @@ NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const jso
     if (auto it = shared_.find(key); it != shared_.end()) return &it->second;
     constexpr int kReuseAddress = 4;  // libuv's UV_UDP_REUSEADDR, as dgram's reuseAddr sets it
     std::string host = address.empty() ? (type == "udp6" ? "::" : "0.0.0.0") : address;
-    ListenResult bound = pipe ? listen_unix(address)
-                              : bind_udp(host, port, field<int>(m, "flags", 0) & kReuseAddress);
+    ListenResult bound =
+        pipe ? listen_unix(address) : bind_udp(host, port, m.flags & kReuseAddress);
     if (bound.fd < 0) {
         spdlog::warn("{}: a worker's listen on {} {} failed: {}", w.app, address, port,
                      bound.reason);
@@ -223,7 +208,7 @@ NodeCluster::SharedSocket* NodeCluster::shared_socket(const Worker& w, const jso
 
 // UDP ports and Unix socket paths: the socket itself goes to every worker
 // that asks, with the reply, as Node's primary does (its SharedHandle).
-void NodeCluster::query_shared(int pid, Worker& w, const json& m) {
+void NodeCluster::query_shared(int pid, Worker& w, const NodeMessage& m) {
     std::string key;
     int error = 0;
     SharedSocket* s = shared_socket(w, m, key, error);
@@ -257,20 +242,20 @@ void NodeCluster::release_shared(int pid, const std::string& key) {
     shared_.erase(it);
 }
 
-void NodeCluster::close_server(int pid, Worker&, const json& m) {
-    std::string key = field<std::string>(m, "key", "");
+void NodeCluster::close_server(int pid, Worker&, const NodeMessage& m) {
+    const std::string& key = m.key;
     auto it = balancers_.find(key);
     if (it != balancers_.end()) it->second->retire(pid);
     if (shared_.count(key)) release_shared(pid, key);
 }
 
-void NodeCluster::on_answer(int pid, const json& m) {
-    auto it = answers_.find(field<long>(m, "ack", -1));
+void NodeCluster::on_answer(int pid, const NodeMessage& m) {
+    auto it = answers_.find(m.ack);
     if (it == answers_.end() || it->second.pid != pid) return;
     std::string balancer = it->second.balancer;
     answers_.erase(it);
     if (auto b = balancers_.find(balancer); b != balancers_.end())
-        b->second->answered(pid, field<bool>(m, "accepted", false));
+        b->second->answered(pid, m.accepted);
     send_disconnect_when_answered(pid);
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/protocol.h"
+#include "daemon/cluster/node_message.h"
 
 namespace tend {
 
@@ -92,16 +93,18 @@ class NodeCluster {
         std::string balancer;
     };
 
-    void query_server(int pid, Worker& w, const json& m);
-    void query_balanced(int pid, Worker& w, const json& m);
-    void query_shared(int pid, Worker& w, const json& m);
-    SharedSocket* shared_socket(const Worker& w, const json& m, std::string& key, int& error);
+    void query_server(int pid, Worker& w, const NodeMessage& m);
+    void query_balanced(int pid, Worker& w, const NodeMessage& m);
+    void query_shared(int pid, Worker& w, const NodeMessage& m);
+    SharedSocket* shared_socket(const Worker& w, const NodeMessage& m, std::string& key,
+                                int& error);
     void release_shared(int pid, const std::string& key);
-    void close_server(int pid, Worker& w, const json& m);
-    void on_answer(int pid, const json& m);
+    void close_server(int pid, Worker& w, const NodeMessage& m);
+    void on_answer(int pid, const NodeMessage& m);
     void on_delivery(int pid, bool received);
     void send_disconnect_when_answered(int pid);
-    ConnectionBalancer* balancer_for(const Worker& w, const json& m, std::string& key, int& error);
+    ConnectionBalancer* balancer_for(const Worker& w, const NodeMessage& m, std::string& key,
+                                     int& error);
     ConnectionBalancer* open_balancer(int listen_fd, const std::string& key);
     void close_balancer(ConnectionBalancer* b);
     void close_shared(const SharedSocket& s, bool keep_path);

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "common/json_limits.h"
 #include "common/version.h"
 #include "daemon/cluster/node_cluster.h"
 #include "daemon/handover/table_state_json.h"
@@ -114,7 +115,8 @@ int take_over(Handover& h, TakeoverParts p, const std::function<void(int pid)>& 
     for (auto [pid, status] : h.exits) exited.insert(pid);
     if (state_fd >= 0) {
         p.keeper.drop("state");  // replaced by the first save
-        json state = json::parse(read_all(state_fd), nullptr, false);
+        // tendd's own words, but read as any JSON is: too deep is unreadable.
+        json state = parse_json_limited(read_all(state_fd)).value;
         ::close(state_fd);
         std::optional<TableState> table;
         auto take = [&](const std::string& name) { return h.take(name); };

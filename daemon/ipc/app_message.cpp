@@ -1,11 +1,15 @@
 // Classifying IPC lines.
 #include "daemon/ipc/app_message.h"
 
+#include "common/json_limits.h"
+
 namespace tend {
 
 ParsedMessage parse_app_message(std::string_view line) {
-    json data = json::parse(line, nullptr, false);
-    if (data.is_discarded()) return {MessageKind::kInvalid, {}};
+    ParsedJson parsed = parse_json_limited(line);
+    if (parsed.problem == JsonProblem::kTooDeep) return {MessageKind::kTooDeep, {}};
+    if (!parsed.ok()) return {MessageKind::kInvalid, {}};
+    json& data = parsed.value;
     if (data == "ready") return {MessageKind::kReady, {}};
     // Node's child_process and cluster machinery talk on the same channel
     // ({"cmd": "NODE_HANDLE_ACK"}, {"cmd": "NODE_CLUSTER", ...}); those are

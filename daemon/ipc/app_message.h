@@ -9,7 +9,9 @@
 
 namespace tend {
 
-enum class MessageKind { kReady, kInternal, kData, kInvalid };
+// kTooDeep: valid JSON nested deeper than kMaxJsonDepth (json_limits.h),
+// dropped unread: the daemon would recurse once per level over it.
+enum class MessageKind { kReady, kInternal, kData, kInvalid, kTooDeep };
 
 struct ParsedMessage {
     MessageKind kind = MessageKind::kInvalid;

@@ -1,7 +1,11 @@
 // Opening, routing and closing the instances' IPC channels.
 #include "daemon/ipc/instance_channels.h"
 
+#include <spdlog/spdlog.h>
+
 #include <vector>
+
+#include "common/json_limits.h"
 
 namespace tend {
 
@@ -14,6 +18,12 @@ void InstanceChannels::open(int fd, int id, int pid) {
 
 void InstanceChannels::route(int id, int pid, std::string_view line) {
     ParsedMessage m = parse_app_message(line);
+    if (m.kind == MessageKind::kTooDeep) {
+        // Dropped whole; the channel stays open for the app's next message.
+        spdlog::warn("instance {} (pid {}): dropped: {}", id, pid,
+                     too_deep_message("an IPC message"));
+        return;
+    }
     if (m.kind == MessageKind::kInternal) {
         if (on_internal_) on_internal_(pid, m.data);
     } else if (on_message_) {

@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "common/json_limits.h"
 
 namespace tend {
 namespace {
@@ -41,8 +42,10 @@ std::string encode_dump(const std::vector<AppSpec>& specs) {
 }
 
 std::vector<AppSpec> parse_dump(std::string_view text) {
-    json dump = json::parse(text, nullptr, false);
-    if (dump.is_discarded()) throw DumpError("not valid JSON");
+    ParsedJson parsed = parse_json_limited(text);
+    if (parsed.problem == JsonProblem::kTooDeep) throw DumpError(too_deep_message("it"));
+    if (!parsed.ok()) throw DumpError("not valid JSON");
+    json& dump = parsed.value;
     if (!dump.is_object()) throw DumpError("not a JSON object");
     auto format = dump.find("format");
     if (format == dump.end() || !format->is_number_integer()) throw DumpError("no format version");

@@ -186,6 +186,10 @@ TEST_CASE("ecosystem: wrong types are errors naming the file, the key and the ex
     CHECK(error_of(R"({"apps":[{"script":"server.js","kill_timeout":"soon"}]})") ==
           "ecosystem.json: apps[0].kill_timeout must be a number of milliseconds or a duration "
           "such as '2s', not 'soon'");
+    // Hours past what an int64 of milliseconds holds: refused, not wrapped.
+    CHECK(error_of(R"({"apps":[{"script":"server.js","restart_delay":"9223372036854775807h"}]})") ==
+          "ecosystem.json: apps[0].restart_delay must be a number of milliseconds or a duration "
+          "such as '2s', not '9223372036854775807h'");
     CHECK(error_of(R"({"apps":[{"script":"server.js","args":{}}]})") ==
           "ecosystem.json: apps[0].args must be a string or an array of strings, not object");
     CHECK(error_of(R"({"apps":[{"script":"server.js","port":70000}]})") ==
@@ -257,6 +261,41 @@ TEST_CASE("yaml: a syntax error names the line") {
     } catch (const TendError& e) {
         CHECK(std::string(e.what()).rfind("invalid YAML at line ", 0) == 0);
     }
+}
+
+TEST_CASE("yaml: an anchor inside its own node, an alias bomb and deep nesting are refused") {
+    CHECK_THROWS_WITH(parse_yaml("&a [*a]\n"), "it nests deeper than 64 levels");
+    CHECK_THROWS_WITH(parse_yaml("apps: &a {x: *a}\n"), "it nests deeper than 64 levels");
+    // Ten levels of ten aliases each: ten billion values once expanded.
+    std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    for (char c = 'b'; c <= 'j'; ++c) {
+        bomb.append(1, c).append(": &").append(1, c).append(" [");
+        for (int k = 0; k < 10; ++k)
+            bomb.append(k ? ", *" : "*").append(1, static_cast<char>(c - 1));
+        bomb.append("]\n");
+    }
+    CHECK_THROWS_WITH(parse_yaml(bomb), "its aliases expand to too many values");
+    std::string deep = std::string(100, '[') + std::string(100, ']');
+    CHECK_THROWS_WITH(parse_yaml(deep), "it nests deeper than 64 levels");
+    // A few aliases are what anchors are for.
+    json doc = parse_yaml("base: &env {A: 1}\napps: [{env: *env}, {env: *env}]\n");
+    CHECK(doc["apps"][1]["env"]["A"] == 1);
+}
+
+TEST_CASE("ecosystem JSON: an error says where, and deep nesting is refused") {
+    CHECK(parse_ecosystem_json(R"({"apps":[]})")["apps"].is_array());
+    try {
+        parse_ecosystem_json("{\"apps\": [}");
+        FAIL("no error");
+    } catch (const TendError& e) {
+        std::string what = e.what();
+        CHECK(what.rfind("invalid JSON: parse error at line 1, column 11: syntax error", 0) == 0);
+    }
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK_THROWS_WITH(parse_ecosystem_json(deep), "it nests deeper than 64 levels");
+    // Found by fuzzing: nlohmann reports this one as out_of_range.
+    CHECK_THROWS_WITH(parse_ecosystem_json(R"({"apps":[],"n":1e400})"),
+                      "invalid JSON: number overflow parsing '1e400'");
 }
 
 TEST_CASE("ecosystem: exec_mode takes PM2's spellings and refuses any other") {

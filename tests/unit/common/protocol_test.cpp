@@ -66,3 +66,25 @@ TEST_CASE("an event from JSON text is the line encode_event makes of the same da
     CHECK(from_text == encode_event(17, "log", data));
     CHECK(from_text.back() == '\n');
 }
+
+TEST_CASE("a request or reply nested deeper than the JSON limit is refused with a message") {
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    std::string request = R"({"v":1,"id":1,"cmd":"send","args":{"message":)" + deep + "}}";
+    CHECK_THROWS_WITH(parse_request(request), "the request nests deeper than 64 levels");
+    try {
+        parse_request(request);
+    } catch (const TendError& e) {
+        CHECK(e.code() == ErrorCode::kBadRequest);
+    }
+    std::string reply = R"({"id":1,"ok":true,"result":)" + deep + "}";
+    CHECK_THROWS_WITH(parse_response(reply), "the daemon's line nests deeper than 64 levels");
+}
+
+TEST_CASE(
+    "a response with fields of the wrong types reads as an unknown error, never throws json's") {
+    // Found by fuzzing: json::value() threw type_error on "ok":7.
+    Response r = parse_response(R"({"id":1,"ok":7,"error":{"code":5,"message":[1]}})");
+    CHECK_FALSE(r.ok);
+    CHECK(r.error_code == ErrorCode::kInternal);
+    CHECK(r.error_message == "unknown error");
+}

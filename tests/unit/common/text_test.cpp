@@ -77,3 +77,20 @@ TEST_CASE("sizes with K, M and G suffixes, as --max-memory-restart takes them") 
     CHECK_FALSE(parse_size("10T"));
     CHECK_FALSE(parse_size("B"));
 }
+
+TEST_CASE("durations in milliseconds as PM2 writes them, refusing what overflows") {
+    CHECK(parse_duration_ms("500") == 500);
+    CHECK(parse_duration_ms("500ms") == 500);
+    CHECK(parse_duration_ms("2s") == 2000);
+    CHECK(parse_duration_ms("1m") == 60000);
+    CHECK(parse_duration_ms("1h") == 3600000);
+    CHECK(parse_duration_ms("2562047788015h") == 2562047788015LL * 3600000);
+    CHECK_FALSE(parse_duration_ms("2562047788016h"));
+    CHECK_FALSE(parse_duration_ms("9223372036854775807h"));
+    CHECK_FALSE(parse_duration_ms("99999999999999999999"));
+    CHECK_FALSE(parse_duration_ms(""));
+    CHECK_FALSE(parse_duration_ms("s"));
+    CHECK_FALSE(parse_duration_ms("2 s"));
+    CHECK_FALSE(parse_duration_ms("2d"));
+    CHECK_FALSE(parse_duration_ms("-2s"));
+}

@@ -16,6 +16,16 @@ TEST_CASE("process.send('ready') is readiness and Node's internal messages are d
     CHECK(parse_app_message("{not json").kind == MessageKind::kInvalid);
 }
 
+TEST_CASE("an IPC message nested deeper than the JSON limit is its own kind, with no data") {
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    auto m = parse_app_message(deep);
+    CHECK(m.kind == MessageKind::kTooDeep);
+    CHECK(m.data.is_null());
+    // Node's own messages too: NodeCluster copies their data into replies.
+    std::string node = R"({"cmd":"NODE_CLUSTER","act":"queryServer","data":)" + deep + "}";
+    CHECK(parse_app_message(node).kind == MessageKind::kTooDeep);
+}
+
 TEST_CASE("READY=1 anywhere in a notification datagram") {
     CHECK(notify_says_ready("READY=1"));
     CHECK(notify_says_ready("STATUS=warming\nREADY=1\n"));
