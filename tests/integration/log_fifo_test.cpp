@@ -134,6 +134,13 @@ TEST_CASE("a FIFO log nobody reads holds only its app: the socket answers, the r
     CHECK(n.torn == 0);
     CHECK(n.duplicated == 0);
     CHECK(n.out_of_order == 0);
+
+    // Stuck again (the test's end stays open, unread): tend kill still ends
+    // the daemon, dropping what the FIFO cannot take (LogFile::kAbandonMs).
+    t.run_ok({"restart", "stuck"});
+    t.wait_until([&] { return reader.full(); }, "the FIFO filled up again", 30s);
+    t.run_ok({"kill"}, 60s);
+    CHECK(t.wait_daemon_exit(30s) == 0);
 }
 
 TEST_CASE("restart and kill answer while an app's FIFO log is stuck") {
