@@ -328,8 +328,13 @@ void LogFile::abandon() {
     writable_.close();
     retry_timer_.close();
     std::size_t held = pending_.size();
-    spdlog::error("log file '{}': dropping {} bytes it could not take within {} s of shutdown",
-                  path_, held, kAbandonMs / 1000);
+    if (!failing_) {
+        // Once: each reader then drops what its pipe still holds, peek by peek.
+        failing_ = true;
+        dropped_at_failure_ = dropped_;
+        spdlog::error("log file '{}': dropping what it could not take within {} s of shutdown",
+                      path_, kAbandonMs / 1000);
+    }
     dropped_ += held;
     settled_ += held;
     pending_.clear();
