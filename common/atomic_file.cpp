@@ -36,11 +36,34 @@ void sync_directory(const std::string& dir) {
     ::close(fd);
 }
 
+// Creates the temp file anew (O_EXCL) without following a link (O_NOFOLLOW):
+// a link planted at the temp's name would otherwise have tend truncate and
+// write whatever it points to. A regular file left there by a crash is
+// removed first; anything else there is refused.
+int create_temp(const std::string& temp, mode_t mode) {
+    constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = ::open(temp.c_str(), kFlags, mode);
+    if (fd >= 0 || errno != EEXIST) return fd;
+    struct stat st {};
+    if (::lstat(temp.c_str(), &st) != 0) return -1;
+    if (S_ISLNK(st.st_mode)) {
+        throw TendError(ErrorCode::kInternal, "cannot create '" + temp +
+                                                  "': it is a symbolic link (tend follows "
+                                                  "no link it writes)");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        errno = EEXIST;
+        return -1;
+    }
+    if (::unlink(temp.c_str()) != 0) return -1;
+    return ::open(temp.c_str(), kFlags, mode);
+}
+
 }  // namespace
 
 void write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
     std::string temp = path + ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    int fd = create_temp(temp, mode);
     if (fd < 0) fail("create", temp);
     try {
         if (::fchmod(fd, mode) != 0) fail("set the mode of", temp);  // whatever the umask

@@ -58,7 +58,7 @@ struct Daemon::Parts {
         : keeper(KeeperLink::from_environment()),
           handover(keeper.receive_handover()),
           lock(paths.pidfile, handover.take("lock")),
-          sink(loop),
+          sink(loop, paths.home),
           channels(loop),
           launcher(loop, sink, channels, keeper),
           sockets(loop, channels, keeper),

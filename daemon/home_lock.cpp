@@ -40,11 +40,24 @@ HomeLock::HomeLock(const std::string& pidfile, int held_fd) {
     }
 }
 
+// The pid file is opened without following a link (O_NOFOLLOW) and must be
+// a regular file: a link planted in the home would otherwise have tendd
+// truncate and write whatever it points to.
 void HomeLock::take(const std::string& pidfile) {
-    fd_ = ::open(pidfile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    fd_ = ::open(pidfile.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+    if (fd_ < 0 && errno == ELOOP)
+        throw TendError(ErrorCode::kInternal,
+                        "cannot open " + pidfile +
+                            ": it is a symbolic link (tend follows no link in its home)");
     if (fd_ < 0)
         throw TendError(ErrorCode::kInternal,
                         "cannot open " + pidfile + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd_);
+        fd_ = -1;
+        throw TendError(ErrorCode::kInternal, "cannot open " + pidfile + ": not a regular file");
+    }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         char buf[32] = {};
         ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);

@@ -77,6 +77,10 @@ int run_logs(const LogsFlags& flags, CommandContext& ctx) {
     std::optional<Response> reply;
     do {
         reply = client.next();
+        // Ahead of the tail: a log file that is full (the app's output is held).
+        if (reply && reply->is_event() && reply->event == "warning")
+            std::fprintf(stderr, "tend: warning: %s\n",
+                         reply->data.value("message", std::string()).c_str());
     } while (reply && reply->is_event());
     if (!reply)
         throw TendError(ErrorCode::kDaemonUnavailable,

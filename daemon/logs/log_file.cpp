@@ -17,42 +17,26 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errors.h"
+#include "daemon/logs/log_file_open.h"
 #include "daemon/uv/guard.h"
 
 namespace tend {
 
 namespace {
 
-constexpr int kOpenFlags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
-constexpr mode_t kFileMode = 0640;
 // A congested file stops its readers just past the high watermark: each may
 // have appended one read's worth (the read buffer is 256 KiB) before it looks.
 constexpr std::size_t kBufferReserve = LogFile::kHighWatermark + (std::size_t{1} << 20);
 constexpr std::size_t kSmallBuffer = std::size_t{64} << 10;
 
-// Opens path for appending after creating its directory; returns the fd or
-// the error text.
-int open_for_append(const std::string& path, std::string& error) {
-    std::error_code ec;
-    auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) {
-        error = ec.message();
-        return -1;
-    }
-    int fd = ::open(path.c_str(), kOpenFlags, kFileMode);
-    if (fd < 0) error = std::strerror(errno);
-    return fd;
-}
-
-bool is_regular(int fd) {
-    struct stat st {};
-    return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 std::int64_t file_size(int fd) {
     struct stat st {};
     return ::fstat(fd, &st) == 0 ? static_cast<std::int64_t>(st.st_size) : -1;
+}
+
+// The disk has no room for now: hold the lines and try again, never drop.
+bool is_space_error(int error) {
+    return error == ENOSPC || error == EDQUOT;
 }
 
 }  // namespace
@@ -63,20 +47,25 @@ struct LogFile::WriteRequest {
     std::shared_ptr<LogFile> file;
 };
 
-std::shared_ptr<LogFile> LogFile::open(uv_loop_t* loop, const std::string& path) {
-    std::string error;
-    int fd = open_for_append(path, error);
-    if (fd < 0) {
-        throw TendError(ErrorCode::kBadRequest, "cannot open log file '" + path + "': " + error);
+std::shared_ptr<LogFile> LogFile::open(uv_loop_t* loop, const std::string& path,
+                                       const std::string& home) {
+    OpenedLog opened = open_log(path, home);
+    if (opened.fd < 0) {
+        throw TendError(ErrorCode::kBadRequest,
+                        "cannot open log file '" + path + "': " + opened.error);
     }
-    return std::make_shared<LogFile>(Passkey{}, loop, path, fd);
+    auto file = std::make_shared<LogFile>(Passkey{}, loop, path, home, opened.fd);
+    file->regular_ = opened.regular;
+    file->remote_ = opened.remote;
+    return file;
 }
 
-LogFile::LogFile(Passkey, uv_loop_t* loop, std::string path, int fd)
-    : loop_(loop), path_(std::move(path)), fd_(fd), regular_(is_regular(fd)) {}
+LogFile::LogFile(Passkey, uv_loop_t* loop, std::string path, std::string home, int fd)
+    : loop_(loop), path_(std::move(path)), home_(std::move(home)), fd_(fd) {}
 
 LogFile::~LogFile() {
     // A write in flight holds a reference, so no write can still use fd_ here.
+    writable_.close();  // libuv forgets the fd before it is closed
     ::close(fd_);
 }
 
@@ -97,18 +86,19 @@ void LogFile::append(std::string_view a, std::string_view b, std::string_view c)
 void LogFile::write(std::string_view lines) {
     if (pending_.empty() && writes_in_loop()) {
         appended_ += lines.size();
-        write_now(lines);
+        active_ = true;
+        std::size_t done = write_now(lines);
+        if (done < lines.size()) pending_.assign(lines.substr(done));  // held
     } else {
         append(lines);
     }
 }
 
 void LogFile::flush() {
-    if (writing_ || pending_.empty()) return;
+    if (writing_ || hold_ != Hold::kNone || pending_.empty()) return;
     if (writes_in_loop()) {
-        write_now(pending_);
-        pending_.clear();
-        wake_write_waiters();
+        pending_.erase(0, write_now(pending_));
+        after_progress();
         return;
     }
     in_flight_.swap(pending_);
@@ -118,7 +108,9 @@ void LogFile::flush() {
 }
 
 bool LogFile::writes_in_loop() const {
-    if (writing_ || threadpool_only_ || !regular_) return false;
+    if (writing_ || hold_ != Hold::kNone) return false;
+    if (!regular_) return true;  // non-blocking: it never holds the loop
+    if (threadpool_only_ || remote_) return false;
     return policy_.in_loop(uv_hrtime());
 }
 
@@ -162,19 +154,22 @@ void LogFile::truncate() {
 }
 
 void LogFile::reopen() {
-    std::string error;
-    int fd = open_for_append(path_, error);
-    if (fd < 0) {
+    OpenedLog opened = open_log(path_, home_);
+    if (opened.fd < 0) {
         spdlog::error("cannot reopen log file '{}': {}; still writing to the old file", path_,
-                      error);
+                      opened.error);
         return;
     }
     // The write in flight finishes on its own descriptor, which write_done()
-    // closes; a descriptor no write uses can go now.
+    // closes; a descriptor no write uses can go now. A wait for the old one
+    // to be writable ends: the held lines go to the new one.
+    writable_.close();
     if (!writing_ || fd_ != write_fd_) ::close(fd_);
-    fd_ = fd;
-    regular_ = is_regular(fd);
+    fd_ = opened.fd;
+    regular_ = opened.regular;
+    remote_ = opened.remote;
     if (owner_) give_to(owner_->first, owner_->second);
+    if (hold_ == Hold::kWritable) resume();
 }
 
 void LogFile::give_to(uid_t uid, gid_t gid) {
@@ -199,32 +194,165 @@ std::size_t LogFile::release_if_idle() {
 // On the 2-core target a write in the loop, from the buffer the pipe was read
 // into, more than doubled one loud app's capture against the threadpool queue
 // (docs/architecture.md, Logs): one copy less and no thread waking another.
-// A regular file only blocks when the disk falls behind, which policy_ notices.
-void LogFile::write_now(std::string_view data) {
+// A regular file only blocks when the disk falls behind, which policy_
+// notices; a FIFO, pipe or terminal is non-blocking. Returns the bytes done
+// with (written, or dropped on an error other than a full disk); the rest
+// is held, and the caller keeps it in pending_.
+std::size_t LogFile::write_now(std::string_view data) {
     std::uint64_t start = uv_hrtime();
-    std::size_t size = data.size();
-    active_ = true;
-    while (!data.empty()) {
-        ssize_t n = ::write(fd_, data.data(), data.size());
+    std::size_t done = 0;
+    bool failing_now = false;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            report_failure(n < 0 ? -errno : 0);
-            dropped_ += data.size();
-            break;
+        if (n > 0) {
+            done += static_cast<std::size_t>(n);
+            continue;
         }
-        write_succeeded();
-        data.remove_prefix(static_cast<std::size_t>(n));
+        int error = n < 0 ? errno : 0;
+        if (error == EAGAIN || error == EWOULDBLOCK) {
+            wait_writable();  // a FIFO or pipe: the rest of a line follows in order
+        } else if (is_space_error(error)) {
+            done = take_back_torn(data, done, fd_);
+            hold_for_space(error);
+        } else {
+            report_failure(-error);
+            dropped_ += data.size() - done;
+            done = data.size();
+            failing_now = true;
+        }
+        break;
     }
-    settled_ += size;
+    settled_ += done;
+    // Only a whole batch shows the disk takes lines again: on a disk all but
+    // full, a write may go part way, then fail.
+    if (done == data.size() && hold_ == Hold::kNone && !failing_now) write_succeeded();
     std::uint64_t end = uv_hrtime();
-    if (policy_.note_write(start, end)) {
+    if (regular_ && policy_.note_write(start, end)) {
         spdlog::warn("log file '{}': a write took {} ms; writing it on the threadpool for {} s",
                      path_, (end - start) / 1'000'000,
                      LogWritePolicy::kSlowPeriodNs / 1'000'000'000);
     }
+    return done;
+}
+
+// The file must only ever hold whole lines: a line the full disk cut short
+// (done bytes of data were written) is taken back off the file's end, to be
+// written whole later. Returns how much of data stays written. If the file
+// cannot be shortened, the fragment stays and the rest follows it in order.
+std::size_t LogFile::take_back_torn(std::string_view data, std::size_t done, int fd) {
+    std::size_t newline = data.substr(0, done).rfind('\n');
+    std::size_t whole = newline == std::string_view::npos ? 0 : newline + 1;
+    auto torn = static_cast<std::int64_t>(done - whole);
+    if (torn == 0) return done;
+    std::int64_t size = file_size(fd);
+    if (size >= torn && ::ftruncate(fd, size - torn) == 0) return whole;
+    spdlog::warn("log file '{}': cannot take back a line the full disk cut short: {}", path_,
+                 std::strerror(errno));
+    return done;
+}
+
+// Nothing is dropped for want of space: the lines stay queued (and in the
+// apps' pipes, which fill, so the apps block), and the write is tried again
+// on a timer that backs off, so a full disk costs no CPU.
+void LogFile::hold_for_space(int error) {
+    hold_ = Hold::kSpace;
+    if (!full_) {
+        full_ = true;
+        retry_ms_ = kRetryMs;
+        spdlog::error("log file '{}' is full ({}); its apps' output is held until space is freed",
+                      path_, std::strerror(error));
+    }
+    arm_retry();
+}
+
+// A FIFO, pipe or terminal took nothing more: wait until it is writable. A
+// device libuv cannot poll is tried again on the timer instead.
+void LogFile::wait_writable() {
+    hold_ = Hold::kWritable;
+    if (abandoned_ || (!writable_ && writable_.make(uv_poll_init, loop_, this, fd_) != 0)) {
+        retry_ms_ = kRetryMs;
+        arm_retry();
+        return;
+    }
+    uv_poll_start(writable_.get(), UV_WRITABLE, on_writable);
+}
+
+void LogFile::arm_retry() {
+    if (!retry_timer_ && retry_timer_.make(uv_timer_init, loop_, this) != 0) return;
+    // Once abandoned (shutdown), what is held is dropped on the next turn.
+    uv_timer_start(retry_timer_.get(), on_retry, abandoned_ ? 0 : retry_ms_, 0);
+    retry_ms_ = std::min(2 * retry_ms_, kMaxRetryMs);
+}
+
+void LogFile::on_retry(uv_timer_t* timer) {
+    auto* file = static_cast<LogFile*>(timer->data);
+    uv::guarded("log file retry", [file] { file->abandoned_ ? file->abandon() : file->resume(); });
+}
+
+void LogFile::on_writable(uv_poll_t* poll, int status, int) {
+    auto* file = static_cast<LogFile*>(poll->data);
+    uv_poll_stop(poll);
+    // An error (the reader left) shows in the write that follows.
+    (void)status;
+    uv::guarded("log file writable", [file] { file->resume(); });
+}
+
+// The hold is over (writable, or time to try the disk again): write what
+// is held. The file may hold again at once.
+void LogFile::resume() {
+    if (hold_ == Hold::kNone) return;
+    hold_ = Hold::kNone;
+    if (writable_) uv_poll_stop(writable_.get());
+    if (retry_timer_) uv_timer_stop(retry_timer_.get());
+    flush();
+}
+
+void LogFile::abandon_after() {
+    if (abandon_timer_ || abandon_timer_.make(uv_timer_init, loop_, this) != 0) return;
+    uv_timer_start(abandon_timer_.get(), on_abandon, kAbandonMs, 0);
+    uv_unref(abandon_timer_.base());  // only what the file holds keeps the loop alive
+}
+
+void LogFile::on_abandon(uv_timer_t* timer) {
+    auto* file = static_cast<LogFile*>(timer->data);
+    uv::guarded("log file abandon", [file] { file->abandon(); });
+}
+
+// Drops what the file holds (not a write on the threadpool: that cannot be
+// taken back), so every reader waiting for it can close.
+void LogFile::abandon() {
+    abandoned_ = true;
+    if (hold_ == Hold::kNone) return;
+    hold_ = Hold::kNone;
+    writable_.close();
+    retry_timer_.close();
+    std::size_t held = pending_.size();
+    if (!failing_) {
+        // Once: each reader then drops what its pipe still holds, peek by peek.
+        failing_ = true;
+        dropped_at_failure_ = dropped_;
+        spdlog::error("log file '{}': dropping what it could not take within {} s of shutdown",
+                      path_, kAbandonMs / 1000);
+    }
+    dropped_ += held;
+    settled_ += held;
+    pending_.clear();
+    after_progress();
+}
+
+// Lines have left memory: wake who waits for them, and for the queue to drain.
+void LogFile::after_progress() {
+    wake_write_waiters();
+    if (queued_bytes() <= kLowWatermark) wake_waiters();
 }
 
 void LogFile::write_succeeded() {
+    if (full_) {
+        full_ = false;
+        retry_ms_ = kRetryMs;
+        spdlog::warn("log file '{}': space was freed, writing again", path_);
+    }
     if (!failing_) return;
     spdlog::warn("log file '{}': writing again after dropping {} bytes", path_,
                  dropped_ - dropped_at_failure_);
@@ -265,34 +393,45 @@ void LogFile::on_write(uv_fs_t* req) {
 }
 
 void LogFile::write_done(std::int64_t result) {
+    bool no_space = result < 0 && is_space_error(static_cast<int>(-result));
     if (result > 0) {
         written_ += static_cast<std::size_t>(result);
-        write_succeeded();
         if (written_ < in_flight_.size()) {
             issue_write();  // a short write: the rest goes to the same descriptor
             return;
         }
+        write_succeeded();
+        settled_ += in_flight_.size();
+    } else if (no_space) {
+        // What was not written goes back in front of the pending lines.
+        std::size_t kept = take_back_torn(in_flight_, written_, write_fd_);
+        settled_ += kept;
+        pending_.insert(0, in_flight_, kept);
     } else {
         report_failure(result);
         dropped_ += in_flight_.size() - written_;
+        settled_ += in_flight_.size();
     }
-    settled_ += in_flight_.size();
     writing_ = false;
     in_flight_.clear();
     written_ = 0;
     if (write_fd_ != fd_) ::close(write_fd_);  // retired by reopen()
     write_fd_ = -1;
-    flush();
-    wake_write_waiters();
-    if (queued_bytes() <= kLowWatermark) wake_waiters();
+    if (no_space) {
+        hold_for_space(static_cast<int>(-result));
+    } else {
+        flush();
+    }
+    after_progress();
 }
 
 void LogFile::report_failure(std::int64_t result) {
     if (failing_) return;
     failing_ = true;
     dropped_at_failure_ = dropped_;
-    // Dropping keeps memory bounded and the apps running while the disk is
-    // full; holding the lines would only stall every app writing here.
+    // A disk that fails (EIO) or a FIFO whose reader left (EPIPE) may never
+    // take the lines: dropping keeps the apps running. A full disk holds
+    // them instead (hold_for_space()).
     const char* reason = result < 0 ? uv_strerror(static_cast<int>(result)) : "nothing written";
     spdlog::error("cannot write log file '{}': {}; dropping its output until writes succeed", path_,
                   reason);

@@ -1,10 +1,15 @@
-// One open log file and its write queue. Whole lines go to a regular file
-// with a plain write() on the loop while the disk keeps up; otherwise they are
-// queued in memory for at most one uv_fs_write at a time on libuv's
-// threadpool. A file that falls behind there says it is congested; the
-// readers feeding it pause and are woken once it has drained. Every byte
-// handed to the file gets a position (write_mark()), so a reader can wait
-// until its lines have left the daemon's memory before it consumes them.
+// One open log file and its write queue. Whole lines go to a local regular
+// file with a plain write() on the loop while the disk keeps up; otherwise
+// (a slow disk, a network file system) they are queued in memory for at
+// most one uv_fs_write at a time on libuv's threadpool. A FIFO, pipe or
+// terminal is written on the loop without blocking: when it takes nothing
+// more, the file waits until it is writable. A full disk (ENOSPC, EDQUOT)
+// drops nothing: the file holds what it could not write and tries again
+// after 100 ms, doubling to 1 s. A file that falls behind says it is
+// congested; the readers feeding it pause and are woken once it has
+// drained. Every byte handed to the file gets a position (write_mark()), so
+// a reader can wait until its lines have left the daemon's memory before it
+// consumes them: while the file holds them, they stay in the app's pipe.
 #pragma once
 
 #include <sys/types.h>
@@ -20,6 +25,7 @@
 #include <vector>
 
 #include "daemon/logs/log_write_policy.h"
+#include "daemon/uv/handle.h"
 
 namespace tend {
 
@@ -51,11 +57,21 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     static constexpr std::size_t kHighWatermark = std::size_t{4} << 20;
     static constexpr std::size_t kLowWatermark = std::size_t{1} << 20;
 
-    // Opens path for appending, creating its directory as needed. Throws
-    // TendError(kBadRequest) "cannot open log file '<path>': <reason>".
-    static std::shared_ptr<LogFile> open(uv_loop_t* loop, const std::string& path);
+    // A full disk is tried again after kRetryMs, then twice as long each
+    // time, up to kMaxRetryMs.
+    static constexpr std::uint64_t kRetryMs = 100;
+    static constexpr std::uint64_t kMaxRetryMs = 1000;
+    // At shutdown, what a file still holds this long after abandon_after()
+    // (a FIFO nobody reads, a full disk) is dropped, so the daemon can exit.
+    static constexpr std::uint64_t kAbandonMs = 5000;
 
-    LogFile(Passkey, uv_loop_t* loop, std::string path, int fd);
+    // Opens path for appending, creating its directory as needed, following
+    // no link in home (see log_file_open.h). Throws TendError(kBadRequest)
+    // "cannot open log file '<path>': <reason>".
+    static std::shared_ptr<LogFile> open(uv_loop_t* loop, const std::string& path,
+                                         const std::string& home = {});
+
+    LogFile(Passkey, uv_loop_t* loop, std::string path, std::string home, int fd);
     ~LogFile();
     LogFile(const LogFile&) = delete;
     LogFile& operator=(const LogFile&) = delete;
@@ -75,10 +91,21 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // write unless one is already in flight (its completion writes the rest).
     void flush();
 
-    // True while writes go straight to the file in the loop: a regular file
-    // whose writes have been quick (see LogWritePolicy). A pipe, FIFO or
-    // terminal can block for good, so it is always written on the threadpool.
+    // True while writes go straight to the file in the loop: a local regular
+    // file whose writes have been quick (see LogWritePolicy), or a FIFO, pipe
+    // or terminal (non-blocking) that is not waiting to be writable; never
+    // while the file holds lines for a full disk.
     bool writes_in_loop() const;
+
+    // True while the disk refuses the file's lines for want of space: they
+    // are held (in memory and in the apps' pipes) until it takes them.
+    bool full() const { return full_; }
+
+    // Shutdown: drops what the file still holds kAbandonMs from now (a FIFO
+    // nobody reads, a full disk) and wakes its waiters, so the readers and
+    // the loop can end. A write on the threadpool cannot be taken back: the
+    // loop waits for it.
+    void abandon_after();
 
     // Sends every write to the threadpool, as if the disk were always slow:
     // for tests that need lines to stay queued.
@@ -132,13 +159,26 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // so a busy file keeps its buffers and an idle one holds next to nothing.
     std::size_t release_if_idle();
 
-    // Bytes dropped because the disk refused them (ENOSPC, EIO...).
+    // Bytes dropped because the disk refused them (EIO, EPIPE...; not for
+    // want of space), or abandoned at shutdown.
     std::uint64_t dropped_bytes() const { return dropped_; }
 
   private:
     struct WriteRequest;
+    // Why the file holds its lines instead of writing them.
+    enum class Hold { kNone, kWritable, kSpace };
 
-    void write_now(std::string_view data);
+    std::size_t write_now(std::string_view data);
+    std::size_t take_back_torn(std::string_view data, std::size_t done, int fd);
+    void hold_for_space(int error);
+    void wait_writable();
+    void arm_retry();
+    static void on_retry(uv_timer_t* timer);
+    static void on_writable(uv_poll_t* poll, int status, int events);
+    static void on_abandon(uv_timer_t* timer);
+    void resume();
+    void abandon();
+    void after_progress();
     void write_succeeded();
     void start_write();
     void issue_write();
@@ -150,13 +190,22 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
 
     uv_loop_t* loop_;
     std::string path_;
+    std::string home_;  // where no link is followed, for reopen()
     int fd_;
     int write_fd_ = -1;  // descriptor of the write in flight; may be an old fd_ after reopen()
     bool writing_ = false;
     bool active_ = false;  // appended to since the last release_if_idle()
     bool failing_ = false;
     bool threadpool_only_ = false;
-    bool regular_ = false;                          // fd_ is a regular file
+    bool regular_ = false;  // fd_ is a regular file
+    bool remote_ = false;   // on a file system that may stall for good
+    Hold hold_ = Hold::kNone;
+    bool full_ = false;  // since the disk last refused a write for space
+    bool abandoned_ = false;
+    std::uint64_t retry_ms_ = kRetryMs;
+    uv::Handle<uv_timer_t> retry_timer_;  // a full disk, or a device libuv cannot poll
+    uv::Handle<uv_poll_t> writable_;      // a FIFO, pipe or terminal that took nothing more
+    uv::Handle<uv_timer_t> abandon_timer_;
     std::optional<std::pair<uid_t, gid_t>> owner_;  // give_to()'s, applied on reopen
     LogWritePolicy policy_;
     std::int64_t disk_end_ = -1;  // file size when the write in flight started

@@ -43,7 +43,8 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
         std::unique_ptr<Subscriber> fn;
     };
 
-    explicit Impl(uv_loop_t* l) : loop(l), read_buffer_memory(new char[PipeReader::kBufferSize]) {}
+    Impl(uv_loop_t* l, std::string h)
+        : loop(l), home(std::move(h)), read_buffer_memory(new char[PipeReader::kBufferSize]) {}
 
     ~Impl() {
         // The handles outlive us until the loop runs their close callbacks.
@@ -167,6 +168,7 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
     }
 
     uv_loop_t* loop;
+    std::string home;
     std::unique_ptr<char[]> read_buffer_memory;
     std::unique_ptr<ScratchPipe> scratch_pipe;  // both from the first attach()
     std::unique_ptr<EdgeWatch> edge_watch;
@@ -184,7 +186,8 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
     TimestampCache timestamps;
 };
 
-LogSink::LogSink(uv_loop_t* loop) : impl_(std::make_unique<Impl>(loop)) {}
+LogSink::LogSink(uv_loop_t* loop, std::string home)
+    : impl_(std::make_unique<Impl>(loop, std::move(home))) {}
 
 LogSink::~LogSink() {
     // Whoever subscribed may already be gone: the last partial lines only go
@@ -198,7 +201,7 @@ std::shared_ptr<LogFile> LogSink::open(const std::string& path) {
     auto& slot = impl_->files[key];
     if (auto file = slot.lock()) return file;
     try {
-        auto file = LogFile::open(impl_->loop, path);
+        auto file = LogFile::open(impl_->loop, path, impl_->home);
         slot = file;
         return file;
     } catch (...) {
@@ -243,6 +246,11 @@ std::vector<std::string> LogSink::tail(const std::string& path, int n, std::size
     return tail_log(path, n, queued.disk_end, queued.in_flight, queued.pending, read_cap);
 }
 
+bool LogSink::full(const std::string& path) const {
+    auto file = impl_->find(path);
+    return file && file->full();
+}
+
 void LogSink::truncate(const std::string& path) {
     if (auto file = impl_->find(path)) {
         file->truncate();
@@ -264,6 +272,7 @@ void LogSink::close_all() {
     std::vector<PipeReader*> readers(impl_->readers.begin(), impl_->readers.end());
     for (PipeReader* reader : readers) reader->stop();
     impl_->close_trim_timer();
+    impl_->for_each_file([](LogFile& file) { file.abandon_after(); });
 }
 
 void LogSink::quiesce(std::function<void()> done) {

@@ -40,7 +40,8 @@ class LogSink {
     using SubscriberId = std::uint64_t;
     using Subscriber = std::function<void(const PublishedLine&)>;
 
-    explicit LogSink(uv_loop_t* loop);
+    // Log paths under home (TEND_HOME) are opened following no link.
+    explicit LogSink(uv_loop_t* loop, std::string home = {});
     ~LogSink();
     LogSink(const LogSink&) = delete;
     LogSink& operator=(const LogSink&) = delete;
@@ -68,6 +69,10 @@ class LogSink {
     std::vector<std::string> tail(const std::string& path, int n,
                                   std::size_t read_cap = kTailReadCap);
 
+    // True while the disk has no room for the file at path: its apps'
+    // output is held (in their pipes) until space is freed.
+    bool full(const std::string& path) const;
+
     // Empties the file at path (`tend flush`). Lines still queued are kept.
     void truncate(const std::string& path);
 
@@ -75,7 +80,8 @@ class LogSink {
     void reopen_all();
 
     // Stops reading every pipe (writing out partial lines) so the loop can
-    // end; queued writes still complete.
+    // end; queued writes still complete, but what a file still holds
+    // LogFile::kAbandonMs later (a FIFO nobody reads, a full disk) is dropped.
     void close_all();
 
     // Hand-over to another daemon (`tend update`): every reader stops without

@@ -74,14 +74,22 @@ std::string read_tail_bytes(int fd, std::int64_t end, std::size_t n, std::size_t
 
 std::vector<std::string> tail_disk(const std::string& path, std::size_t n, std::int64_t disk_end,
                                    std::size_t cap) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Non-blocking and no link, as the file was opened (log_file_open.h):
+    // opening a FIFO to read it could wait for a writer, and reading it
+    // would take the lines from its reader; it has no history to show.
+    bool device = path.rfind("/dev/", 0) == 0;
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | (device ? 0 : O_NOFOLLOW));
     if (fd < 0) {
         if (errno == ENOENT) return {};
+        if (errno == ELOOP)
+            throw TendError(ErrorCode::kBadRequest,
+                            "cannot read log file '" + path + "': it is a symbolic link");
         throw_read_error(path);
     }
     FdGuard guard{fd};
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw_read_error(path);
+    if (!S_ISREG(st.st_mode)) return {};
     std::int64_t end = st.st_size;
     if (disk_end >= 0) end = std::min<std::int64_t>(end, disk_end);
     std::string data = read_tail_bytes(fd, end, n, cap, path);

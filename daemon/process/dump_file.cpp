@@ -1,9 +1,12 @@
 // dump.json: its format, its checks, and how it reaches the disk.
 #include "daemon/process/dump_file.h"
 
-#include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <optional>
-#include <sstream>
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
@@ -12,12 +15,35 @@
 namespace tend {
 namespace {
 
+// The dump's text, or nullopt when there is none. A link is not followed
+// (O_NOFOLLOW) but refused: one planted in the home must not have tend read
+// another file into dump.json.bak, nor resurrect from it.
 std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) return std::nullopt;
+    if (fd < 0 && errno == ELOOP)
+        throw TendError(
+            ErrorCode::kBadRequest,
+            "cannot read '" + path + "': it is a symbolic link (tend follows no link in its home)");
+    if (fd < 0)
+        throw TendError(ErrorCode::kBadRequest,
+                        "cannot read '" + path + "': " + std::strerror(errno));
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            throw TendError(ErrorCode::kBadRequest,
+                            "cannot read '" + path + "': " + std::strerror(err));
+        }
+        if (n == 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return text;
 }
 
 AppSpec parse_app(const json& j, std::size_t index) {

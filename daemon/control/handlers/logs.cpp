@@ -1,6 +1,8 @@
 // `tend logs`: the last lines of the matching log files, then (unless
 // --nostream) every new line as an event, from a LogSink subscription.
 #include <memory>
+#include <set>
+#include <string>
 
 #include "common/messages.h"
 #include "daemon/control/handlers/handlers.h"
@@ -56,6 +58,28 @@ LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context&
 
 namespace {
 
+// A full disk holds an app's output in its pipe (nothing is lost, the app
+// blocks): say so ahead of the tail, or the missing lines look like a hang.
+void warn_full_files(const LogsArgs& args, const std::vector<int>& ids, Context& ctx) {
+    std::set<std::string> seen;
+    for (int id : ids) {
+        const Instance* inst = ctx.services.table.find(id);
+        if (args.instance && inst->index != *args.instance) continue;
+        std::vector<const std::string*> paths;
+        if (args.streams != LogStreams::kErr) paths.push_back(&inst->out_log);
+        if (args.streams != LogStreams::kOut) paths.push_back(&inst->err_log);
+        for (const std::string* path : paths) {
+            if (!seen.insert(*path).second || !ctx.services.sink.full(*path)) continue;
+            std::string message = "log file '";
+            message.append(*path)
+                .append("' is full (no space left on device); ")
+                .append(inst->app)
+                .append("'s output is held until space is freed");
+            ctx.responder.event("warning", json{{"message", message}});
+        }
+    }
+}
+
 void follow(const Filter& filter, Context& ctx) {
     Connection* connection = ctx.responder.connection();
     if (!connection) return;
@@ -92,6 +116,7 @@ std::optional<json> logs(const Request& request, Context& ctx) {
     std::vector<int> ids =
         table.resolve(TargetQuery{args.targets, std::nullopt, args.cwd}, true).ids;
     if (args.follow) admit_stream(ctx);
+    warn_full_files(args, ids, ctx);
     LogsResult result = read_tail(args, ids, ctx);
     result.following = args.follow;
     ctx.responder.reply(json(result));

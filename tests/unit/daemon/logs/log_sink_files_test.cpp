@@ -179,10 +179,14 @@ TEST_CASE("log file: a FIFO that stops being read never blocks the loop") {
     REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
     std::string text = make_lines("s", 4000);  // more than the FIFO holds
     REQUIRE(text.size() > std::size_t{1} << 17);
+    // A reader that never reads, so the FIFO has one from the start (a FIFO
+    // with no reader is refused at open).
+    int idle_reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(idle_reader >= 0);
     pid_t reader = fork_slow_reader(path, text);
     {
         auto file = LogFile::open(loop.get(), path);
-        CHECK_FALSE(file->writes_in_loop());
+        CHECK(file->writes_in_loop());  // non-blocking: it waits until writable
         auto start = std::chrono::steady_clock::now();
         file->write(text);
         file->flush();
@@ -192,6 +196,22 @@ TEST_CASE("log file: a FIFO that stops being read never blocks the loop") {
         CHECK(file->queued_bytes() == 0);
     }
     CHECK(wait_exit(reader) == 0);
+    ::close(idle_reader);
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log file: a FIFO with no reader is refused at open, naming it") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("fifo");
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    try {
+        LogFile::open(loop.get(), path);
+        FAIL("opened a FIFO with no reader");
+    } catch (const TendError& e) {
+        CHECK(std::string(e.what()) ==
+              "cannot open log file '" + path + "': it is a FIFO with no reader");
+    }
     CHECK(loop.close() == 0);
 }
 
