@@ -16,7 +16,8 @@ std::string deep_array() {
     return std::string(kDeep, '[') + std::string(kDeep, ']');
 }
 
-std::string request_line(int id, const std::string& cmd, const std::string& args) {
+// A request line whose args are raw JSON text (too deep to build as json).
+std::string request_with_raw_args(int id, const std::string& cmd, const std::string& args) {
     json head = {
         {"v", tend::kProtocolVersion}, {"version", tend::kVersion}, {"id", id}, {"cmd", cmd}};
     std::string line = head.dump();
@@ -54,7 +55,7 @@ TEST_CASE("a request nested 100k deep gets an error reply and the connection and
     auto client = t.connect();
     // A message for an app: the daemon would copy it into each instance's line.
     REQUIRE(client->send(
-        request_line(1, "send", R"({"targets":["w"],"message":)" + deep_array() + "}")));
+        request_with_raw_args(1, "send", R"({"targets":["w"],"message":)" + deep_array() + "}")));
     json reply = reply_of(client->read_line(10s));
     CHECK(reply["id"] == nullptr);
     CHECK(reply["ok"] == false);
@@ -66,7 +67,7 @@ TEST_CASE("a request nested 100k deep gets an error reply and the connection and
     json brackets = reply_of(client->read_line(10s));
     CHECK(brackets["error"]["message"] == "the request nests deeper than 64 levels");
 
-    REQUIRE(client->send(request_line(3, "ping", "{}")));
+    REQUIRE(client->send(request_with_raw_args(3, "ping", "{}")));
     json pong = reply_of(client->read_line(10s));
     CHECK(pong["id"] == 3);
     CHECK(pong["ok"] == true);
