@@ -2,7 +2,10 @@
 // logrotate, closing, a disk that refuses, memory given back when idle,
 // writes in the loop, and what goes to the threadpool instead: a FIFO, a
 // file whose last write stalled.
+#include <fcntl.h>
 #include <sys/stat.h>
+
+#include <csignal>
 
 #include "log_sink_support.h"
 
@@ -95,11 +98,40 @@ TEST_CASE("log sink: close_all writes out partial lines and stops reading") {
     CHECK(loop.close() == 0);
 }
 
-TEST_CASE("log sink: a file the disk refuses drops its lines and keeps the pipe flowing") {
+TEST_CASE("log sink: a target that fails drops its lines and keeps the pipe flowing") {
     Loop loop;
+    TempDir dir;
     auto level = spdlog::get_level();
     spdlog::set_level(spdlog::level::off);  // the expected "cannot write" error
     std::string text = make_lines("f", 100000);
+    std::string path = dir.file("fifo");
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(reader >= 0);
+    auto old_sigpipe = ::signal(SIGPIPE, SIG_IGN);  // as tendd does
+    {
+        LogSink sink(loop.get());
+        auto gone = sink.open(path);
+        ::close(reader);  // the reader left: every write fails with EPIPE
+        Pipe pipe;
+        sink.attach(pipe.take_read(), kApi, StreamKind::kOut, gone, false);
+        pid_t child = fork_writer(pipe.write_fd, text, 9, {65536});
+        pipe.close_write();
+        uv_run(loop.get(), UV_RUN_DEFAULT);  // would hang if the pipe stopped for good
+        CHECK(wait_exit(child) == 0);
+        CHECK(sink.queued_bytes() == 0);
+        CHECK(gone->dropped_bytes() == text.size());
+    }
+    ::signal(SIGPIPE, old_sigpipe);
+    spdlog::set_level(level);
+    CHECK(loop.close() == 0);
+}
+
+TEST_CASE("log sink: a full disk holds the lines in the pipe; shutdown drops them later") {
+    Loop loop;
+    auto level = spdlog::get_level();
+    spdlog::set_level(spdlog::level::off);       // the expected "is full" error
+    std::string text = make_lines("h", 100000);  // more than the pipe holds
     {
         LogSink sink(loop.get());
         auto full = sink.open("/dev/full");  // every write fails with ENOSPC
@@ -107,10 +139,15 @@ TEST_CASE("log sink: a file the disk refuses drops its lines and keeps the pipe 
         sink.attach(pipe.take_read(), kApi, StreamKind::kOut, full, false);
         pid_t child = fork_writer(pipe.write_fd, text, 9, {65536});
         pipe.close_write();
-        uv_run(loop.get(), UV_RUN_DEFAULT);  // would hang if the pipe stopped for good
-        CHECK(wait_exit(child) == 0);
+        CHECK(run_until(loop.get(), [&] { return full->full() && sink.queued_bytes() > 0; }));
+        CHECK(full->dropped_bytes() == 0);
+        CHECK(::kill(child, 0) == 0);  // blocked on its full pipe, not finished
+        ::kill(child, SIGKILL);
+        wait_exit(child);
+        sink.close_all();
+        uv_run(loop.get(), UV_RUN_DEFAULT);  // ends once LogFile::kAbandonMs has passed
+        CHECK(full->dropped_bytes() > 0);
         CHECK(sink.queued_bytes() == 0);
-        CHECK(full->dropped_bytes() == text.size());
     }
     spdlog::set_level(level);
     CHECK(loop.close() == 0);
