@@ -1,7 +1,9 @@
 // AppSpec's JSON form and its checks.
 #include "common/app_spec.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 
 #include "common/signals.h"
@@ -13,16 +15,40 @@ std::string type_name(const json& v) {
     return v.is_null() ? "null" : v.type_name();
 }
 
+// Whether v converts to T as it is: nlohmann converts a float (1e26) to an
+// int with undefined behaviour, and a wide integer by wrapping.
+template <typename T>
+bool converts_exactly(const json& v) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        if (v.is_number_unsigned())
+            return v.get<std::uint64_t>() <=
+                   static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+        if (!v.is_number_integer()) return !v.is_number();  // a string, say: get<T> refuses it
+        auto i = v.get<std::int64_t>();
+        return i >= std::numeric_limits<T>::min() && i <= std::numeric_limits<T>::max();
+    } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+        if (!v.is_array()) return true;
+        return std::all_of(v.begin(), v.end(),
+                           [](const json& e) { return converts_exactly<int>(e); });
+    } else {
+        return true;
+    }
+}
+
 // Reads key into out when present; throws with the key and expected type.
 template <typename T>
 void read_field(const json& j, const char* key, T& out, const char* expected) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return;
+    auto refuse = [&] {
+        throw TendError(ErrorCode::kBadRequest, std::string("'") + key + "' must be " + expected +
+                                                    ", not " + type_name(*it));
+    };
+    if (!converts_exactly<T>(*it)) refuse();
     try {
         out = it->get<T>();
     } catch (const json::exception&) {
-        throw TendError(ErrorCode::kBadRequest, std::string("'") + key + "' must be " + expected +
-                                                    ", not " + type_name(*it));
+        refuse();
     }
 }
 

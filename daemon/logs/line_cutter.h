@@ -48,7 +48,9 @@ class LineCutter {
     // partial(). Returns how many leading bytes of joined are whole lines, for
     // the caller to store as they are; the rest becomes the partial line. A
     // chunk without a newline, or that may hold an overlong line, goes through
-    // feed() instead (any output to out) and 0 is returned.
+    // feed() instead (any output to out) and 0 is returned. The next bytes
+    // must be no longer than max_line (the pipe reader reads 256 KiB): the
+    // new partial line is not split here.
     std::size_t feed_joined(std::string_view joined, LineConsumer& out);
 
     // End of the stream: the partial line, if any, goes out as a whole line

@@ -88,3 +88,13 @@ TEST_CASE("exec_mode travels as PM2's key and a wrong word is refused") {
     spec.exec_mode = "cluster_mode";
     CHECK_NOTHROW(validate(spec));
 }
+
+TEST_CASE("a spec's integers must be integers that fit: no float or wide value is converted") {
+    // Found by fuzzing: "instances": 1.2e26 was converted to int with undefined behaviour.
+    json huge = {{"instances", 1.2e26}}, wide = {{"instances", 4294967296LL}};
+    json codes = {{"stop_exit_codes", {0, 1e30}}}, three = {{"instances", 3}};
+    CHECK_THROWS_WITH(huge.get<AppSpec>(), "'instances' must be an integer, not number");
+    CHECK_THROWS_WITH(wide.get<AppSpec>(), "'instances' must be an integer, not number");
+    CHECK_THROWS_AS(codes.get<AppSpec>(), TendError);
+    CHECK(three.get<AppSpec>().instances == 3);
+}
