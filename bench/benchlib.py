@@ -2,6 +2,7 @@
 # command, and how to tell from /proc whether a pid is alive and is one of ours. Imported by
 # core.py, monit.py and cluster.py (their folder is on sys.path when run).
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -108,3 +109,28 @@ def rss_kib(pid):
     except (OSError, ValueError):
         pass
     return -1
+
+
+def run_bench(bench):
+    """Runs bench.main(), says why it failed or was interrupted, always runs
+    bench.cleanup(), and exits with main's code (1 on failure)."""
+    code = 1
+    try:
+        code = bench.main()
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+    except Exception as e:  # noqa: BLE001 - reported, then cleaned up
+        print(f"bench: {e}", file=sys.stderr)
+    finally:
+        bench.cleanup()
+    sys.exit(code)
+
+
+def stop_daemon(tend, env, home):
+    """`tend kill` for home's daemon; SIGKILL (keeper first) if it is still
+    there, then the home's temporary directory goes."""
+    pid = serving_pid(home)
+    run_command([tend, "kill"], env, check=False)
+    if pid and os.path.exists(f"/proc/{pid}"):
+        kill_daemon(pid, home)
+    shutil.rmtree(os.path.dirname(home), ignore_errors=True)

@@ -11,7 +11,6 @@
 import json
 import multiprocessing
 import os
-import shutil
 import socket
 import statistics
 import sys
@@ -19,8 +18,7 @@ import tempfile
 import threading
 import time
 
-from benchlib import (interrupt_on_signals, kill_daemon, run_command, serving_pid,
-                      tend_binaries)
+from benchlib import interrupt_on_signals, run_command, stop_daemon, tend_binaries
 
 PROTOCOL = 1
 
@@ -175,11 +173,7 @@ def main():
     finally:
         if load and load.is_alive():
             load.terminate()
-        pid = serving_pid(home)
-        run_command([tend, "kill"], env, check=False)
-        if pid and os.path.exists(f"/proc/{pid}"):
-            kill_daemon(pid, home)
-        shutil.rmtree(os.path.dirname(home), ignore_errors=True)
+        stop_daemon(tend, env, home)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import tempfile
 import time
 import json
 
-from benchlib import has_env, kill_daemon, run_command, tend_binaries
+from benchlib import has_env, kill_daemon, run_bench, run_command, tend_binaries
 
 INSTANCES = 100
 MONIT_SECONDS = 30
@@ -172,14 +172,4 @@ class MonitBench:
 
 
 if __name__ == "__main__":
-    bench = MonitBench()
-    code = 1
-    try:
-        code = bench.main()
-    except KeyboardInterrupt:
-        print("bench: interrupted", file=sys.stderr)
-    except Exception as e:  # noqa: BLE001 - reported, then cleaned up
-        print(f"bench: {e}", file=sys.stderr)
-    finally:
-        bench.cleanup()
-    sys.exit(code)
+    run_bench(MonitBench())

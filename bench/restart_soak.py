@@ -10,18 +10,20 @@
 # Runs a private daemon in a temporary TEND_HOME and always stops it.
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
 
-from benchlib import (interrupt_on_signals, kill_daemon, open_fds, parent_pid, rss_kib,
-                      run_command, serving_pid, tend_binaries)
+from benchlib import (interrupt_on_signals, open_fds, parent_pid, rss_kib, serving_pid,
+                      run_command, stop_daemon, tend_binaries)
 
 DEADLINE_S = 900
 
 
 def snapshot(home):
+    # The CLI's last connection may still be open in tendd for a moment
+    # (it reads a finished connection to its end for up to 1 s).
+    time.sleep(1.5)
     tendd = serving_pid(home)
     keeper = parent_pid(tendd)
     return {"tendd fds": open_fds(tendd), "tendd rss KiB": rss_kib(tendd),
@@ -69,11 +71,7 @@ def main():
             print(f"{key:<24} {before[key]:>8} before, {after[key]:>8} after "
                   f"({after[key] - before[key]:+d})")
     finally:
-        pid = serving_pid(home)
-        run_command([tend, "kill"], env, check=False)
-        if pid and os.path.exists(f"/proc/{pid}"):
-            kill_daemon(pid, home)
-        shutil.rmtree(os.path.dirname(home), ignore_errors=True)
+        stop_daemon(tend, env, home)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ import tempfile
 import termios
 import time
 
-from benchlib import has_env, interrupt_on_signals, kill_daemon, run_command, tend_binaries
+from benchlib import (has_env, interrupt_on_signals, kill_daemon, run_bench, run_command,
+                      tend_binaries)
 
 CALLS = 200
 DEADLINE_S = 60.0
@@ -119,14 +120,4 @@ class StuckLogBench:
 
 if __name__ == "__main__":
     interrupt_on_signals()
-    bench = StuckLogBench()
-    code = 1
-    try:
-        code = bench.main()
-    except KeyboardInterrupt:
-        print("bench: interrupted", file=sys.stderr)
-    except Exception as e:  # noqa: BLE001 - reported, then cleaned up
-        print(f"bench: {e}", file=sys.stderr)
-    finally:
-        bench.cleanup()
-    sys.exit(code)
+    run_bench(StuckLogBench())
