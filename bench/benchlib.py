@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -134,3 +135,10 @@ def stop_daemon(tend, env, home):
     if pid and os.path.exists(f"/proc/{pid}"):
         kill_daemon(pid, home)
     shutil.rmtree(os.path.dirname(home), ignore_errors=True)
+
+
+def private_home(prefix):
+    """(home, env): a TEND_HOME inside a new temporary directory, and this
+    process's environment naming it; stop_daemon() removes both."""
+    home = os.path.join(tempfile.mkdtemp(prefix=prefix), "home")
+    return home, dict(os.environ, TEND_HOME=home)

@@ -14,11 +14,10 @@ import os
 import socket
 import statistics
 import sys
-import tempfile
 import threading
 import time
 
-from benchlib import interrupt_on_signals, run_command, stop_daemon, tend_binaries
+from benchlib import interrupt_on_signals, private_home, run_command, stop_daemon, tend_binaries
 
 PROTOCOL = 1
 
@@ -132,8 +131,7 @@ def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
     build, tend, _ = tend_binaries()
     fixture = os.path.join(build, "bin", "tend_fixture")
-    home = os.path.join(tempfile.mkdtemp(prefix="tend-clients-"), "home")
-    env = dict(os.environ, TEND_HOME=home)
+    home, env = private_home("tend-clients-")
     interrupt_on_signals()
     load = None
     try:

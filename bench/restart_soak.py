@@ -11,11 +11,10 @@
 import json
 import os
 import sys
-import tempfile
 import time
 
 from benchlib import (interrupt_on_signals, open_fds, parent_pid, rss_kib, serving_pid,
-                      run_command, stop_daemon, tend_binaries)
+                      private_home, run_command, stop_daemon, tend_binaries)
 
 DEADLINE_S = 900
 
@@ -49,8 +48,7 @@ def main():
     wanted = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     build, tend, _ = tend_binaries()
     fixture = os.path.join(build, "bin", "tend_fixture")
-    home = os.path.join(tempfile.mkdtemp(prefix="tend-soak-"), "home")
-    env = dict(os.environ, TEND_HOME=home)
+    home, env = private_home("tend-soak-")
     interrupt_on_signals()
     try:
         run_command([tend, "start", fixture, "--name", "blink", "--interpreter", "none",
