@@ -96,8 +96,8 @@ void Responder::error(ErrorCode code, std::string_view message) const {
     if (Connection* c = connection()) c->send(encode_error(request_, code, message));
 }
 
-void Responder::event_text(std::string_view name, std::string_view data) const {
-    if (Connection* c = connection()) c->send_soon(encode_event_text(request_, name, data));
+void Responder::event_text(Connection& to, std::string_view name, std::string_view data) const {
+    to.send_soon(encode_event_text(request_, name, data));
 }
 
 void Responder::event(std::string_view name, const json& data) const {

@@ -99,7 +99,7 @@ void follow(const Filter& filter, Context& ctx) {
                 responder.event("missed", json(MissedEvent{*missed, std::nullopt}));
                 *missed = 0;
             }
-            responder.event_text("log", published.json_text());
+            responder.event_text(*c, "log", published.json_text());
         });
     connection->on_close([&sink, id] { sink.unsubscribe(id); });
 }

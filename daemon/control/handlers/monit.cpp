@@ -25,11 +25,12 @@ void subscribe_logs(Context& ctx, std::shared_ptr<LineRateLimiter> limiter) {
     auto id = sink.subscribe([limiter, responder = ctx.responder](const PublishedLine& published) {
         const LogLine& line = published.line();
         if (!limiter->admit(line.id, line.time)) return;
-        if (backed_up(responder)) {
+        Connection* c = responder.connection();
+        if (!c || c->queued_bytes() > kMonitQueueLimit) {
             limiter->hold_back(line.id);
             return;
         }
-        responder.event_text("log", published.json_text());
+        responder.event_text(*c, "log", published.json_text());
     });
     ctx.responder.connection()->on_close([&sink, id] { sink.unsubscribe(id); });
 }
