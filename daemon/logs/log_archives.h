@@ -1,0 +1,40 @@
+// The archives of a rotated log file, and how they are named. The live file
+// "<dir>/<stem><ext>" ("logs/api-out-0.log") is renamed on rotation to
+// "<dir>/<stem>__<date><ext>" ("logs/api-out-0__2026-11-30_04-31-07.log"),
+// with "-<n>" after the date when that name is taken (several rotations in
+// one second), and ".gz" added once compressed. pm2-logrotate names its
+// archives the same way, so log shippers set up for it keep working.
+#pragma once
+
+#include <cstddef>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace tend {
+
+// The default date in an archive's name (strftime, local time).
+inline constexpr const char* kArchiveDatePattern = "%Y-%m-%d_%H-%M-%S";
+
+// A name for a new archive of live: the first of "<stem>__<date><ext>",
+// "<stem>__<date>-1<ext>", ... that exists neither plain nor compressed.
+// pattern is strftime's, for when (local time); characters that would make
+// another path ('/') become '-'.
+std::string new_archive_path(const std::string& live, std::time_t when,
+                             const std::string& pattern = kArchiveDatePattern);
+
+// The archives of live, newest first: by modification time (a compressed
+// archive keeps its original's), then by name. An archive found both plain
+// and compressed (compression is finishing) is listed once, plain.
+std::vector<std::string> list_log_archives(const std::string& live);
+
+// True when path names a compressed archive (".gz").
+bool is_compressed_archive(const std::string& path);
+
+// The last cap bytes of an archive, decompressed if it is compressed; the
+// first line may then be partial. A missing archive reads as empty (it was
+// removed meanwhile); another error throws TendError(kBadRequest) "cannot
+// read log archive '<path>': ...".
+std::string read_log_archive(const std::string& path, std::size_t cap);
+
+}  // namespace tend
