@@ -28,6 +28,7 @@ constexpr std::array kCommands{
     CommandSpec{registered(cmd::kPing),      {"", ""},        "check that the daemon answers",                     false, setup_ping},
     CommandSpec{registered("prettylist"),    {"", ""},        "print the instance list as indented JSON",          false, setup_prettylist},
     CommandSpec{registered(cmd::kReload),    {"startOrReload", ""}, "replace instances one by one with no downtime; a file's changes apply", false, setup_reload},
+    CommandSpec{registered(cmd::kReloadLogs), {"", ""},      "reopen every log file (after logrotate moved them) and read config.json again", false, setup_reload_logs},
     CommandSpec{registered("report"),        {"", ""},        "print what a bug report needs: versions, home, daemon, its log", false, setup_report},
     CommandSpec{registered(cmd::kReset),     {"", ""},        "set restart counts back to zero",                   false, setup_reset},
     CommandSpec{registered(cmd::kRestart),   {"startOrRestart", ""}, "stop then start instances; a file's changes apply", false, setup_restart},

@@ -80,6 +80,36 @@ void apply_exec_mode(const StartFlags& f, AppSpec& spec) {
     if (spec.exec_mode.empty() && per_cpu && runs_node(spec)) spec.exec_mode = "cluster";
 }
 
+// --max-size, --retain, --rotate-interval, --compress, --rotate-date-format.
+LogRotation rotation_flags(const StartFlags& f) {
+    LogRotation r;
+    if (f.max_size) {
+        r.max_size = parse_rotation_size(*f.max_size);
+        if (!r.max_size)
+            throw UsageError(
+                "--max-size: expected a size such as 10M, 512K or 1G (0: never), got '" +
+                *f.max_size + "'");
+    }
+    if (f.retain) {
+        auto count = parse_int(*f.retain);
+        if (!count || *count > kMaxRetain)
+            throw UsageError("--retain: expected a count from 0 to " + std::to_string(kMaxRetain) +
+                             ", got '" + *f.retain + "'");
+        r.retain = static_cast<int>(*count);
+    }
+    if (f.rotate_interval) {
+        if (!parse_rotation_interval(*f.rotate_interval))
+            throw UsageError(
+                "--rotate-interval: expected daily, hourly, none or a duration of at least 1s "
+                "such as 6h, got '" +
+                *f.rotate_interval + "'");
+        r.interval = *f.rotate_interval;
+    }
+    r.compress = f.compress;
+    r.date_format = f.rotate_date_format;
+    return r;
+}
+
 std::string log_path(const std::string& path, const std::string& cwd) {
     return path.empty() ? "" : absolute_path(path, cwd);
 }
@@ -117,8 +147,9 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     spec.interpreter = flags.interpreter;
     check_runnable(spec, flags.script, env);
     spec.base_env = env.env;
-    spec.logs = LogOptions{flags.time, log_path(flags.output, spec.cwd),
-                           log_path(flags.error, spec.cwd), flags.merge_logs};
+    spec.logs =
+        LogOptions{flags.time, log_path(flags.output, spec.cwd), log_path(flags.error, spec.cwd),
+                   flags.merge_logs, rotation_flags(flags)};
     apply_listen_flags(flags, spec.listen);
     apply_extra_flags(flags, spec);
     apply_exec_mode(flags, spec);

@@ -45,6 +45,11 @@ struct StartFlags {
     std::string output;
     std::string error;
     bool merge_logs = false;
+    std::optional<std::string> max_size;  // log rotation; unset = the daemon's default
+    std::optional<std::string> retain;
+    std::optional<std::string> rotate_interval;
+    std::optional<std::string> rotate_date_format;
+    std::optional<bool> compress;
     std::vector<std::string> interpreter_args;  // --interpreter-args / --node-args, split
     std::string env_file;
     std::string instance_var;

@@ -183,6 +183,7 @@ void validate(const AppSpec& spec) {
     if (spec.restart.max_memory_bytes < 0) bad("max_memory_restart must not be negative");
     if (spec.listen.port < 0 || spec.listen.port > 65535) bad("port must be 1..65535");
     if (spec.listen.listen_timeout_ms < 0) bad("durations must not be negative");
+    validate_rotation(spec.logs.rotation);
     if (signal_number(spec.restart.kill_signal) == 0)
         bad("unknown signal '" + spec.restart.kill_signal + "'");
     validate_extras(spec);
@@ -222,6 +223,7 @@ void to_json(json& j, const AppSpec& s) {
              {"increment_var", s.vars.increment_var},
              {"uid", s.run_as.uid},
              {"gid", s.run_as.gid}};
+    write_rotation(j, s.logs.rotation);
 }
 
 void from_json(const json& j, AppSpec& s) {
@@ -250,6 +252,7 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "out_file", s.logs.out_file, "a string");
     read_field(j, "error_file", s.logs.error_file, "a string");
     read_field(j, "merge_logs", s.logs.merge_logs, "a boolean");
+    s.logs.rotation = read_rotation(j);
     read_field(j, "port", s.listen.port, "an integer");
     read_field(j, "host", s.listen.host, "a string");
     read_field(j, "wait_ready", s.listen.wait_ready, "a boolean");

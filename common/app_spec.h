@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log_rotation.h"
 #include "common/protocol.h"
 
 namespace tend {
@@ -28,6 +29,7 @@ struct LogOptions {
     std::string out_file;     // empty = TEND_HOME/logs/<name>-out-<id>.log
     std::string error_file;   // empty = TEND_HOME/logs/<name>-err-<id>.log
     bool merge_logs = false;  // one pair of files for every instance
+    LogRotation rotation;     // unset options take the daemon's defaults
 };
 
 // Cluster mode's shared port: the daemon binds it once and hands the

@@ -28,6 +28,7 @@ inline constexpr const char* kLogs = "logs";
 inline constexpr const char* kMonit = "monit";
 inline constexpr const char* kPing = "ping";
 inline constexpr const char* kReload = "reload";
+inline constexpr const char* kReloadLogs = "reloadLogs";
 inline constexpr const char* kReset = "reset";
 inline constexpr const char* kRestart = "restart";
 inline constexpr const char* kResurrect = "resurrect";
@@ -72,6 +73,7 @@ inline constexpr std::array kCommandRegistry{
     CommandInfo{cmd::kPing,      cmd::kPing,      false,         false},
     CommandInfo{"prettylist",    cmd::kList,      true,          false},
     CommandInfo{cmd::kReload,    cmd::kReload,    true,          true},
+    CommandInfo{cmd::kReloadLogs, cmd::kReloadLogs, false,       false},
     CommandInfo{"report",        cmd::kPing,      false,         false},
     CommandInfo{cmd::kReset,     cmd::kReset,     true,          true},
     CommandInfo{cmd::kRestart,   cmd::kRestart,   true,          true},

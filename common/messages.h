@@ -232,10 +232,22 @@ struct PingResult {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PingResult, pid, version, home)
 
+// flush: TargetsArgs' targets (the same object), and with archives
+// (`--all`) the rotated archives of each file are removed too.
+struct FlushArgs {
+    bool archives = false;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FlushArgs, archives)
+
 struct FlushResult {
     std::vector<std::string> files;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FlushResult, files)
+
+struct ReloadLogsResult {
+    std::size_t files = 0;  // log files reopened
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReloadLogsResult, files)
 
 // Event sent to a follower that fell behind: this many lines were skipped.
 struct MissedEvent {

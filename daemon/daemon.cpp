@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "common/errors.h"
+#include "daemon/control/handlers/handlers.h"
 #include "daemon/daemon_parts.h"
 #include "daemon/service_manager.h"
 #include "daemon/uv/guard.h"
@@ -148,7 +149,11 @@ void Daemon::on_table_changed(std::optional<std::int64_t> next) {
 void Daemon::handle_signal(int signum) {
     if (signum == SIGUSR2) {
         spdlog::info("SIGUSR2: reopening log files");
-        parts_->sink.reopen_all();
+        try {
+            handlers::reopen_logs(parts_->services);
+        } catch (const TendError& e) {
+            spdlog::error("SIGUSR2: {}", e.what());
+        }
         return;
     }
     if (signum == SIGHUP) {

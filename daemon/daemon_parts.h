@@ -15,6 +15,7 @@
 #include "daemon/control/control_server.h"
 #include "daemon/control/dispatcher.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_settings.h"
 #include "daemon/handover/keeper_link.h"
 #include "daemon/handover/state_saver.h"
 #include "daemon/handover/takeover.h"
@@ -48,7 +49,7 @@ inline std::string find_node_preload() {
 
 inline TableConfig table_config(const Paths& paths) {
     return TableConfig{paths.home, paths.log_dir, current_environment(), find_node_preload(),
-                       paths.home + "/notify.sock"};
+                       paths.home + "/notify.sock", load_daemon_settings(paths.home).log_rotation};
 }
 
 }  // namespace daemon_parts

@@ -30,6 +30,7 @@ CommandRunner setup_ping(CLI::App& app);
 CommandRunner setup_prettylist(CLI::App& app);
 CommandRunner setup_events(CLI::App& app);
 CommandRunner setup_reload(CLI::App& app);
+CommandRunner setup_reload_logs(CLI::App& app);
 CommandRunner setup_report(CLI::App& app);
 CommandRunner setup_reset(CLI::App& app);
 CommandRunner setup_restart(CLI::App& app);

@@ -1,4 +1,5 @@
-// `tend flush [target]...`: empty the log files of the targets, or of every app.
+// `tend flush [target]... [--all]`: empty the log files of the targets, or
+// of every app; --all removes their rotated archives too.
 #include <memory>
 
 #include "cli/commands/commands.h"
@@ -8,11 +9,16 @@ namespace tend {
 
 CommandRunner setup_flush(CLI::App& app) {
     auto args = std::make_shared<TargetsArgs>();
+    auto archives = std::make_shared<bool>(false);
     add_targets(app, args->targets);
-    return [args](CommandContext& ctx) {
+    app.add_flag("--all", *archives, "also remove the rotated archives of each file");
+    return [args, archives](CommandContext& ctx) {
         args->cwd = cli_cwd();
-        auto flushed = decode_result<FlushResult>(ctx.call(*args));
-        print_now("[tend] flushed " + std::to_string(flushed.files.size()) + " file(s)\n");
+        json request = *args;
+        request.update(json(FlushArgs{*archives}));
+        auto flushed = decode_result<FlushResult>(ctx.call(request));
+        print_now("[tend] flushed " + std::to_string(flushed.files.size()) + " file(s)" +
+                  (*archives ? " and their archives\n" : "\n"));
         return 0;
     };
 }

@@ -108,6 +108,17 @@ void add_log_options(CLI::App& app, StartFlags& f) {
                      "stdout log file (-<id> is added per instance without --merge-logs)", "FILE");
     add_value_option(app, "-e,--error", f.error, "stderr log file (likewise)", "FILE");
     app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
+    add_optional(app, "--max-size", f.max_size,
+                 "rotate a log file at this size (default 10M; 0: never)", "SIZE");
+    add_optional(app, "--retain", f.retain, "rotated archives kept per log file (default 30)",
+                 "N");
+    add_optional(app, "--rotate-interval", f.rotate_interval,
+                 "also rotate daily, hourly or every DURATION (default none)", "WHEN");
+    app.add_flag_function(
+        "--compress", [&f](std::int64_t) { f.compress = true; },
+        "gzip rotated archives (default off)");
+    add_optional(app, "--rotate-date-format", f.rotate_date_format,
+                 "strftime date in archive names (default %Y-%m-%d_%H-%M-%S)", "FMT");
 }
 
 // "7-9, 12": the ids of a group of instances, short however many.

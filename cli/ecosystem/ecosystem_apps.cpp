@@ -77,6 +77,12 @@ std::string read_memory(const json& v, const std::string& where) {
     bad_value(where, "a size such as '200M' or a number of bytes", v);
 }
 
+std::string read_rotation_size(const json& v, const std::string& where) {
+    if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.dump();
+    if (v.is_string() && parse_rotation_size(v.get<std::string>())) return v.get<std::string>();
+    bad_value(where, "a size such as '10M', a number of bytes, or 0 for never", v);
+}
+
 std::string read_port(const json& v, const std::string& where) {
     if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 65535)
         bad_value(where, "a port number 1..65535", v);
@@ -165,6 +171,11 @@ const Field kFields[] = {
     {"listen_timeout", [](const json& v, const std::string& w, AppInput& in) { in.flags.listen_timeout = read_ms(v, w); }},
     {"max_memory_restart", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_memory_restart = read_memory(v, w); }},
     {"max_restarts", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_restarts = std::to_string(read_count(v, w)); }},
+    {"max_size", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_size = read_rotation_size(v, w); }},
+    {"compress", [](const json& v, const std::string& w, AppInput& in) { in.flags.compress = read_bool(v, w); }},
+    {"retain", [](const json& v, const std::string& w, AppInput& in) { in.flags.retain = std::to_string(read_count(v, w)); }},
+    {"rotate_date_format", [](const json& v, const std::string& w, AppInput& in) { in.flags.rotate_date_format = read_string(v, w); }},
+    {"rotate_interval", [](const json& v, const std::string& w, AppInput& in) { in.flags.rotate_interval = read_string(v, w); }},
     {"merge_logs", [](const json& v, const std::string& w, AppInput& in) { in.flags.merge_logs = read_bool(v, w); }},
     {"min_uptime", [](const json& v, const std::string& w, AppInput& in) { in.flags.min_uptime = read_ms(v, w); }},
     {"gid", [](const json& v, const std::string& w, AppInput& in) { in.flags.gid = read_identity(v, w); }},

@@ -27,6 +27,7 @@ constexpr std::array kHandlers{
     HandlerEntry{registered(cmd::kMonit), &handlers::monit},
     HandlerEntry{registered(cmd::kPing), &handlers::ping},
     HandlerEntry{registered(cmd::kReload), &handlers::reload},
+    HandlerEntry{registered(cmd::kReloadLogs), &handlers::reload_logs},
     HandlerEntry{registered(cmd::kReset), &handlers::reset},
     HandlerEntry{registered(cmd::kRestart), &handlers::restart},
     HandlerEntry{registered(cmd::kResurrect), &handlers::resurrect},

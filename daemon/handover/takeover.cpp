@@ -58,7 +58,7 @@ std::vector<int> keeper_children() {
     return out;
 }
 
-SpawnRequest streams_of(const Instance& inst, const AppSpec& spec) {
+SpawnRequest streams_of(const Instance& inst, const AppSpec& spec, const ProcessTable& table) {
     SpawnRequest r;
     r.id = inst.id;
     r.name = inst.app;
@@ -66,6 +66,7 @@ SpawnRequest streams_of(const Instance& inst, const AppSpec& spec) {
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;
     r.timestamp = spec.logs.time;
+    r.rotation = table.rotation_of(spec);
     return r;
 }
 
@@ -84,7 +85,7 @@ std::vector<int> adopt_processes(Handover& h, TakeoverParts p, std::set<int>& ad
         std::string n = std::to_string(pid);
         int out = h.take("out:" + n), err = h.take("err:" + n), ipc = h.take("ipc:" + n);
         try {
-            p.launcher.adopt(streams_of(*inst, app->spec), pid, out, err, ipc);
+            p.launcher.adopt(streams_of(*inst, app->spec, p.table), pid, out, err, ipc);
         } catch (const TendError& e) {
             spdlog::error("cannot read the output of {} pid {} again: {}", inst->app, pid,
                           e.what());

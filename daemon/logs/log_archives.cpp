@@ -40,11 +40,6 @@ LiveName split_live(const std::string& live) {
     return name;
 }
 
-bool exists(const std::string& path) {
-    struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0;
-}
-
 bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -82,8 +77,13 @@ std::string new_archive_path(const std::string& live, std::time_t when,
         std::string path = base;
         if (n > 0) path.append("-").append(std::to_string(n));
         path += name.ext;
-        if (!exists(path) && !exists(path + std::string(kCompressedSuffix))) return path;
+        if (!path_exists(path) && !path_exists(path + std::string(kCompressedSuffix))) return path;
     }
+}
+
+bool path_exists(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
 }
 
 bool is_compressed_archive(const std::string& path) {

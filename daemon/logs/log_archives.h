@@ -28,6 +28,9 @@ std::string new_archive_path(const std::string& live, std::time_t when,
 // and compressed (compression is finishing) is listed once, plain.
 std::vector<std::string> list_log_archives(const std::string& live);
 
+// True when something is at path (a link is not followed).
+bool path_exists(const std::string& path);
+
 // True when path names a compressed archive (".gz").
 bool is_compressed_archive(const std::string& path);
 

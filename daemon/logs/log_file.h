@@ -24,10 +24,13 @@
 #include <utility>
 #include <vector>
 
+#include "common/log_rotation.h"
 #include "daemon/logs/log_write_policy.h"
 #include "daemon/uv/handle.h"
 
 namespace tend {
+
+class LogArchiver;  // daemon/logs/log_archiver.h
 
 // Something that paused because a file was congested (a PipeReader).
 class DrainWaiter {
@@ -149,6 +152,21 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // closed once no write uses it. On failure, logs and keeps the old one.
     void reopen();
 
+    // How the file rotates from now on (a regular file only): it is renamed
+    // to an archive (log_archives.h) and a new one opened, between two
+    // writes, so an archive holds whole lines only, once it reaches
+    // max_size or the interval comes. Old archives are pruned then, and
+    // compressed by archiver. A merged file rotates once for all its writers.
+    void set_rotation(const RotationPolicy& policy, std::shared_ptr<LogArchiver> archiver);
+    const RotationPolicy& rotation() const { return rotation_; }
+    // Rotates now, if the file holds anything and no write is in flight
+    // (else as soon as it is done). For tests and time-based rotation.
+    void rotate_soon();
+    // Bytes in the live file, as far as this daemon wrote or found them.
+    std::int64_t size() const { return size_; }
+    // Rotations done by this file since it was opened.
+    std::uint64_t rotations() const { return rotations_; }
+
     // Makes the file (a regular one: never /dev/null or a pipe) owned by an
     // app's user and group, now and after each reopen(): an app run with
     // `uid` owns its logs, and its user no other app's.
@@ -187,6 +205,12 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     void report_failure(std::int64_t result);
     void wake_waiters();
     void wake_write_waiters();
+    void maybe_rotate();
+    void rotate();
+    bool replace_fd(const std::string& archive);
+    void stamp_archive(const std::string& archive);
+    void arm_rotation_timer();
+    static void on_rotation_timer(uv_timer_t* timer);
 
     uv_loop_t* loop_;
     std::string path_;
@@ -218,6 +242,14 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     std::vector<std::pair<WriteWaiter*, std::uint64_t>> write_waiters_;
     std::uint64_t dropped_ = 0;
     std::uint64_t dropped_at_failure_ = 0;
+    RotationPolicy rotation_ = RotationPolicy::never();
+    std::shared_ptr<LogArchiver> archiver_;
+    std::int64_t size_ = 0;              // of the live file
+    bool rotate_due_ = false;            // the interval came: rotate once nothing is in flight
+    std::uint64_t rotate_retry_at_ = 0;  // uv_now() before which a failed rotation is not retried
+    std::uint64_t rotations_ = 0;
+    std::int64_t last_archive_ns_ = 0;       // the time stamped on the last archive
+    uv::Handle<uv_timer_t> rotation_timer_;  // time-based rotation
 };
 
 }  // namespace tend

@@ -14,6 +14,8 @@
 #include <unordered_set>
 
 #include "common/errors.h"
+#include "daemon/logs/log_archiver.h"
+#include "daemon/logs/log_archives.h"
 #include "daemon/logs/log_file.h"
 #include "daemon/logs/log_tail.h"
 #include "daemon/logs/log_timestamp.h"
@@ -142,6 +144,13 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
         has_removed = false;
     }
 
+    // Made with the first file that compresses its archives.
+    std::shared_ptr<LogArchiver> archiver_for(const RotationPolicy& rotation) {
+        if (!rotation.compress) return nullptr;
+        if (!archiver) archiver = std::make_shared<LogArchiver>();
+        return archiver;
+    }
+
     std::shared_ptr<LogFile> find(const std::string& path) const {
         auto it = files.find(registry_key(path));
         return it == files.end() ? nullptr : it->second.lock();
@@ -172,10 +181,11 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
     std::unique_ptr<char[]> read_buffer_memory;
     std::unique_ptr<ScratchPipe> scratch_pipe;  // both from the first attach()
     std::unique_ptr<EdgeWatch> edge_watch;
-    std::function<void()> quiesce_done;  // set from quiesce() until it runs
-    bool waiting_files = false;          // every reader closed: waiting for the files
-    int files_writing = 0;               // files quiesce still waits for
-    uv::Handle<uv_timer_t> trim_timer;   // while readers may exist
+    std::shared_ptr<LogArchiver> archiver;  // shared with the files that compress
+    std::function<void()> quiesce_done;     // set from quiesce() until it runs
+    bool waiting_files = false;             // every reader closed: waiting for the files
+    int files_writing = 0;                  // files quiesce still waits for
+    uv::Handle<uv_timer_t> trim_timer;      // while readers may exist
     std::unordered_map<std::string, std::weak_ptr<LogFile>> files;
     std::unordered_set<PipeReader*> readers;
     std::vector<SubscriberEntry> subscribers;
@@ -196,12 +206,16 @@ LogSink::~LogSink() {
     close_all();
 }
 
-std::shared_ptr<LogFile> LogSink::open(const std::string& path) {
+std::shared_ptr<LogFile> LogSink::open(const std::string& path, const RotationPolicy& rotation) {
     std::string key = registry_key(path);
     auto& slot = impl_->files[key];
-    if (auto file = slot.lock()) return file;
+    if (auto file = slot.lock()) {
+        file->set_rotation(rotation, impl_->archiver_for(rotation));
+        return file;
+    }
     try {
         auto file = LogFile::open(impl_->loop, path, impl_->home);
+        file->set_rotation(rotation, impl_->archiver_for(rotation));
         slot = file;
         return file;
     } catch (...) {
@@ -262,8 +276,26 @@ void LogSink::truncate(const std::string& path) {
     }
 }
 
-void LogSink::reopen_all() {
-    impl_->for_each_file([](LogFile& file) { file.reopen(); });
+std::size_t LogSink::reopen_all() {
+    std::size_t count = 0;
+    impl_->for_each_file([&count](LogFile& file) {
+        file.reopen();
+        ++count;
+    });
+    return count;
+}
+
+void LogSink::set_rotation(const std::string& path, const RotationPolicy& rotation) {
+    if (auto file = impl_->find(path)) file->set_rotation(rotation, impl_->archiver_for(rotation));
+}
+
+void LogSink::remove_archives(const std::string& path) {
+    truncate(path);
+    prune_archives(path, 0);
+}
+
+bool LogSink::archiver_idle() const {
+    return !impl_->archiver || impl_->archiver->idle();
 }
 
 void LogSink::close_all() {

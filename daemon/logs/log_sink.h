@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log_rotation.h"
 #include "common/messages.h"
 #include "daemon/logs/log_tail.h"
 #include "daemon/logs/published_line.h"
@@ -48,8 +49,10 @@ class LogSink {
 
     // Opens path for appending (creating directories as needed), or returns
     // the file already open at that path, so merged logs share one writer.
+    // The file rotates by rotation from now on (see LogFile::set_rotation).
     // Throws TendError(kBadRequest) when it cannot be opened.
-    std::shared_ptr<LogFile> open(const std::string& path);
+    std::shared_ptr<LogFile> open(const std::string& path,
+                                  const RotationPolicy& rotation = RotationPolicy::never());
 
     // Takes ownership of read_fd (the daemon's end of an instance's pipe) and
     // reads it until EOF, appending whole lines to file. A partial last line
@@ -76,8 +79,18 @@ class LogSink {
     // Empties the file at path (`tend flush`). Lines still queued are kept.
     void truncate(const std::string& path);
 
-    // Reopens every open file (logrotate moved them: SIGUSR2).
-    void reopen_all();
+    // Reopens every open file (logrotate moved them: SIGUSR2, reloadLogs);
+    // returns how many.
+    std::size_t reopen_all();
+
+    // The file at path, if open, rotates by rotation from now on.
+    void set_rotation(const std::string& path, const RotationPolicy& rotation);
+
+    // Empties the file at path and removes its archives (`tend flush --all`).
+    void remove_archives(const std::string& path);
+
+    // True once no archive is being compressed or waits for it (for tests).
+    bool archiver_idle() const;
 
     // Stops reading every pipe (writing out partial lines) so the loop can
     // end; queued writes still complete, but what a file still holds

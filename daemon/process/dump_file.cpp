@@ -11,40 +11,10 @@
 #include "common/atomic_file.h"
 #include "common/errors.h"
 #include "common/json_limits.h"
+#include "daemon/home_file.h"
 
 namespace tend {
 namespace {
-
-// The dump's text, or nullopt when there is none. A link is not followed
-// (O_NOFOLLOW) but refused: one planted in the home must not have tend read
-// another file into dump.json.bak, nor resurrect from it.
-std::optional<std::string> read_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) return std::nullopt;
-    if (fd < 0 && errno == ELOOP)
-        throw TendError(
-            ErrorCode::kBadRequest,
-            "cannot read '" + path + "': it is a symbolic link (tend follows no link in its home)");
-    if (fd < 0)
-        throw TendError(ErrorCode::kBadRequest,
-                        "cannot read '" + path + "': " + std::strerror(errno));
-    std::string text;
-    char buf[65536];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            throw TendError(ErrorCode::kBadRequest,
-                            "cannot read '" + path + "': " + std::strerror(err));
-        }
-        if (n == 0) break;
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return text;
-}
 
 AppSpec parse_app(const json& j, std::size_t index) {
     try {
@@ -91,7 +61,7 @@ void save_dump(const std::string& path, const std::vector<AppSpec>& specs) {
     // then would leave `tend resurrect` nothing without --from-backup. With
     // the copy, dump.json and dump.json.bak are each whole at every instant.
     // A corrupt old dump is not copied, so it never overwrites a good .bak.
-    if (auto old = read_file(path)) {
+    if (auto old = read_home_file(path)) {
         try {
             parse_dump(*old);
             write_file_atomic(path + ".bak", *old);
@@ -102,7 +72,7 @@ void save_dump(const std::string& path, const std::vector<AppSpec>& specs) {
 }
 
 std::vector<AppSpec> load_dump(const std::string& path) {
-    auto text = read_file(path);
+    auto text = read_home_file(path);
     if (!text)
         throw TendError(ErrorCode::kNotFound, "no dump at '" + path + "': run 'tend save' first");
     return parse_dump(*text);

@@ -121,6 +121,7 @@ struct TableConfig {
     std::map<std::string, std::string> default_env;  // when a spec has no base_env
     std::string node_preload;   // makes a Node app's listen(port) use fd 3; "" = none found
     std::string notify_socket;  // NOTIFY_SOCKET for sd_notify("READY=1"); "" = none
+    LogRotation log_rotation;   // TEND_HOME/config.json's defaults for every app
 };
 
 // What the table acts through; each is faked in its unit tests.
@@ -238,6 +239,13 @@ class ProcessTable {
     // this daemon's), instances, deadlines and reload queue, as they were.
     // Only into an empty table.
     void adopt(TableState state);
+
+    // How spec's log files rotate: its options over the daemon's defaults.
+    RotationPolicy rotation_of(const AppSpec& spec) const;
+    // New defaults (`tend reloadLogs` read config.json again).
+    void set_log_rotation_defaults(LogRotation defaults) {
+        config_.log_rotation = std::move(defaults);
+    }
 
   private:
     // Held by each public call that changes the table; the outermost one to

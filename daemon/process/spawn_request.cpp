@@ -74,6 +74,10 @@ std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec,
     return {out, err};
 }
 
+RotationPolicy ProcessTable::rotation_of(const AppSpec& spec) const {
+    return resolve_rotation(spec.logs.rotation, config_.log_rotation);
+}
+
 const std::map<std::string, std::string>& ProcessTable::starting_env(const AppSpec& spec) const {
     return spec.base_env.empty() ? config_.default_env : spec.base_env;
 }
@@ -107,6 +111,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;
     r.timestamp = spec.logs.time;
+    r.rotation = rotation_of(spec);
     r.run_as = resolve_run_as(spec.run_as, ::geteuid());
     return r;
 }

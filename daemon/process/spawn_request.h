@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log_rotation.h"
 #include "daemon/process/run_as.h"
 
 namespace tend {
@@ -22,6 +23,7 @@ struct SpawnRequest {
     std::string out_log;
     std::string err_log;
     bool timestamp = false;  // --time
+    RotationPolicy rotation = RotationPolicy::never();  // of both log files
     // uid / gid to switch to (the daemon runs as root); nullopt = the daemon's.
     std::optional<Identity> run_as;
     // A listening socket to pass as fd 3 (cluster mode's shared port), with

@@ -176,8 +176,8 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     check_runnable(r);
     std::shared_ptr<LogFile> out_file, err_file;
     try {
-        out_file = sink_.open(r.out_log);
-        err_file = sink_.open(r.err_log);
+        out_file = sink_.open(r.out_log, r.rotation);
+        err_file = sink_.open(r.err_log, r.rotation);
     } catch (const TendError& e) {
         throw TendError(ErrorCode::kSpawnFailed, "cannot start '" + r.name + "': " + e.what());
     }
@@ -255,9 +255,9 @@ void UvLauncher::adopt(const SpawnRequest& r, int pid, int out_fd, int err_fd, i
     adopted_[pid] = r.id;
     LogSource source{r.id, r.name, r.instance};
     if (out_fd >= 0)
-        sink_.attach(out_fd, source, StreamKind::kOut, sink_.open(r.out_log), r.timestamp);
+        sink_.attach(out_fd, source, StreamKind::kOut, sink_.open(r.out_log, r.rotation), r.timestamp);
     if (err_fd >= 0)
-        sink_.attach(err_fd, source, StreamKind::kErr, sink_.open(r.err_log), r.timestamp);
+        sink_.attach(err_fd, source, StreamKind::kErr, sink_.open(r.err_log, r.rotation), r.timestamp);
     if (ipc_fd >= 0) channels_.open(ipc_fd, r.id, pid);
     spdlog::info("adopted {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
 }

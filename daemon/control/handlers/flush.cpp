@@ -1,4 +1,5 @@
-// `tend flush [target]`: empties log files.
+// `tend flush [target] [--all]`: empties log files; with --all, removes
+// their rotated archives too.
 #include <set>
 
 #include "common/messages.h"
@@ -8,6 +9,7 @@ namespace tend::handlers {
 
 std::optional<json> flush(const Request& request, Context& ctx) {
     auto args = args_as<TargetsArgs>(request.args);
+    bool archives = args_as<FlushArgs>(request.args).archives;
     ProcessTable& table = ctx.services.table;
     std::set<std::string> seen;
     FlushResult result;
@@ -15,7 +17,11 @@ std::optional<json> flush(const Request& request, Context& ctx) {
         const Instance* inst = table.find(id);
         for (const std::string* path : {&inst->out_log, &inst->err_log}) {
             if (!seen.insert(*path).second) continue;
-            ctx.services.sink.truncate(*path);
+            if (archives) {
+                ctx.services.sink.remove_archives(*path);
+            } else {
+                ctx.services.sink.truncate(*path);
+            }
             result.files.push_back(*path);
         }
     }

@@ -16,6 +16,11 @@ std::optional<json> list(const Request& request, Context& ctx);
 std::optional<json> describe(const Request& request, Context& ctx);
 std::optional<json> logs(const Request& request, Context& ctx);
 std::optional<json> flush(const Request& request, Context& ctx);
+std::optional<json> reload_logs(const Request& request, Context& ctx);
+// What reloadLogs and SIGUSR2 do: read config.json again (its rotation
+// defaults apply to every app's files), then reopen every log file. Throws
+// TendError when config.json cannot be used, after reopening.
+std::size_t reopen_logs(Services& services);
 std::optional<json> kill(const Request& request, Context& ctx);
 std::optional<json> monit(const Request& request, Context& ctx);
 std::optional<json> reload(const Request& request, Context& ctx);

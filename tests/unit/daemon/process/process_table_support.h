@@ -102,7 +102,8 @@ struct Fixture {
                                    "/home/t/logs",
                                    {{"PATH", "/bin"}},
                                    "/share/preload.js",
-                                   "/home/t/notify.sock"}};
+                                   "/home/t/notify.sock",
+                                   {}}};
     // What the table told its watcher, in order: the next deadline each time.
     std::vector<std::optional<std::int64_t>> told;
     Fixture() {

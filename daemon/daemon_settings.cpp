@@ -1,0 +1,47 @@
+// Reading TEND_HOME/config.json.
+#include "daemon/daemon_settings.h"
+
+#include "common/errors.h"
+#include "common/json_limits.h"
+#include "daemon/home_file.h"
+
+namespace tend {
+
+namespace {
+
+const char* const kLogKeys[] = {"max_size", "retain", "compress", "rotate_interval",
+                                "rotate_date_format"};
+
+void check_keys(const json& object, const std::string& where) {
+    for (const auto& [key, value] : object.items()) {
+        bool known = false;
+        for (const char* k : kLogKeys) known = known || key == k;
+        if (!known) throw TendError(ErrorCode::kBadRequest, "unknown key '" + where + key + "'");
+    }
+}
+
+}  // namespace
+
+DaemonSettings load_daemon_settings(const std::string& home) {
+    std::string path = home + "/config.json";
+    DaemonSettings settings;
+    std::optional<std::string> text = read_home_file(path);
+    if (!text) return settings;
+    try {
+        ParsedJson parsed = parse_json_limited(*text);
+        if (!parsed.ok() || !parsed.value.is_object())
+            throw TendError(ErrorCode::kBadRequest, "not a JSON object");
+        for (const auto& [key, value] : parsed.value.items()) {
+            if (key != "logs") throw TendError(ErrorCode::kBadRequest, "unknown key '" + key + "'");
+            if (!value.is_object())
+                throw TendError(ErrorCode::kBadRequest, "'logs' must be an object");
+            check_keys(value, "logs.");
+            settings.log_rotation = read_rotation(value);
+        }
+    } catch (const TendError& e) {
+        throw TendError(ErrorCode::kBadRequest, path + ": " + e.what());
+    }
+    return settings;
+}
+
+}  // namespace tend

@@ -1,0 +1,25 @@
+// TEND_HOME/config.json: what a user may set for the whole daemon. Today
+// the defaults of log rotation, which every app's own options override:
+//
+//   {"logs": {"max_size": "10M", "retain": 30, "compress": false,
+//             "rotate_interval": "none", "rotate_date_format": "%Y-%m-%d_%H-%M-%S"}}
+//
+// Read when tendd starts and again on `tend reloadLogs`.
+#pragma once
+
+#include <string>
+
+#include "common/log_rotation.h"
+
+namespace tend {
+
+struct DaemonSettings {
+    LogRotation log_rotation;  // unset options: the built-in defaults
+};
+
+// The settings in home's config.json; none set when there is no file.
+// Throws TendError(kBadRequest) "<path>: ..." on anything it cannot use
+// (bad JSON, an unknown key, a bad value), so a typo is never ignored.
+DaemonSettings load_daemon_settings(const std::string& home);
+
+}  // namespace tend
