@@ -109,7 +109,7 @@ void validate_rotation(const LogRotation& r) {
 LogRotation read_rotation(const json& j) {
     LogRotation r;
     if (auto it = j.find("max_size"); it != j.end() && !it->is_null()) {
-        if (it->is_number_unsigned() && it->get<std::uint64_t>() <= (std::uint64_t{1} << 62)) {
+        if (it->is_number_integer() && it->get<std::int64_t>() >= 0) {
             r.max_size = it->get<std::int64_t>();
         } else if (it->is_string()) {
             r.max_size = parse_rotation_size(it->get<std::string>());
