@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log_format.h"
 #include "daemon/process/run_as.h"
 
 namespace tend {
@@ -21,7 +22,7 @@ struct SpawnRequest {
     std::map<std::string, std::string> env;  // the complete environment
     std::string out_log;
     std::string err_log;
-    bool timestamp = false;  // --time
+    LogFormat log_format;  // how its lines are stored: --time, log_date_format, log_type
     // uid / gid to switch to (the daemon runs as root); nullopt = the daemon's.
     std::optional<Identity> run_as;
     // A listening socket to pass as fd 3 (cluster mode's shared port), with
