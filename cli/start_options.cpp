@@ -11,6 +11,7 @@
 
 #include "cli/usage_error.h"
 #include "common/environment.h"
+#include "common/log_format.h"
 #include "common/signals.h"
 #include "common/text.h"
 
@@ -114,6 +115,24 @@ std::string log_path(const std::string& path, const std::string& cwd) {
     return path.empty() ? "" : absolute_path(path, cwd);
 }
 
+// --log-type and --log-date-format are checked here, naming the option,
+// before the daemon's validate() would refuse them.
+void apply_log_format_flags(const StartFlags& f, LogOptions& logs) {
+    try {
+        parse_log_type(f.log_type);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--log-type: ") + e.what());
+    }
+    try {
+        if (!f.log_date_format.empty()) DateFormat::parse(f.log_date_format);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--log-date-format: ") + e.what());
+    }
+    logs.log_type = f.log_type;
+    logs.date_format = f.log_date_format;
+    logs.date_utc = f.log_date_utc;
+}
+
 }  // namespace
 
 std::int64_t parse_memory_limit(std::string_view text) {
@@ -147,9 +166,12 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     spec.interpreter = flags.interpreter;
     check_runnable(spec, flags.script, env);
     spec.base_env = env.env;
-    spec.logs =
-        LogOptions{flags.time, log_path(flags.output, spec.cwd), log_path(flags.error, spec.cwd),
-                   flags.merge_logs, rotation_flags(flags)};
+    spec.logs.time = flags.time;
+    spec.logs.out_file = log_path(flags.output, spec.cwd);
+    spec.logs.error_file = log_path(flags.error, spec.cwd);
+    spec.logs.merge_logs = flags.merge_logs;
+    apply_log_format_flags(flags, spec.logs);
+    spec.logs.rotation = rotation_flags(flags);
     apply_listen_flags(flags, spec.listen);
     apply_extra_flags(flags, spec);
     apply_exec_mode(flags, spec);

@@ -42,6 +42,9 @@ struct StartFlags {
     bool wait_ready = false;
     std::optional<std::string> listen_timeout;
     bool time = false;
+    std::string log_type;         // --log-type: "text" (default) or "json"
+    std::string log_date_format;  // --log-date-format
+    bool log_date_utc = false;    // --log-date-utc
     std::string output;
     std::string error;
     bool merge_logs = false;

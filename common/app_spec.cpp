@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/log_format.h"
 #include "common/signals.h"
 
 namespace tend {
@@ -187,6 +188,11 @@ void validate(const AppSpec& spec) {
     if (signal_number(spec.restart.kill_signal) == 0)
         bad("unknown signal '" + spec.restart.kill_signal + "'");
     validate_extras(spec);
+    try {
+        check_log_format(spec.logs);
+    } catch (const std::invalid_argument& e) {
+        bad(e.what());
+    }
 }
 
 void to_json(json& j, const AppSpec& s) {
@@ -210,6 +216,9 @@ void to_json(json& j, const AppSpec& s) {
              {"kill_signal", s.restart.kill_signal},
              {"max_memory_restart", s.restart.max_memory_bytes},
              {"time", s.logs.time},
+             {"log_type", s.logs.log_type},
+             {"log_date_format", s.logs.date_format},
+             {"log_date_utc", s.logs.date_utc},
              {"out_file", s.logs.out_file},
              {"error_file", s.logs.error_file},
              {"merge_logs", s.logs.merge_logs},
@@ -249,6 +258,9 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "kill_signal", s.restart.kill_signal, "a string");
     read_field(j, "max_memory_restart", s.restart.max_memory_bytes, "an integer (bytes)");
     read_field(j, "time", s.logs.time, "a boolean");
+    read_field(j, "log_type", s.logs.log_type, "a string");
+    read_field(j, "log_date_format", s.logs.date_format, "a string");
+    read_field(j, "log_date_utc", s.logs.date_utc, "a boolean");
     read_field(j, "out_file", s.logs.out_file, "a string");
     read_field(j, "error_file", s.logs.error_file, "a string");
     read_field(j, "merge_logs", s.logs.merge_logs, "a boolean");

@@ -26,6 +26,9 @@ struct RestartPolicy {
 
 struct LogOptions {
     bool time = false;        // prefix each line with a timestamp
+    std::string log_type;     // "" or "text": lines as written; "json": one object per line
+    std::string date_format;  // log_date_format: the prefix's format (common/log_format.h)
+    bool date_utc = false;    // log_date_utc: the prefix in UTC, not local time
     std::string out_file;     // empty = TEND_HOME/logs/<name>-out-<id>.log
     std::string error_file;   // empty = TEND_HOME/logs/<name>-err-<id>.log
     bool merge_logs = false;  // one pair of files for every instance

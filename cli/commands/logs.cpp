@@ -24,6 +24,7 @@ struct LogsFlags {
     bool nostream = false;
     bool raw = false;
     bool timestamp = false;
+    bool json = false;
 };
 
 LogsArgs logs_args(const LogsFlags& f) {
@@ -71,7 +72,7 @@ int follow(Client& client, const LogLineStyle& style) {
 
 int run_logs(const LogsFlags& flags, CommandContext& ctx) {
     LogsArgs args = logs_args(flags);
-    LogLineStyle style{flags.raw, flags.timestamp, ctx.colour_out};
+    LogLineStyle style{flags.raw, flags.timestamp, ctx.colour_out, flags.json};
     Client client = ctx.connect();
     client.send(ctx.request, args);
     std::optional<Response> reply;
@@ -112,6 +113,8 @@ CommandRunner setup_logs(CLI::App& app) {
     app.add_flag("--raw", f->raw, "no id|name| prefix");
     app.add_flag("--timestamp", f->timestamp,
                  "prefix each live line with the time it was captured");
+    app.add_flag("--json", f->json,
+                 "each line as one JSON object {time, app, id, instance, stream, message}");
     return [f](CommandContext& ctx) { return run_logs(*f, ctx); };
 }
 

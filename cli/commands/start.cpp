@@ -104,6 +104,15 @@ void add_cluster_options(CLI::App& app, StartFlags& f) {
 
 void add_log_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--time", f.time, "prefix every log line with a timestamp");
+    add_value_option(app, "--log-type", f.log_type,
+                     "json: every line as one JSON object {time, app, id, instance, stream, "
+                     "message} (default text)",
+                     "text|json");
+    add_value_option(app, "--log-date-format", f.log_date_format,
+                     "prefix every line with its time in this format: 'YYYY-MM-DD HH:mm:ss.SSS' "
+                     "or strftime's '%F %T.%L'",
+                     "FORMAT");
+    app.add_flag("--log-date-utc", f.log_date_utc, "the --log-date-format time in UTC, not local");
     add_value_option(app, "-o,--output", f.output,
                      "stdout log file (-<id> is added per instance without --merge-logs)", "FILE");
     add_value_option(app, "-e,--error", f.error, "stderr log file (likewise)", "FILE");

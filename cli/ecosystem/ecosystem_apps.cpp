@@ -10,6 +10,7 @@
 #include "cli/ecosystem/unsupported_keys.h"
 #include "cli/usage_error.h"
 #include "common/errors.h"
+#include "common/log_format.h"
 #include "common/text.h"
 
 namespace tend {
@@ -144,6 +145,22 @@ std::string read_exec_mode(const json& v, const std::string& where) {
     return mode;
 }
 
+// PM2's log_type ("json"), or "text".
+std::string read_log_type(const json& v, const std::string& where) {
+    if (!v.is_string() || (v != "json" && v != "text")) bad_value(where, "'json' or 'text'", v);
+    return v.get<std::string>();
+}
+
+std::string read_date_format(const json& v, const std::string& where) {
+    std::string text = read_string(v, where);
+    try {
+        DateFormat::parse(text);
+    } catch (const std::invalid_argument& e) {
+        bad(where + ": " + e.what());
+    }
+    return text;
+}
+
 using Apply = void (*)(const json& v, const std::string& where, AppInput& in);
 struct Field {
     std::string_view key;
@@ -168,6 +185,9 @@ const Field kFields[] = {
     {"interpreter_args", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter_args = read_args(v, w); }},
     {"kill_signal", [](const json& v, const std::string& w, AppInput& in) { in.flags.kill_signal = read_string(v, w); }},
     {"kill_timeout", [](const json& v, const std::string& w, AppInput& in) { in.flags.kill_timeout = read_ms(v, w); }},
+    {"log_date_format", [](const json& v, const std::string& w, AppInput& in) { in.flags.log_date_format = read_date_format(v, w); }},
+    {"log_date_utc", [](const json& v, const std::string& w, AppInput& in) { in.flags.log_date_utc = read_bool(v, w); }},
+    {"log_type", [](const json& v, const std::string& w, AppInput& in) { in.flags.log_type = read_log_type(v, w); }},
     {"listen_timeout", [](const json& v, const std::string& w, AppInput& in) { in.flags.listen_timeout = read_ms(v, w); }},
     {"max_memory_restart", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_memory_restart = read_memory(v, w); }},
     {"max_restarts", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_restarts = std::to_string(read_count(v, w)); }},

@@ -51,6 +51,12 @@ std::string env_keys(const AppSpec& spec) {
     return join(keys);
 }
 
+// "YYYY-MM-DD HH:mm (UTC)", "--time" for --time's format, or "-".
+std::string log_date_format(const LogOptions& logs) {
+    if (logs.date_format.empty()) return logs.time ? "--time" : kNone;
+    return logs.date_utc ? logs.date_format + " (UTC)" : logs.date_format;
+}
+
 std::string or_none(const std::string& value) {
     return value.empty() ? kNone : value;
 }
@@ -95,6 +101,8 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
             {"max_memory_restart",
              r.max_memory_bytes == 0 ? "off" : format_bytes(r.max_memory_bytes)},
             {"log timestamps", on_off(spec.logs.time)},
+            {"log type", spec.logs.log_type.empty() ? "text" : spec.logs.log_type},
+            {"log date format", log_date_format(spec.logs)},
             {"merge logs", on_off(spec.logs.merge_logs)},
             {"env keys", env_keys(spec)},
         });

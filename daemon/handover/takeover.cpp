@@ -65,7 +65,7 @@ SpawnRequest streams_of(const Instance& inst, const AppSpec& spec, const Process
     r.instance = inst.index;
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;
-    r.timestamp = spec.logs.time;
+    r.log_format = log_format_of(spec.logs);
     r.rotation = table.rotation_of(spec);
     return r;
 }

@@ -64,6 +64,12 @@ bool gzip_copy(int in, gzFile out, const std::atomic<bool>& stop, std::string& e
     }
 }
 
+// True when path is still the file st describes.
+bool same_file(const std::string& path, const struct stat& st) {
+    struct stat now {};
+    return ::lstat(path.c_str(), &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev;
+}
+
 }  // namespace
 
 int prune_archives(const std::string& live, int retain) {
@@ -101,8 +107,10 @@ bool compress_archive(const std::string& archive, const std::atomic<bool>& stop)
     std::string error;
     bool copied = gzip_copy(in.fd, out, stop, error);
     bool closed = gzclose(out) == Z_OK;  // closes out_fd
-    // A pruned archive is not brought back as its compressed copy.
-    if (!copied || !closed || !path_exists(archive)) {
+    // A pruned archive is not brought back as its compressed copy, nor one
+    // whose name a newer archive has taken since (names are reused within
+    // a second once pruned) made to replace it.
+    if (!copied || !closed || !same_file(archive, st)) {
         if (!error.empty()) spdlog::warn("cannot compress log archive '{}': {}", archive, error);
         ::unlink(temp.c_str());
         return false;
@@ -114,7 +122,7 @@ bool compress_archive(const std::string& archive, const std::atomic<bool>& stop)
         ::unlink(temp.c_str());
         return false;
     }
-    ::unlink(archive.c_str());
+    if (same_file(archive, st)) ::unlink(archive.c_str());
     return true;
 }
 

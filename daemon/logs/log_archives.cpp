@@ -63,8 +63,8 @@ struct GzCloser {
 
 }  // namespace
 
-std::string new_archive_path(const std::string& live, std::time_t when,
-                             const std::string& pattern) {
+ArchiveName new_archive_name(const std::string& live, std::time_t when, const std::string& pattern,
+                             const ArchiveName* after) {
     LiveName name = split_live(live);
     struct tm local {};
     localtime_r(&when, &local);
@@ -73,11 +73,12 @@ std::string new_archive_path(const std::string& live, std::time_t when,
     std::string stamp(date, len);
     std::replace(stamp.begin(), stamp.end(), '/', '-');
     std::string base = name.dir + name.stem + "__" + stamp;
-    for (int n = 0;; ++n) {
+    for (int n = after && after->date == stamp ? after->n + 1 : 0;; ++n) {
         std::string path = base;
         if (n > 0) path.append("-").append(std::to_string(n));
         path += name.ext;
-        if (!path_exists(path) && !path_exists(path + std::string(kCompressedSuffix))) return path;
+        if (!path_exists(path) && !path_exists(path + std::string(kCompressedSuffix)))
+            return {path, stamp, n};
     }
 }
 

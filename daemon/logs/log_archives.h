@@ -20,8 +20,16 @@ inline constexpr const char* kArchiveDatePattern = "%Y-%m-%d_%H-%M-%S";
 // "<stem>__<date>-1<ext>", ... that exists neither plain nor compressed.
 // pattern is strftime's, for when (local time); characters that would make
 // another path ('/') become '-'.
-std::string new_archive_path(const std::string& live, std::time_t when,
-                             const std::string& pattern = kArchiveDatePattern);
+struct ArchiveName {
+    std::string path;
+    std::string date;  // as formatted
+    int n = 0;         // the "-<n>" after it; 0 = none
+};
+// after: the last archive this file made; a name of the same date then
+// takes a higher n, so names never go back to one pruned meanwhile.
+ArchiveName new_archive_name(const std::string& live, std::time_t when,
+                             const std::string& pattern = kArchiveDatePattern,
+                             const ArchiveName* after = nullptr);
 
 // The archives of live, newest first: by modification time (a compressed
 // archive keeps its original's), then by name. An archive found both plain

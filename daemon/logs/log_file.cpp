@@ -520,14 +520,16 @@ void LogFile::rotate() {
         reopen();
         return;
     }
-    std::string archive = new_archive_path(path_, std::time(nullptr), rotation_.date_format);
-    if (!replace_fd(archive)) {
+    ArchiveName name =
+        new_archive_name(path_, std::time(nullptr), rotation_.date_format, &last_archive_);
+    stamp_for_archive();
+    if (!replace_fd(name.path)) {
         rotate_retry_at_ = uv_now(loop_) + kRotateRetryMs;
         return;
     }
     rotate_retry_at_ = 0;
     ++rotations_;
-    stamp_archive(archive);
+    last_archive_ = std::move(name);
     prune_archives(path_, rotation_.retain);
     if (rotation_.compress && archiver_) archiver_->tidy(path_, rotation_.retain, true);
 }
@@ -536,15 +538,17 @@ void LogFile::rotate() {
 // move in clock ticks (4 ms), and a loud app's file rotates faster: each
 // archive is stamped with the time of its rotation, at least 1 ns after
 // the one before, so the order is exact whatever the names.
-void LogFile::stamp_archive(const std::string& archive) {
+// The live file is stamped before it is renamed: once it has its archive's
+// name, the archiver may already be compressing it, copying its time.
+void LogFile::stamp_for_archive() {
     struct timespec now {};
     ::clock_gettime(CLOCK_REALTIME, &now);
     std::int64_t ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
     ns = std::max(ns, last_archive_ns_ + 1);
     last_archive_ns_ = ns;
     struct timespec times[2] = {{0, UTIME_OMIT}, {ns / 1'000'000'000, ns % 1'000'000'000}};
-    if (::utimensat(AT_FDCWD, archive.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
-        spdlog::warn("log archive '{}': cannot set its time: {}", archive, std::strerror(errno));
+    if (::futimens(fd_, times) != 0)
+        spdlog::warn("log file '{}': cannot set its time: {}", path_, std::strerror(errno));
 }
 
 // Renames the live file to archive and opens a new one at its path. On a

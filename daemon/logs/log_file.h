@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/log_rotation.h"
+#include "daemon/logs/log_archives.h"
 #include "daemon/logs/log_write_policy.h"
 #include "daemon/uv/handle.h"
 
@@ -208,7 +209,7 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     void maybe_rotate();
     void rotate();
     bool replace_fd(const std::string& archive);
-    void stamp_archive(const std::string& archive);
+    void stamp_for_archive();
     void arm_rotation_timer();
     static void on_rotation_timer(uv_timer_t* timer);
 
@@ -249,6 +250,7 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     std::uint64_t rotate_retry_at_ = 0;  // uv_now() before which a failed rotation is not retried
     std::uint64_t rotations_ = 0;
     std::int64_t last_archive_ns_ = 0;       // the time stamped on the last archive
+    ArchiveName last_archive_;               // the name of the last archive made
     uv::Handle<uv_timer_t> rotation_timer_;  // time-based rotation
 };
 

@@ -18,7 +18,6 @@
 #include "daemon/logs/log_archives.h"
 #include "daemon/logs/log_file.h"
 #include "daemon/logs/log_tail.h"
-#include "daemon/logs/log_timestamp.h"
 #include "daemon/logs/pipe_reader.h"
 #include "daemon/uv/guard.h"
 #include "daemon/uv/handle.h"
@@ -34,6 +33,20 @@ constexpr std::size_t kMallocTrimThreshold = std::size_t{1} << 20;
 
 std::string registry_key(const std::string& path) {
     return std::filesystem::path(path).lexically_normal().string();
+}
+
+// validate() refuses a bad date format before a spec gets here; one that
+// comes anyway fails the start with a clear error, not the daemon.
+std::unique_ptr<LineFormatter> make_formatter(const LogFormat& format, const LogSource& source,
+                                              StreamKind kind) {
+    LineOrigin origin{source.name, source.id, source.instance,
+                      kind == StreamKind::kOut ? "out" : "err"};
+    try {
+        return std::make_unique<LineFormatter>(format, origin);
+    } catch (const std::invalid_argument& e) {
+        throw TendError(ErrorCode::kBadRequest,
+                        "log_date_format of '" + source.name + "': " + e.what());
+    }
 }
 
 }  // namespace
@@ -87,10 +100,6 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
             if (subscribers[i].fn && *subscribers[i].fn) (*subscribers[i].fn)(published);
         }
         if (--publishing == 0 && has_removed) compact_subscribers();
-    }
-
-    std::string_view timestamp_prefix(std::time_t second) override {
-        return timestamps.prefix(second);
     }
 
     void reader_closed(PipeReader* reader) override {
@@ -193,7 +202,6 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
     SubscriberId next_subscriber = 1;
     int publishing = 0;
     bool has_removed = false;
-    TimestampCache timestamps;
 };
 
 LogSink::LogSink(uv_loop_t* loop, std::string home)
@@ -226,19 +234,28 @@ std::shared_ptr<LogFile> LogSink::open(const std::string& path, const RotationPo
 
 void LogSink::attach(int read_fd, const LogSource& source, StreamKind kind,
                      std::shared_ptr<LogFile> file, bool timestamp) {
+    LogFormat format;
+    if (timestamp) format.date_format = kTimeFlagFormat;
+    attach(read_fd, source, kind, std::move(file), format);
+}
+
+void LogSink::attach(int read_fd, const LogSource& source, StreamKind kind,
+                     std::shared_ptr<LogFile> file, const LogFormat& format) {
     if (!file) {
         ::close(read_fd);
         throw TendError(ErrorCode::kInternal,
                         "no log file for the output of '" + source.name + "'");
     }
+    std::unique_ptr<LineFormatter> formatter;
     try {
         impl_->prepare_readers();
+        if (!format.plain()) formatter = make_formatter(format, source, kind);
     } catch (...) {
         ::close(read_fd);
         throw;
     }
-    PipeReader* reader =
-        PipeReader::start(impl_->loop, read_fd, source, kind, std::move(file), timestamp, *impl_);
+    PipeReader* reader = PipeReader::start(impl_->loop, read_fd, source, kind, std::move(file),
+                                           std::move(formatter), *impl_);
     impl_->readers.insert(reader);
     impl_->ensure_trim_timer();
 }

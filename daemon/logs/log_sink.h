@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log_format.h"
 #include "common/log_rotation.h"
 #include "common/messages.h"
 #include "daemon/logs/log_tail.h"
@@ -58,7 +59,11 @@ class LogSink {
     // reads it until EOF, appending whole lines to file. A partial last line
     // is written at EOF with a newline added. read_fd may come from an
     // earlier daemon (whatever it left in the pipe is read from the start).
-    // Throws TendError(kInternal) when read_fd is not a pipe.
+    // Lines are stored as format says. Throws TendError(kInternal) when
+    // read_fd is not a pipe.
+    void attach(int read_fd, const LogSource& source, StreamKind kind,
+                std::shared_ptr<LogFile> file, const LogFormat& format);
+    // Lines as they are, or with --time's prefix.
     void attach(int read_fd, const LogSource& source, StreamKind kind,
                 std::shared_ptr<LogFile> file, bool timestamp);
 

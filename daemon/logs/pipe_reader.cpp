@@ -31,13 +31,14 @@ TendError cannot_read(const LogSource& source, const char* reason) {
 }  // namespace
 
 PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, StreamKind kind,
-                              std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host) {
+                              std::shared_ptr<LogFile> file, std::unique_ptr<LineFormatter> format,
+                              ReaderHost& host) {
     int size = ::fcntl(fd, F_GETPIPE_SZ);  // a peek needs a pipe: tee(2) takes nothing else
     if (size <= 0) {
         ::close(fd);
         throw cannot_read(source, "not a pipe");
     }
-    auto* reader = new PipeReader(fd, source, kind, std::move(file), timestamp, host);
+    auto* reader = new PipeReader(fd, source, kind, std::move(file), std::move(format), host);
     reader->pipe_size_ = size;
     reader->grow_tried_ = size >= kPipeSize;
     if (int rc = uv_timer_init(loop, &reader->timer_); rc != 0) {
@@ -66,8 +67,9 @@ PipeReader* PipeReader::start(uv_loop_t* loop, int fd, const LogSource& source, 
 }
 
 PipeReader::PipeReader(int fd, const LogSource& source, StreamKind kind,
-                       std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host)
-    : fd_(fd), host_(&host), file_(std::move(file)), timestamp_(timestamp) {
+                       std::shared_ptr<LogFile> file, std::unique_ptr<LineFormatter> format,
+                       ReaderHost& host)
+    : fd_(fd), host_(&host), file_(std::move(file)), format_(std::move(format)) {
     line_.id = source.id;
     line_.name = source.name;
     line_.instance = source.instance;

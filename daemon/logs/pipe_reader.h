@@ -16,6 +16,7 @@
 #include "daemon/logs/edge_watch.h"
 #include "daemon/logs/line_cutter.h"
 #include "daemon/logs/log_file.h"
+#include "daemon/logs/log_line_format.h"
 #include "daemon/logs/log_sink.h"
 #include "daemon/logs/pipe_peek.h"
 
@@ -35,8 +36,6 @@ class ReaderHost {
     virtual EdgeWatch& edges() = 0;
     virtual bool has_subscribers() const = 0;
     virtual void publish(const LogLine& line) = 0;
-    // "2026-11-23T18:59:01: " for the given second, local time.
-    virtual std::string_view timestamp_prefix(std::time_t second) = 0;
     // The reader is closing; it is deleted once its handles are closed.
     virtual void reader_closed(PipeReader* reader) = 0;
 
@@ -79,10 +78,12 @@ class PipeReader final : public DrainWaiter,
 
     // Takes ownership of fd, which must be a pipe's read end, and starts
     // reading it. The reader deletes itself once its handles are closed
-    // (after EOF, stop() or quiesce()). Throws TendError(kInternal) if fd is
-    // not a pipe or libuv cannot poll it (fd is closed then).
+    // (after EOF, stop() or quiesce()). format is null for lines stored as
+    // they are. Throws TendError(kInternal) if fd is not a pipe or libuv
+    // cannot poll it (fd is closed then).
     static PipeReader* start(uv_loop_t* loop, int fd, const LogSource& source, StreamKind kind,
-                             std::shared_ptr<LogFile> file, bool timestamp, ReaderHost& host);
+                             std::shared_ptr<LogFile> file, std::unique_ptr<LineFormatter> format,
+                             ReaderHost& host);
 
     // Writes out what the pipe holds, the partial last line with a newline
     // added, then closes. Safe to call from a subscriber or twice; may finish
@@ -112,7 +113,7 @@ class PipeReader final : public DrainWaiter,
     enum class Next { kPoll, kRecheck, kClose };
 
     PipeReader(int fd, const LogSource& source, StreamKind kind, std::shared_ptr<LogFile> file,
-               bool timestamp, ReaderHost& host);
+               std::unique_ptr<LineFormatter> format, ReaderHost& host);
 
     static void on_poll(uv_poll_t* poll, int status, int events);
     static void on_timer(uv_timer_t* timer);
@@ -150,16 +151,16 @@ class PipeReader final : public DrainWaiter,
     std::shared_ptr<LogFile> file_;
     LineCutter cutter_;
     LogLine line_;                   // the source fields are set once; line and time per line
-    std::string_view prefix_;        // timestamp prefix of the batch being cut
+    std::string_view prefix_;        // the formatter's prefix for the batch being cut
     bool publish_ = false;           // the batch being cut goes to subscribers
     CutMode mode_ = CutMode::kBulk;  // how the read in progress is cut
     bool joined_ = false;            // the read in progress follows a copy of the partial line
-    bool timestamp_;
-    int pipe_size_ = kPipeSize;         // F_GETPIPE_SZ
-    bool grow_tried_ = false;           // asked for kPipeSize once (the kernel may refuse)
-    std::size_t peek_len_ = kReadSize;  // kPipeSize after a peek found no newline
-    std::size_t last_partial_ = 0;      // size of the last peek that held only a partial line
-    std::size_t waited_at_ = 0;         // bytes in the pipe when the edge wait began
+    std::unique_ptr<LineFormatter> format_;  // null: lines are stored as they are
+    int pipe_size_ = kPipeSize;              // F_GETPIPE_SZ
+    bool grow_tried_ = false;                // asked for kPipeSize once (the kernel may refuse)
+    std::size_t peek_len_ = kReadSize;       // kPipeSize after a peek found no newline
+    std::size_t last_partial_ = 0;           // size of the last peek that held only a partial line
+    std::size_t waited_at_ = 0;              // bytes in the pipe when the edge wait began
     std::uint64_t recheck_ms_ = kRecheckMs;
     std::size_t to_consume_ = 0;  // bytes of written lines still in the pipe
     Next next_ = Next::kPoll;     // what follows their consumption

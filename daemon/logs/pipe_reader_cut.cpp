@@ -73,14 +73,10 @@ void PipeReader::cut(std::string_view chunk) {
 // them one by one, else line by line with this batch's time and prefix.
 CutMode PipeReader::begin_batch() {
     publish_ = host_ != nullptr && host_->has_subscribers();
-    if (!publish_ && !timestamp_) return CutMode::kBulk;
+    if (!publish_ && !format_) return CutMode::kBulk;
     std::int64_t ms = now_ms();
     line_.time = ms;
-    if (timestamp_ && host_ != nullptr) {
-        prefix_ = host_->timestamp_prefix(static_cast<std::time_t>(ms / 1000));
-    } else {
-        prefix_ = {};
-    }
+    prefix_ = format_ ? format_->prefix(ms) : std::string_view();
     return CutMode::kLines;
 }
 
@@ -89,7 +85,11 @@ void PipeReader::on_lines(std::string_view head, std::string_view tail) {
 }
 
 void PipeReader::on_line(std::string_view line, bool split) {
-    file_->append(prefix_, line, split ? LineCutter::kSplitEnding : std::string_view("\n"));
+    if (format_) {
+        file_->append(prefix_, format_->body(line), format_->ending(split));
+    } else {
+        file_->append(prefix_, line, split ? LineCutter::kSplitEnding : std::string_view("\n"));
+    }
     if (!publish_ || host_ == nullptr) return;
     line_.line.assign(line);
     if (split) line_.line.append(LineCutter::kSplitMarker);

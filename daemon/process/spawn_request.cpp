@@ -110,7 +110,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     if (r.listen_fd >= 0) add_listen_env(r, spec);
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;
-    r.timestamp = spec.logs.time;
+    r.log_format = log_format_of(spec.logs);
     r.rotation = rotation_of(spec);
     r.run_as = resolve_run_as(spec.run_as, ::geteuid());
     return r;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log_format.h"
 #include "common/log_rotation.h"
 #include "daemon/process/run_as.h"
 
@@ -22,7 +23,7 @@ struct SpawnRequest {
     std::map<std::string, std::string> env;  // the complete environment
     std::string out_log;
     std::string err_log;
-    bool timestamp = false;  // --time
+    LogFormat log_format;  // how its lines are stored: --time, log_date_format, log_type
     RotationPolicy rotation = RotationPolicy::never();  // of both log files
     // uid / gid to switch to (the daemon runs as root); nullopt = the daemon's.
     std::optional<Identity> run_as;

@@ -236,8 +236,8 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     ::close(release(ipc.write_fd));
     hold_streams(pid, out.read_fd, err.read_fd, ipc.read_fd);
     LogSource source{r.id, r.name, r.instance};
-    sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.timestamp);
-    sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.timestamp);
+    sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.log_format);
+    sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.log_format);
     channels_.open(release(ipc.read_fd), r.id, pid);
     spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
     return pid;
@@ -255,9 +255,11 @@ void UvLauncher::adopt(const SpawnRequest& r, int pid, int out_fd, int err_fd, i
     adopted_[pid] = r.id;
     LogSource source{r.id, r.name, r.instance};
     if (out_fd >= 0)
-        sink_.attach(out_fd, source, StreamKind::kOut, sink_.open(r.out_log, r.rotation), r.timestamp);
+        sink_.attach(out_fd, source, StreamKind::kOut, sink_.open(r.out_log, r.rotation),
+                     r.log_format);
     if (err_fd >= 0)
-        sink_.attach(err_fd, source, StreamKind::kErr, sink_.open(r.err_log, r.rotation), r.timestamp);
+        sink_.attach(err_fd, source, StreamKind::kErr, sink_.open(r.err_log, r.rotation),
+                     r.log_format);
     if (ipc_fd >= 0) channels_.open(ipc_fd, r.id, pid);
     spdlog::info("adopted {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
 }

@@ -7,6 +7,7 @@
 #include "common/messages.h"
 #include "daemon/control/handlers/handlers.h"
 #include "daemon/control/handlers/target_match.h"
+#include "daemon/logs/log_line_format.h"
 
 namespace tend::handlers {
 namespace {
@@ -42,12 +43,16 @@ LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context&
     for (int id : ids) {
         const Instance* inst = ctx.services.table.find(id);
         if (args.instance && inst->index != *args.instance) continue;
+        const App* app = ctx.services.table.find_app(inst->app);
+        LogType type = app ? log_format_of(app->spec.logs).type : LogType::kText;
         auto add = [&](const std::string& path, const char* stream) {
             if (!seen.insert(path).second || budget == 0) return;
             for (auto& line : ctx.services.sink.tail(path, args.lines, budget)) {
                 budget -= std::min(budget, line.size() + 1);
-                result.tail.push_back(
-                    LogLine{id, inst->app, inst->index, stream, std::move(line), 0});
+                // A JSON line gives back its message and time, as if followed.
+                StoredLine stored = decode_stored_line(std::move(line), type);
+                result.tail.push_back(LogLine{id, inst->app, inst->index, stream,
+                                              std::move(stored.message), stored.time});
             }
         };
         if (args.streams != LogStreams::kErr) add(inst->out_log, "out");

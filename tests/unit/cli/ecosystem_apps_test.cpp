@@ -155,7 +155,7 @@ TEST_CASE("ecosystem: --only keeps the named apps in file order, and refuses a n
 }
 
 TEST_CASE("ecosystem: unknown keys are warned about with the file, the path and what to use") {
-    auto apps = convert(R"({"apps":[{"script":"server.js","watch":true,"log_date_format":"HH:mm",
+    auto apps = convert(R"({"apps":[{"script":"server.js","watch":true,"log_file":"a.log",
                                      "some_plugin_key":1}],
                             "deploy":{}})");
     CHECK(apps.specs.size() == 1);
@@ -163,8 +163,8 @@ TEST_CASE("ecosystem: unknown keys are warned about with the file, the path and 
           std::vector<std::string>{
               "ecosystem.json: deploy is not supported, ignored: tend does not deploy: deploy "
               "with your own tooling, then `tend reload FILE`",
-              "ecosystem.json: apps[0].log_date_format is not supported, ignored: use time: true "
-              "(--time) for timestamps; their format is fixed",
+              "ecosystem.json: apps[0].log_file is not supported, ignored: use out_file and "
+              "error_file, with merge_logs: true for one pair",
               "ecosystem.json: apps[0].some_plugin_key is not supported, ignored",
               "ecosystem.json: apps[0].watch is not supported, ignored: no file watching yet: "
               "run `tend reload NAME` after a change"});

@@ -132,8 +132,8 @@ TEST_CASE("ecosystem: the per-instance variables and the user, names or numbers"
 TEST_CASE("unsupported keys: a hint where tend has an equivalent, none otherwise") {
     CHECK(unsupported_key_hint("append_env_to_name") == "name each app in the file instead");
     CHECK(unsupported_key_hint("combine_logs") == "use merge_logs: true (--merge-logs)");
-    CHECK(unsupported_key_hint("log_date_format") ==
-          "use time: true (--time) for timestamps; their format is fixed");
+    CHECK(unsupported_key_hint("log_file") ==
+          "use out_file and error_file, with merge_logs: true for one pair");
     CHECK(unsupported_key_hint("user") == "use uid (--uid)");
     CHECK(unsupported_key_hint("watch_options") ==
           "no file watching yet: run `tend reload NAME` after a change");

@@ -35,16 +35,22 @@ TEST_CASE("an archive is named after the live file and the date, made unique") {
     logtest::TempDir dir;
     std::string live = dir.file("api-out-0.log");
     std::time_t when = 1'790'000'000;
-    std::string first = new_archive_path(live, when, "%Y");
+    std::string first = new_archive_name(live, when, "%Y").path;
     CHECK(first.rfind(dir.file("api-out-0__20"), 0) == 0);
     CHECK(first.substr(first.size() - 4) == ".log");
     write_text(first, "x\n");
-    std::string second = new_archive_path(live, when, "%Y");
+    ArchiveName named = new_archive_name(live, when, "%Y");
+    std::string second = named.path;
     CHECK(second == first.substr(0, first.size() - 4) + "-1.log");
     write_gzip(second + ".gz", "y\n");
-    CHECK(new_archive_path(live, when, "%Y") == first.substr(0, first.size() - 4) + "-2.log");
+    CHECK(new_archive_name(live, when, "%Y").path == first.substr(0, first.size() - 4) + "-2.log");
+    // Never back to a name pruned since: after "-1", "-2" even if the first is free.
+    ::unlink(first.c_str());
+    ::unlink((second + ".gz").c_str());
+    CHECK(new_archive_name(live, when, "%Y", &named).path ==
+          first.substr(0, first.size() - 4) + "-2.log");
     // A '/' in the pattern cannot move the archive elsewhere.
-    CHECK(new_archive_path(live, when, "%Y/%m").find('/', dir.path.size() + 1) ==
+    CHECK(new_archive_name(live, when, "%Y/%m").path.find('/', dir.path.size() + 1) ==
           std::string::npos);
 }
 

@@ -71,13 +71,13 @@ TEST_CASE("log file rotation: on the threadpool, between two writes") {
         auto file = LogFile::open(loop.get(), path);
         file->use_threadpool_only();
         file->set_rotation(by_size(10000, 1000), nullptr);
-        // Batches queue behind the write in flight; each completion may rotate.
+        // One write on the threadpool per batch; each completion may rotate.
         for (std::size_t at = 0; at < lines.size();) {
             std::size_t end = lines.find('\n', std::min(lines.size() - 1, at + 3000)) + 1;
             file->append(std::string_view(lines).substr(at, end - at));
             file->flush();
             at = end;
-            uv_run(loop.get(), UV_RUN_NOWAIT);
+            uv_run(loop.get(), UV_RUN_DEFAULT);
         }
         uv_run(loop.get(), UV_RUN_DEFAULT);
         CHECK(file->queued_bytes() == 0);

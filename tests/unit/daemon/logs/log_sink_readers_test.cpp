@@ -149,20 +149,38 @@ TEST_CASE("log sink: timestamped lines have the prefix in the file, not in event
     CHECK(loop.close() == 0);
 }
 
-TEST_CASE("log sink: the timestamp prefix is local time like pm2 --time") {
-    const char* old = std::getenv("TZ");
-    std::string saved = old != nullptr ? old : "";
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
-    TimestampCache cache;
-    CHECK(cache.prefix(1795460341) == "2026-11-23T18:59:01: ");
-    CHECK(cache.prefix(0) == "1970-01-01T00:00:00: ");
-    if (old != nullptr) {
-        ::setenv("TZ", saved.c_str(), 1);
-    } else {
-        ::unsetenv("TZ");
+TEST_CASE("log sink: JSON lines in the file, the app's lines in events") {
+    Loop loop;
+    TempDir dir;
+    std::string path = dir.file("json.log");
+    std::vector<std::string> events;
+    LogOptions options;
+    options.log_type = "json";
+    {
+        LogSink sink(loop.get());
+        sink.subscribe([&](const LogLine& line) { events.push_back(line.line); });
+        Pipe pipe;
+        sink.attach(pipe.take_read(), {3, "api", 1}, StreamKind::kErr, sink.open(path),
+                    log_format_of(options));
+        write_all(pipe.write_fd, "hello\n{\"a\":\"b\\\"c\"}\n\nlast");
+        pipe.close_write();
+        uv_run(loop.get(), UV_RUN_DEFAULT);
     }
-    ::tzset();
+    std::vector<std::string> messages;
+    for (const auto& line : split_lines(read_file(path))) {
+        json object = json::parse(line);
+        CHECK(object["app"] == "api");
+        CHECK(object["id"] == 3);
+        CHECK(object["instance"] == 1);
+        CHECK(object["stream"] == "err");
+        CHECK(std::regex_match(object["time"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+        messages.push_back(object["message"]);
+    }
+    std::vector<std::string> written{"hello", R"({"a":"b\"c"})", "", "last"};
+    CHECK(messages == written);
+    CHECK(events == written);
+    CHECK(loop.close() == 0);
 }
 
 TEST_CASE("log sink: a subscriber may close every reader in the middle of a read") {

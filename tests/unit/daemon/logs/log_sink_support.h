@@ -25,7 +25,7 @@
 #include "common/errors.h"
 #include "daemon/logs/log_file.h"
 #include "daemon/logs/log_sink.h"
-#include "daemon/logs/log_timestamp.h"
+#include "daemon/logs/log_line_format.h"
 #include "daemon/logs/pipe_reader.h"
 #include "tests/unit/daemon/test_loop.h"
 
