@@ -11,6 +11,22 @@
 namespace tend {
 namespace {
 
+// The app's own rotation options; what it leaves unset is the daemon's
+// (config.json, else 10M and 30 archives).
+std::string rotation_text(const LogRotation& r) {
+    std::string text;
+    auto add = [&text](const std::string& part) {
+        if (!text.empty()) text += ", ";
+        text += part;
+    };
+    if (r.max_size) add(*r.max_size == 0 ? "never by size" : "at " + format_bytes(*r.max_size));
+    if (r.interval) add(*r.interval);
+    if (r.retain) add("keep " + std::to_string(*r.retain));
+    if (r.compress) add(*r.compress ? "gzip" : "no gzip");
+    if (r.date_format) add("named " + *r.date_format);
+    return text.empty() ? "daemon defaults" : text + " (the rest: daemon defaults)";
+}
+
 constexpr const char* kNone = "-";
 constexpr const char* kTimeFormat = "%Y-%m-%d %H:%M:%S";
 
@@ -104,6 +120,7 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
             {"log type", spec.logs.log_type.empty() ? "text" : spec.logs.log_type},
             {"log date format", log_date_format(spec.logs)},
             {"merge logs", on_off(spec.logs.merge_logs)},
+            {"log rotation", rotation_text(spec.logs.rotation)},
             {"env keys", env_keys(spec)},
         });
     add_instance_fields(fields, spec);

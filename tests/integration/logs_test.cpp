@@ -121,7 +121,8 @@ TEST_CASE("200,000 lines from each of 2 instances reach their files complete and
 
 TEST_CASE("--merge-logs: 400,000 lines from 2 instances share one file, whole and in order") {
     TendHome t;
-    t.run_ok(start_fixture("loud", {"-i", "2", "--no-autorestart", "--merge-logs"},
+    t.run_ok(start_fixture("loud",
+                           {"-i", "2", "--no-autorestart", "--merge-logs", "--max-size", "0"},
                            {"lines", std::to_string(kManyLines), "--then-exit"}));
     json insts;
     auto done = [&] {
