@@ -54,7 +54,8 @@ TEST_CASE("ecosystem: every option of an app reaches its spec, paths from the fi
         "restart_delay":100, "exp_backoff_restart_delay":50, "stop_exit_codes":[0,3],
         "kill_timeout":4000, "max_memory_restart":"200M", "out_file":"out.log",
         "error_file":"/var/log/err.log", "merge_logs":true, "time":true,
-        "env":{"A":"1","N":5,"B":true}}]})");
+        "max_size":"5M", "retain":5, "compress":true, "rotate_interval":"daily",
+        "rotate_date_format":"%Y%m%d", "env":{"A":"1","N":5,"B":true}}]})");
     REQUIRE(apps.specs.size() == 1);
     CHECK(apps.warnings.empty());
     const AppSpec& s = apps.specs[0];
@@ -79,6 +80,11 @@ TEST_CASE("ecosystem: every option of an app reaches its spec, paths from the fi
     CHECK(s.logs.error_file == "/var/log/err.log");
     CHECK(s.logs.merge_logs);
     CHECK(s.logs.time);
+    CHECK(s.logs.rotation.max_size == 5 << 20);
+    CHECK(s.logs.rotation.retain == 5);
+    CHECK(s.logs.rotation.compress == true);
+    CHECK(s.logs.rotation.interval == "daily");
+    CHECK(s.logs.rotation.date_format == "%Y%m%d");
     CHECK(s.env == std::map<std::string, std::string>{{"A", "1"}, {"B", "true"}, {"N", "5"}});
     CHECK(s.base_env.at("HOME") == "/home/u");
 }

@@ -245,7 +245,39 @@ TEST_CASE("to_app_spec keeps the policy defaults when no option is given") {
     CHECK(spec.restart.kill_timeout_ms == defaults.kill_timeout_ms);
     CHECK(spec.restart.kill_signal == defaults.kill_signal);
     CHECK(spec.logs.out_file.empty());
+    CHECK(spec.logs.rotation == LogRotation{});  // the daemon's defaults
     CHECK(spec.interpreter.empty());
+}
+
+TEST_CASE("to_app_spec: the log rotation options, and each bad one named") {
+    auto env = fake_environment({"/home/u/app/app.js"}, {});
+    StartFlags flags = flags_for("app.js");
+    flags.max_size = "0";
+    flags.retain = "7";
+    flags.rotate_interval = "6h";
+    flags.compress = true;
+    AppSpec spec = to_app_spec(flags, env);
+    CHECK(spec.logs.rotation.max_size == 0);
+    CHECK(spec.logs.rotation.retain == 7);
+    CHECK(spec.logs.rotation.interval == "6h");
+    CHECK(spec.logs.rotation.compress == true);
+    auto refused = [&](StartFlags f) {
+        try {
+            to_app_spec(f, env);
+        } catch (const UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    StartFlags bad = flags_for("app.js");
+    bad.max_size = "lots";
+    CHECK(refused(bad).rfind("--max-size:", 0) == 0);
+    bad = flags_for("app.js");
+    bad.retain = "-2";
+    CHECK(refused(bad).rfind("--retain:", 0) == 0);
+    bad = flags_for("app.js");
+    bad.rotate_interval = "weekly";
+    CHECK(refused(bad).rfind("--rotate-interval:", 0) == 0);
 }
 
 TEST_CASE("--cwd is made absolute and the script is resolved against it") {
