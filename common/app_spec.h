@@ -25,8 +25,8 @@ struct RestartPolicy {
 
 struct LogOptions {
     bool time = false;        // prefix each line with a timestamp
-    std::string out_file;     // empty = TEND_HOME/logs/<name>-out-<id>.log
-    std::string error_file;   // empty = TEND_HOME/logs/<name>-err-<id>.log
+    std::string out_file;     // empty = TEND_HOME/logs/<name>-out-<index>.log
+    std::string error_file;   // empty = TEND_HOME/logs/<name>-err-<index>.log
     bool merge_logs = false;  // one pair of files for every instance
 };
 

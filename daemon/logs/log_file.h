@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "daemon/logs/log_write_policy.h"
+#include "daemon/logs/write_marks.h"
 #include "daemon/uv/handle.h"
 
 namespace tend {
@@ -163,6 +164,11 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // want of space), or abandoned at shutdown.
     std::uint64_t dropped_bytes() const { return dropped_; }
 
+    // When each batch was captured (for `tend logs`' order and --since).
+    // Rotation calls marks().on_new_file() once the new file is open.
+    const WriteMarks& marks() const { return marks_; }
+    WriteMarks& marks() { return marks_; }
+
   private:
     struct WriteRequest;
     // Why the file holds its lines instead of writing them.
@@ -218,6 +224,7 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     std::vector<std::pair<WriteWaiter*, std::uint64_t>> write_waiters_;
     std::uint64_t dropped_ = 0;
     std::uint64_t dropped_at_failure_ = 0;
+    WriteMarks marks_;
 };
 
 }  // namespace tend
