@@ -185,6 +185,21 @@ bool offer_file(int fd, std::int64_t end, std::optional<std::uint64_t> logical_e
     return budget > 0;
 }
 
+// What a gzip archive decompresses to, from its trailer (ISIZE: the size
+// mod 2^32 of its last member); 0 when unreadable. Reading a whole archive
+// to reach its end costs that much work: with the cost at least 8x the file
+// size, an archive under the 32 MiB budget is under 4 MiB, which cannot
+// decompress to 4 GiB (gzip's best ratio is about 1032:1), so ISIZE has not
+// wrapped for any archive the budget would let through.
+std::size_t gzip_size(const std::string& path, off_t file_size) {
+    if (file_size < 4) return 0;
+    FdGuard fd{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)};
+    unsigned char trailer[4];
+    if (fd.fd < 0 || ::pread(fd.fd, trailer, 4, file_size - 4) != 4) return 0;
+    return std::size_t{trailer[0]} | std::size_t{trailer[1]} << 8 | std::size_t{trailer[2]} << 16 |
+           std::size_t{trailer[3]} << 24;
+}
+
 // The archives after the live file: each predates its own mtime.
 void offer_archives(const std::string& live, const TailQuery& query, std::size_t& budget,
                     Collector& out) {
@@ -194,7 +209,9 @@ void offer_archives(const std::string& live, const TailQuery& query, std::size_t
         std::int64_t before = mtime_ns(st) + query.wall_to_hr_ns;
         if (query.since_ns && before < *query.since_ns) return;
         if (is_compressed_archive(archive)) {
-            std::size_t cost = static_cast<std::size_t>(st.st_size) * kCompressedCostFactor;
+            std::size_t cost =
+                std::max(static_cast<std::size_t>(st.st_size) * kCompressedCostFactor,
+                         gzip_size(archive, st.st_size));
             if (cost > budget) return;
             std::size_t cap = budget;
             std::string text = read_log_archive(archive, cap);

@@ -22,8 +22,8 @@ class WriteMarks;
 // Reads at most this much for one tail, by default.
 inline constexpr std::size_t kTailReadCap = std::size_t{64} << 20;
 
-// A gzip archive costs this many times its size on disk: it is read whole
-// to reach its end, and logs compress about this well.
+// A gzip archive costs this many times its size on disk, or what its trailer
+// says it decompresses to if more: it is read whole to reach its end.
 inline constexpr std::size_t kCompressedCostFactor = 8;
 
 // The live file as its writer sees it (all empty when no writer has it open).

@@ -163,3 +163,22 @@ TEST_CASE("a line longer than a block, and a file without a final newline, read 
 }
 
 }  // namespace tend
+
+namespace tend {
+
+TEST_CASE("a gzip archive that decompresses past the budget is not read") {
+    logtest::TempDir dir;
+    std::string live = dir.file("z-out-0.log");
+    scantest::put_text(live, "live\n");
+    std::string big(4 << 20, 'z');  // 4 MiB of one byte: a few KiB compressed
+    big.back() = '\n';
+    scantest::put_gzip(dir.file("z-out-0__a.log.gz"), "first\n" + big);
+    TailQuery query;
+    query.lines = 10;
+    std::size_t budget = 1 << 20;  // under what the archive decompresses to
+    CHECK(scantest::texts(scan_tail(live, {}, query, budget)) == std::vector<std::string>{"live"});
+    budget = 8 << 20;
+    CHECK(scan_tail(live, {}, query, budget).size() == 3);
+}
+
+}  // namespace tend
