@@ -241,3 +241,15 @@ TEST_CASE("logs --since leaves out lines captured before, by the daemon's own cl
     CHECK(bad.exit_code == 2);
     CHECK(contains(bad.err, "--since"));
 }
+
+TEST_CASE("logs refuses a since_ms out of range in one line") {
+    TendHome t;
+    json args = {{"targets", json::array()}, {"lines", 5}, {"since_ms", -1}};
+    json reply = json::parse(t.raw_socket_send(request_line(1, "logs", args)));
+    CHECK(reply.value("ok", true) == false);
+    CHECK(contains(reply.dump(), "since_ms"));
+    json grep_args = {{"targets", json::array()}, {"lines", 5}, {"grep", "a\\1"}};
+    json grep_reply = json::parse(t.raw_socket_send(request_line(2, "logs", grep_args)));
+    CHECK(grep_reply.value("ok", true) == false);
+    t.run_ok({"list"});  // the daemon carries on
+}

@@ -26,6 +26,7 @@ constexpr std::size_t kFollowQueueLimit = 4 << 20;
 // The bytes read for one tail from every file together (live files and
 // archives): the reply is one line the CLI reads whole (64 MiB at most).
 constexpr std::size_t kTailBudget = std::size_t{32} << 20;
+constexpr std::int64_t kMaxSinceMs = 10'000'000'000'000;
 
 // Which captured lines a follower wants.
 struct Filter {
@@ -218,11 +219,15 @@ std::optional<json> logs(const Request& request, Context& ctx) {
     if (args.lines > kMaxLogLines)
         throw TendError(ErrorCode::kLimitExceeded,
                         "'lines' must be at most " + std::to_string(kMaxLogLines));
+    // Up to the year 2286: the scan works in ns, which must not overflow.
+    if (args.since_ms && (*args.since_ms < 0 || *args.since_ms > kMaxSinceMs))
+        throw TendError(ErrorCode::kBadRequest,
+                        "'since_ms' must be 0.." + std::to_string(kMaxSinceMs));
     std::shared_ptr<const LineGrep> grep;
     if (args.grep) grep = std::make_shared<const LineGrep>(*args.grep);
     const ProcessTable& table = ctx.services.table;
-    if (args.follow) admit_stream(ctx);
     std::vector<int> ids = resolve_logs(args, ctx);
+    if (args.follow) admit_stream(ctx);
     check_matches(args, ids, ctx);
     warn_full_files(args, ids, ctx);
     LogsResult result = read_tail(args, ids, ctx, grep.get());
