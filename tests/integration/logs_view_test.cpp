@@ -253,3 +253,17 @@ TEST_CASE("logs refuses a since_ms out of range in one line") {
     CHECK(grep_reply.value("ok", true) == false);
     t.run_ok({"list"});  // the daemon carries on
 }
+
+TEST_CASE("logs refuses a grep or since_ms of the wrong type in one line") {
+    TendHome t;
+    for (json bad : {json{{"grep", 5}}, json{{"since_ms", "soon"}}, json{{"grep", {1, 2}}}}) {
+        json args = {{"targets", json::array()}, {"lines", 5}};
+        args.update(bad);
+        std::string reply_text = t.raw_socket_send(request_line(1, "logs", args));
+        INFO("reply: " << reply_text);
+        json reply = json::parse(reply_text, nullptr, false);
+        CHECK(reply.value("ok", true) == false);
+        CHECK(contains(reply_text, "bad arguments"));
+    }
+    t.run_ok({"list"});  // the daemon carries on
+}
