@@ -29,8 +29,8 @@ struct LogOptions {
     std::string log_type;     // "" or "text": lines as written; "json": one object per line
     std::string date_format;  // log_date_format: the prefix's format (common/log_format.h)
     bool date_utc = false;    // log_date_utc: the prefix in UTC, not local time
-    std::string out_file;     // empty = TEND_HOME/logs/<name>-out-<id>.log
-    std::string error_file;   // empty = TEND_HOME/logs/<name>-err-<id>.log
+    std::string out_file;     // empty = TEND_HOME/logs/<name>-out-<index>.log
+    std::string error_file;   // empty = TEND_HOME/logs/<name>-err-<index>.log
     bool merge_logs = false;  // one pair of files for every instance
     LogRotation rotation;     // unset options take the daemon's defaults
 };

@@ -42,6 +42,8 @@ void to_json(json& j, const LogsArgs& v) {
     j = json{{"targets", v.targets}, {"instance", optional_int(v.instance)},
              {"lines", v.lines},     {"streams", streams_name(v.streams)},
              {"follow", v.follow},   {"cwd", v.cwd}};
+    if (v.since_ms) j["since_ms"] = *v.since_ms;
+    if (v.grep) j["grep"] = *v.grep;
 }
 void from_json(const json& j, LogsArgs& v) {
     v.targets = j.value("targets", std::vector<std::string>{});
@@ -50,6 +52,9 @@ void from_json(const json& j, LogsArgs& v) {
     v.streams = streams_from(j.value("streams", std::string("both")));
     v.follow = j.value("follow", false);
     v.cwd = j.value("cwd", std::string());
+    if (auto it = j.find("since_ms"); it != j.end() && !it->is_null())
+        v.since_ms = it->get<std::int64_t>();
+    if (auto it = j.find("grep"); it != j.end() && !it->is_null()) v.grep = it->get<std::string>();
 }
 
 // By hand: every key is required but time (0, lines read back from a file).

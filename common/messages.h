@@ -53,20 +53,26 @@ void from_json(const json& j, SpecUpdateArgs& v);
 
 enum class LogStreams { kBoth, kOut, kErr };
 
+// `--lines` at most: per instance (stdout and stderr together), or per
+// merged file. `--since` without `--lines` asks for this many.
+inline constexpr int kMaxLogLines = 100'000;
+
 struct LogsArgs {
     std::vector<std::string> targets;  // empty = every app
     std::optional<int> instance;       // instance index filter
-    int lines = 15;                    // tail lines per log file
+    int lines = 15;                    // tail lines per instance (or merged file)
     LogStreams streams = LogStreams::kBoth;
-    bool follow = false;  // then stream events "log" and "missed"
-    std::string cwd;      // the CLI's directory, for a relative script target
+    bool follow = false;                   // then stream events "log" and "missed"
+    std::string cwd;                       // the CLI's directory, for a relative script target
+    std::optional<std::int64_t> since_ms;  // only lines captured since (ms since the epoch)
+    std::optional<std::string> grep;       // only lines matching (POSIX extended regex)
 };
 void to_json(json& j, const LogsArgs& v);  // by hand
 void from_json(const json& j, LogsArgs& v);
 
 struct LogLine {
-    int id = 0;
-    std::string name;
+    int id = 0;        // -1 (instance too) for a line of a merged file read back:
+    std::string name;  // its instance cannot be told
     int instance = 0;
     std::string stream;     // "out" or "err"
     std::string line;       // without its newline

@@ -3,12 +3,14 @@
 // with exit 0; the daemon closing the stream ends it too.
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands/commands.h"
 #include "cli/render/log_line.h"
+#include "cli/since_time.h"
 #include "cli/usage_error.h"
 #include "common/messages.h"
 
@@ -19,6 +21,9 @@ struct LogsFlags {
     std::string target;
     std::optional<std::string> instance;
     std::string lines = "15";
+    bool lines_given = false;
+    std::optional<std::string> since;
+    std::optional<std::string> grep;
     bool out = false;
     bool err = false;
     bool nostream = false;
@@ -32,6 +37,14 @@ LogsArgs logs_args(const LogsFlags& f) {
     if (!f.target.empty()) args.targets = {f.target};
     if (f.instance) args.instance = parse_option_small_int("--instance", *f.instance);
     args.lines = parse_option_small_int("--lines", f.lines);
+    if (f.since) {
+        using namespace std::chrono;
+        auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+        args.since_ms = parse_since(*f.since, now);
+        // Every line since then, unless --lines says how many.
+        if (!f.lines_given) args.lines = kMaxLogLines;
+    }
+    args.grep = f.grep;
     args.streams = f.out == f.err ? LogStreams::kBoth : f.out ? LogStreams::kOut : LogStreams::kErr;
     args.follow = !f.nostream;
     args.cwd = cli_cwd();
@@ -106,7 +119,20 @@ CommandRunner setup_logs(CLI::App& app) {
            "only instance index N (of the named app, or of every app)")
         ->type_name("N")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    add_value_option(app, "--lines", f->lines, "lines of history per log file (default 15)", "N");
+    add_value_option(app, "--lines", f->lines,
+                     "lines of history per instance, stdout and stderr together (default 15)", "N")
+        ->each([f](const std::string&) { f->lines_given = true; });
+    app.add_option_function<std::string>(
+           "--since", [f](const std::string& text) { f->since = text; },
+           "only lines captured since a duration ago (10m: s, m, h, d) or a local time "
+           "(2026-11-29T10:00)")
+        ->type_name("WHEN")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app.add_option_function<std::string>(
+           "--grep", [f](const std::string& text) { f->grep = text; },
+           "only lines matching a POSIX extended regular expression")
+        ->type_name("PATTERN")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_flag("--out", f->out, "only stdout");
     app.add_flag("--err", f->err, "only stderr");
     app.add_flag("--nostream", f->nostream, "print the history and exit");

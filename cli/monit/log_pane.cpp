@@ -38,7 +38,9 @@ void paint_line(WINDOW* win, const Screen& screen, int y, const LogLine& line, b
     auto width = static_cast<std::size_t>(getmaxx(win));
     std::size_t x = 0;
     if (prefixed) {
-        std::string prefix = std::to_string(line.id) + "|" + line.name + "| ";
+        // A merged log file's past line names no instance (id -1): "-|api| ".
+        std::string prefix = line.id < 0 ? std::string("-") : std::to_string(line.id);
+        prefix.append("|").append(line.name).append("| ");
         if (display_width(prefix) > width) prefix = fit(prefix, width);
         put_text(win, y, 0, prefix, screen.attr(prefix_role(line.id)));
         x = display_width(prefix);

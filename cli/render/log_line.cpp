@@ -49,8 +49,9 @@ std::string render_log_line(const LogLine& line, const LogLineStyle& style) {
         out += format_local_time(line.time, "%Y-%m-%dT%H:%M:%S") + " ";
     if (!style.raw) {
         Palette pal = palette(style.colour);
-        out += std::string(prefix_colour(line, pal)) + std::to_string(line.id) + "|" + line.name +
-               "|" + pal.reset + " ";
+        // A merged file's past line has no instance (id -1): "-|api| ".
+        std::string id = line.id < 0 ? "-" : std::to_string(line.id);
+        out += std::string(prefix_colour(line, pal)) + id + "|" + line.name + "|" + pal.reset + " ";
     }
     return out + line.line + "\n";
 }

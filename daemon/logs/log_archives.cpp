@@ -49,10 +49,6 @@ struct Found {
     std::int64_t mtime_ns = 0;
 };
 
-std::int64_t mtime_ns(const struct stat& st) {
-    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
-
 [[noreturn]] void throw_archive_error(const std::string& path, const char* reason) {
     throw TendError(ErrorCode::kBadRequest, "cannot read log archive '" + path + "': " + reason);
 }
@@ -82,6 +78,10 @@ ArchiveName new_archive_name(const std::string& live, std::time_t when, const st
     }
 }
 
+std::int64_t file_mtime_ns(const struct stat& st) {
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
 bool path_exists(const std::string& path) {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
@@ -108,7 +108,7 @@ std::vector<std::string> list_log_archives(const std::string& live) {
         struct stat st {};
         if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
         if (!compressed) plain.insert(path);
-        found.push_back({std::move(path), mtime_ns(st)});
+        found.push_back({std::move(path), file_mtime_ns(st)});
     }
     // Compression is finishing: the plain copy is whole, the other may not be.
     std::erase_if(found, [&](const Found& f) {

@@ -6,7 +6,10 @@
 // archives the same way, so log shippers set up for it keep working.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstddef>
+#include <cstdint>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -35,6 +38,9 @@ ArchiveName new_archive_name(const std::string& live, std::time_t when,
 // archive keeps its original's), then by name. An archive found both plain
 // and compressed (compression is finishing) is listed once, plain.
 std::vector<std::string> list_log_archives(const std::string& live);
+
+// A file's modification time in ns since the epoch.
+std::int64_t file_mtime_ns(const struct stat& st);
 
 // True when something is at path (a link is not followed).
 bool path_exists(const std::string& path);

@@ -69,7 +69,11 @@ std::shared_ptr<LogFile> LogFile::open(uv_loop_t* loop, const std::string& path,
 }
 
 LogFile::LogFile(Passkey, uv_loop_t* loop, std::string path, std::string home, int fd)
-    : loop_(loop), path_(std::move(path)), home_(std::move(home)), fd_(fd) {}
+    : loop_(loop),
+      path_(std::move(path)),
+      home_(std::move(home)),
+      fd_(fd),
+      marks_(written_before_ns(fd)) {}
 
 LogFile::~LogFile() {
     // A write in flight holds a reference, so no write can still use fd_ here.
@@ -87,12 +91,14 @@ void LogFile::append(std::string_view a, std::string_view b, std::string_view c)
         pending_.reserve(std::max(needed, grown));
     }
     pending_.append(a).append(b).append(c);
+    marks_.record(appended_, appended_ + a.size() + b.size() + c.size(), uv_hrtime());
     appended_ += a.size() + b.size() + c.size();
     active_ = true;
 }
 
 void LogFile::write(std::string_view lines) {
     if (pending_.empty() && writes_in_loop()) {
+        marks_.record(appended_, appended_ + lines.size(), uv_hrtime());
         appended_ += lines.size();
         active_ = true;
         std::size_t done = write_now(lines);
@@ -571,6 +577,7 @@ bool LogFile::replace_fd(const std::string& archive) {
     regular_ = opened.regular;
     remote_ = opened.remote;
     size_ = 0;
+    marks_.on_new_file(uv_hrtime());
     if (owner_) give_to(owner_->first, owner_->second);
     return true;
 }

@@ -27,6 +27,7 @@
 #include "common/log_rotation.h"
 #include "daemon/logs/log_archives.h"
 #include "daemon/logs/log_write_policy.h"
+#include "daemon/logs/write_marks.h"
 #include "daemon/uv/handle.h"
 
 namespace tend {
@@ -182,6 +183,11 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     // want of space), or abandoned at shutdown.
     std::uint64_t dropped_bytes() const { return dropped_; }
 
+    // When each batch was captured (for `tend logs`' order and --since).
+    // Rotation calls marks().on_new_file() once the new file is open.
+    const WriteMarks& marks() const { return marks_; }
+    WriteMarks& marks() { return marks_; }
+
   private:
     struct WriteRequest;
     // Why the file holds its lines instead of writing them.
@@ -252,6 +258,7 @@ class LogFile : public std::enable_shared_from_this<LogFile> {
     std::int64_t last_archive_ns_ = 0;       // the time stamped on the last archive
     ArchiveName last_archive_;               // the name of the last archive made
     uv::Handle<uv_timer_t> rotation_timer_;  // time-based rotation
+    WriteMarks marks_;
 };
 
 }  // namespace tend

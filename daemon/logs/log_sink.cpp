@@ -17,7 +17,6 @@
 #include "daemon/logs/log_archiver.h"
 #include "daemon/logs/log_archives.h"
 #include "daemon/logs/log_file.h"
-#include "daemon/logs/log_tail.h"
 #include "daemon/logs/pipe_reader.h"
 #include "daemon/uv/guard.h"
 #include "daemon/uv/handle.h"
@@ -270,11 +269,26 @@ void LogSink::unsubscribe(SubscriberId id) {
     impl_->unsubscribe(id);
 }
 
+std::vector<TailLine> LogSink::scan(const std::string& path, const TailQuery& query,
+                                    std::size_t& budget) {
+    LiveLog live;
+    if (auto file = impl_->find(path)) {
+        LogFile::Queued queued = file->queued();
+        live.disk_end = queued.disk_end;
+        live.in_flight = queued.in_flight;
+        live.pending = queued.pending;
+        live.marks = &file->marks();
+        live.logical_end = file->write_mark();
+    }
+    return scan_tail(path, live, query, budget);
+}
+
 std::vector<std::string> LogSink::tail(const std::string& path, int n, std::size_t read_cap) {
-    LogFile::Queued queued;
-    auto file = impl_->find(path);
-    if (file) queued = file->queued();
-    return tail_log(path, n, queued.disk_end, queued.in_flight, queued.pending, read_cap);
+    TailQuery query;
+    query.lines = static_cast<std::size_t>(std::max(n, 0));
+    std::vector<std::string> lines;
+    for (TailLine& line : scan(path, query, read_cap)) lines.push_back(std::move(line.text));
+    return lines;
 }
 
 bool LogSink::full(const std::string& path) const {

@@ -21,8 +21,8 @@
 #include "common/log_format.h"
 #include "common/log_rotation.h"
 #include "common/messages.h"
-#include "daemon/logs/log_tail.h"
 #include "daemon/logs/published_line.h"
+#include "daemon/logs/tail_scan.h"
 
 namespace tend {
 
@@ -72,8 +72,13 @@ class LogSink {
     SubscriberId subscribe(Subscriber subscriber);
     void unsubscribe(SubscriberId id);
 
-    // The last n whole lines at path: what the file holds plus what is still
-    // queued in memory for it. Oldest first.
+    // The history of the log at path, oldest first: what is still queued in
+    // memory for it, then the file, then its archives, newest first until
+    // query.lines lines match (see tail_scan.h). Reads at most budget bytes
+    // (decremented).
+    std::vector<TailLine> scan(const std::string& path, const TailQuery& query,
+                               std::size_t& budget);
+    // The last n whole lines at path, archives included, without filters.
     std::vector<std::string> tail(const std::string& path, int n,
                                   std::size_t read_cap = kTailReadCap);
 

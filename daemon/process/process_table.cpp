@@ -111,7 +111,7 @@ Instance& ProcessTable::add_instance(App& app, int index) {
     inst.index = index;
     inst.app = app.spec.name;
     inst.created_wall_ms = clock_.wall_ms();
-    std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, inst.id);
+    std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, index);
     auto at = std::find_if(app.ids.begin(), app.ids.end(),
                            [&](int id) { return instances_.at(id).index > index; });
     app.ids.insert(at, inst.id);

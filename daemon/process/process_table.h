@@ -285,7 +285,8 @@ class ProcessTable {
     bool settled(int id) const;
     void notify_waiters();
     SpawnRequest spawn_request(const Instance& inst) const;
-    std::pair<std::string, std::string> log_paths(const AppSpec& spec, int id) const;
+    // The out and err paths of instance index `index` (not its id: see spawn_request.cpp).
+    std::pair<std::string, std::string> log_paths(const AppSpec& spec, int index) const;
     Instance* lookup(int id);
     // " (did you mean 'api'?)" for a word close to an app name, else "".
     std::string suggestion(const std::string& word) const;

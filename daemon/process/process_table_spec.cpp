@@ -43,7 +43,7 @@ std::vector<int> ProcessTable::replace_spec(AppSpec spec) {
     // Log paths follow the spec: a reloaded instance writes where it says.
     for (int id : app.ids) {
         Instance& inst = instances_.at(id);
-        std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, id);
+        std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, inst.index);
     }
     if (count == app.spec.instances) return {};
     return scale(app.spec.name, count);

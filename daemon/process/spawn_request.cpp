@@ -10,10 +10,12 @@
 namespace tend {
 namespace {
 
-// "app.log" → "app-3.log": one file per instance when a custom path is shared.
-std::string with_id(const std::string& path, int id) {
+// "app.log" → "app-3.log" for instance index 3: one file per instance when a
+// custom path is shared. The index, not the id: ids change across daemon
+// runs, and a file named after one would mix two instances' lines.
+std::string with_index(const std::string& path, int index) {
     std::filesystem::path p(path);
-    std::string stem = p.stem().string() + "-" + std::to_string(id) + p.extension().string();
+    std::string stem = p.stem().string() + "-" + std::to_string(index) + p.extension().string();
     return (p.parent_path() / stem).string();
 }
 
@@ -62,15 +64,16 @@ void add_worker_env(SpawnRequest& r) {
 
 }  // namespace
 
-std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int id) const {
+std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int index) const {
     const LogOptions& logs = spec.logs;
     std::string suffix;
-    if (!logs.merge_logs) suffix.append("-").append(std::to_string(id));
+    if (!logs.merge_logs) suffix.append("-").append(std::to_string(index));
     std::string out = config_.log_dir + "/" + spec.name + "-out" + suffix + ".log";
     std::string err = config_.log_dir + "/" + spec.name + "-err" + suffix + ".log";
     bool shared = spec.instances > 1 && !logs.merge_logs;
-    if (!logs.out_file.empty()) out = shared ? with_id(logs.out_file, id) : logs.out_file;
-    if (!logs.error_file.empty()) err = shared ? with_id(logs.error_file, id) : logs.error_file;
+    if (!logs.out_file.empty()) out = shared ? with_index(logs.out_file, index) : logs.out_file;
+    if (!logs.error_file.empty())
+        err = shared ? with_index(logs.error_file, index) : logs.error_file;
     return {out, err};
 }
 

@@ -113,7 +113,7 @@ TEST_CASE("a FIFO log nobody reads holds only its app: the socket answers, the r
     std::string fifo = make_fifo(t);
     FifoEnd reader(fifo);
     start_stuck_and_other(t, fifo, reader);
-    std::string other_log = t.home() + "/logs/other-out-1.log";
+    std::string other_log = t.home() + "/logs/other-out-0.log";  // instance 0 (id 1)
     for (int i = 0; i < 5; ++i) t.run_ok({"list"});
     std::size_t before = lines_in(other_log);
     t.wait_until([&] { return lines_in(other_log) > before + 500; }, "the other app's lines");

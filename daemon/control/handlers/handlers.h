@@ -4,6 +4,10 @@
 #include "common/messages.h"
 #include "daemon/control/dispatcher.h"
 
+namespace tend {
+class LineGrep;
+}
+
 namespace tend::handlers {
 
 std::optional<json> ping(const Request& request, Context& ctx);
@@ -55,8 +59,12 @@ std::vector<int> errored_ids(const std::vector<InstanceInfo>& infos);
 std::vector<int> apply_spec_updates(const SpecUpdateArgs& args, const std::vector<int>& ids,
                                     ProcessTable& table);
 
-// The last args.lines lines of each log file of ids (a merged file once),
-// filtered by args.instance and args.streams; shared by logs and monit.
+// The last args.lines lines of each instance of ids, its stdout and stderr
+// in the order they were written (a merged file once, under its app with no
+// instance), filtered by args.instance, args.streams, args.since_ms and
+// grep (when not null); shared by logs and monit.
+LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx,
+                     const LineGrep* grep);
 LogsResult read_tail(const LogsArgs& args, const std::vector<int>& ids, Context& ctx);
 
 }  // namespace tend::handlers

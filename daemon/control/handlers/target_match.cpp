@@ -4,7 +4,7 @@
 namespace tend::handlers {
 
 TargetMatch match_targets(const std::vector<std::string>& targets, const std::string& cwd,
-                          const ProcessTable& table) {
+                          const ProcessTable& table, bool future_names) {
     TargetMatch match{targets.empty(), {}, {}};
     for (const auto& t : targets) {
         if (t == "all")
@@ -12,8 +12,13 @@ TargetMatch match_targets(const std::vector<std::string>& targets, const std::st
         else if (table.find_app(t))
             match.names.insert(t);
         else
-            for (int id : table.resolve(TargetQuery{{t}, std::nullopt, cwd}, false).ids)
-                match.ids.insert(id);
+            try {
+                for (int id : table.resolve(TargetQuery{{t}, std::nullopt, cwd}, false).ids)
+                    match.ids.insert(id);
+            } catch (const TendError& e) {
+                if (!future_names || e.code() != ErrorCode::kNotFound) throw;
+                match.names.insert(t);
+            }
     }
     return match;
 }

@@ -24,8 +24,9 @@ struct TargetMatch {
 // No targets, or "all", match everything. An app name matches by name; any
 // other target (id, namespace, script: relative ones against cwd) by the ids
 // it resolves to now. Throws kNotFound for a target that names nothing, as
-// resolve() does.
+// resolve() does, unless future_names: then it is kept as the name of an
+// app that may start later (`tend logs web` before web runs).
 TargetMatch match_targets(const std::vector<std::string>& targets, const std::string& cwd,
-                          const ProcessTable& table);
+                          const ProcessTable& table, bool future_names = false);
 
 }  // namespace tend::handlers

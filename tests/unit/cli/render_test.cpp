@@ -95,6 +95,10 @@ TEST_CASE("colour only on a terminal and only while NO_COLOR is unset or empty")
 TEST_CASE("a log line prints as id|name| line, or raw") {
     CHECK(render_log_line(log_line("out", 0), {}) == "3|api| listening on 3000\n");
     CHECK(render_log_line(log_line("err", 0), {.raw = true}) == "listening on 3000\n");
+    LogLine merged = log_line("out", 0);
+    merged.id = -1;  // a merged file's past line: no instance
+    merged.instance = -1;
+    CHECK(render_log_line(merged, {}) == "-|api| listening on 3000\n");
 }
 
 TEST_CASE("--timestamp prefixes the capture time, and nothing for history lines") {

@@ -29,6 +29,20 @@ TEST_CASE("start -i 4 spawns four instances with indexes and their environment")
     CHECK(f.table.find_app("api")->spec.exec_mode == "fork");
 }
 
+TEST_CASE("log files are named after the instance index, not the id, which shifts") {
+    Fixture f;
+    f.table.start(app("other", 3));  // takes ids 0-2: api's ids start at 3
+    auto ids = f.table.start(app("api", 2));
+    REQUIRE(ids.size() == 2);
+    CHECK(ids[0] != 0);
+    CHECK(f.table.find(ids[0])->out_log == "/home/t/logs/api-out-0.log");
+    CHECK(f.table.find(ids[1])->err_log == "/home/t/logs/api-err-1.log");
+    AppSpec custom = app("custom", 2);
+    custom.logs.out_file = "/var/log/custom.log";
+    auto custom_ids = f.table.start(custom);
+    CHECK(f.table.find(custom_ids[1])->out_log == "/var/log/custom-1.log");
+}
+
 TEST_CASE("starting a name that exists says to use restart") {
     Fixture f;
     f.table.start(app("api"));
@@ -169,7 +183,7 @@ TEST_CASE("targets resolve by id, name and all, and unknown ones suggest a name"
     CHECK_THROWS_WITH(f.table.resolve({"42"}, false), "no app, id, namespace or script '42'");
 }
 
-TEST_CASE("merged logs share one pair of files, custom paths get the id") {
+TEST_CASE("merged logs share one pair of files, custom paths get the index") {
     Fixture f;
     AppSpec merged = app("m", 2);
     merged.logs.merge_logs = true;
@@ -179,7 +193,8 @@ TEST_CASE("merged logs share one pair of files, custom paths get the id") {
     AppSpec custom = app("c", 2);
     custom.logs.out_file = "/var/log/c.log";
     auto cids = f.table.start(custom);
-    CHECK(f.table.find(cids[1])->out_log == "/var/log/c-" + std::to_string(cids[1]) + ".log");
+    CHECK(cids[1] != 1);
+    CHECK(f.table.find(cids[1])->out_log == "/var/log/c-1.log");
 }
 
 TEST_CASE("metrics history keeps the last 60 samples, oldest first") {
