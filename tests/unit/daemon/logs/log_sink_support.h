@@ -5,8 +5,10 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -24,12 +26,30 @@
 
 #include "common/errors.h"
 #include "daemon/logs/log_file.h"
-#include "daemon/logs/log_sink.h"
 #include "daemon/logs/log_line_format.h"
+#include "daemon/logs/log_sink.h"
 #include "daemon/logs/pipe_reader.h"
 #include "tests/unit/daemon/test_loop.h"
 
 namespace tend::logtest {
+
+// A file with text in it; the same compressed; a file's modification time.
+inline void write_text_file(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+inline void write_gzip_file(const std::string& path, const std::string& text) {
+    gzFile file = gzopen(path.c_str(), "wb");
+    REQUIRE(file != nullptr);
+    REQUIRE(gzwrite(file, text.data(), static_cast<unsigned>(text.size())) ==
+            static_cast<int>(text.size()));
+    REQUIRE(gzclose(file) == Z_OK);
+}
+
+inline void set_mtime(const std::string& path, std::time_t seconds) {
+    struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+}
 
 struct TempDir {
     std::string path;

@@ -14,23 +14,6 @@
 namespace tend {
 namespace scantest {
 
-void put_text(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-}
-
-void put_gzip(const std::string& path, const std::string& text) {
-    gzFile file = gzopen(path.c_str(), "wb");
-    REQUIRE(file != nullptr);
-    REQUIRE(gzwrite(file, text.data(), static_cast<unsigned>(text.size())) ==
-            static_cast<int>(text.size()));
-    REQUIRE(gzclose(file) == Z_OK);
-}
-
-void put_mtime(const std::string& path, std::time_t seconds) {
-    struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
-    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
-}
-
 std::vector<std::string> texts(const std::vector<TailLine>& lines) {
     std::vector<std::string> out;
     for (const auto& l : lines) out.push_back(l.text);
@@ -50,11 +33,13 @@ using namespace scantest;
 TEST_CASE("the scan reads the live file, then plain and gzip archives newest first") {
     logtest::TempDir dir;
     std::string live = dir.file("api-out-0.log");
-    put_text(live, numbered("live", 1, 3));
-    put_text(dir.file("api-out-0__2026-01-02_00-00-00.log"), numbered("newer", 1, 3));
-    put_gzip(dir.file("api-out-0__2026-01-01_00-00-00.log.gz"), numbered("older", 1, 3));
-    put_mtime(dir.file("api-out-0__2026-01-02_00-00-00.log"), 2000);
-    put_mtime(dir.file("api-out-0__2026-01-01_00-00-00.log.gz"), 1000);
+    ::tend::logtest::write_text_file(live, numbered("live", 1, 3));
+    ::tend::logtest::write_text_file(dir.file("api-out-0__2026-01-02_00-00-00.log"),
+                                     numbered("newer", 1, 3));
+    ::tend::logtest::write_gzip_file(dir.file("api-out-0__2026-01-01_00-00-00.log.gz"),
+                                     numbered("older", 1, 3));
+    ::tend::logtest::set_mtime(dir.file("api-out-0__2026-01-02_00-00-00.log"), 2000);
+    ::tend::logtest::set_mtime(dir.file("api-out-0__2026-01-01_00-00-00.log.gz"), 1000);
     TailQuery query;
     std::size_t budget = 1 << 20;
     query.lines = 5;
@@ -71,8 +56,8 @@ TEST_CASE("the scan reads the live file, then plain and gzip archives newest fir
 TEST_CASE("the scan stops when its budget is spent, across files") {
     logtest::TempDir dir;
     std::string live = dir.file("w-out-0.log");
-    put_text(live, numbered("line", 1, 1000));  // 8-9 bytes a line
-    put_text(dir.file("w-out-0__a.log"), numbered("archived", 1, 1000));
+    ::tend::logtest::write_text_file(live, numbered("line", 1, 1000));  // 8-9 bytes a line
+    ::tend::logtest::write_text_file(dir.file("w-out-0__a.log"), numbered("archived", 1, 1000));
     TailQuery query;
     query.lines = 5000;
     std::size_t budget = 100;
@@ -85,7 +70,8 @@ TEST_CASE("the scan stops when its budget is spent, across files") {
 TEST_CASE("--grep keeps scanning back until enough lines match") {
     logtest::TempDir dir;
     std::string live = dir.file("g-out-0.log");
-    put_text(live, "match 1\n" + numbered("noise", 1, 5000) + "match 2\n" + numbered("x", 1, 9));
+    ::tend::logtest::write_text_file(
+        live, "match 1\n" + numbered("noise", 1, 5000) + "match 2\n" + numbered("x", 1, 9));
     LineGrep grep("^match");
     TailQuery query;
     query.lines = 5;
@@ -98,7 +84,7 @@ TEST_CASE("--grep keeps scanning back until enough lines match") {
 TEST_CASE("queued lines get their write marks' times and follow the file's lines") {
     logtest::TempDir dir;
     std::string live = dir.file("q-out-0.log");
-    put_text(live, "before open\nwritten a\n");
+    ::tend::logtest::write_text_file(live, "before open\nwritten a\n");
     // This daemon opened the file at 100 with "before open\n" (12 bytes)
     // in it; "written a\n" was logical 0..10; then two queued lines.
     // Times in ms: marks further apart than WriteMarks::kJoinNs.
@@ -135,10 +121,10 @@ TEST_CASE("queued lines get their write marks' times and follow the file's lines
 TEST_CASE("--since leaves out an archive whose mtime is older") {
     logtest::TempDir dir;
     std::string live = dir.file("s-out-0.log");
-    put_text(live, "live\n");
-    put_text(dir.file("s-out-0__old.log"), "archived\n");
-    put_mtime(dir.file("s-out-0__old.log"), 1000);
-    put_mtime(live, 5000);
+    ::tend::logtest::write_text_file(live, "live\n");
+    ::tend::logtest::write_text_file(dir.file("s-out-0__old.log"), "archived\n");
+    ::tend::logtest::set_mtime(dir.file("s-out-0__old.log"), 1000);
+    ::tend::logtest::set_mtime(live, 5000);
     TailQuery query;
     query.lines = 10;
     std::size_t budget = 1 << 20;
@@ -154,7 +140,7 @@ TEST_CASE("a line longer than a block, and a file without a final newline, read 
     logtest::TempDir dir;
     std::string live = dir.file("l-out-0.log");
     std::string long_line(300'000, 'y');
-    put_text(live, "first\n" + long_line + "\nlast without newline");
+    ::tend::logtest::write_text_file(live, "first\n" + long_line + "\nlast without newline");
     TailQuery query;
     query.lines = 3;
     std::size_t budget = 1 << 20;
@@ -169,10 +155,10 @@ namespace tend {
 TEST_CASE("a gzip archive that decompresses past the budget is not read") {
     logtest::TempDir dir;
     std::string live = dir.file("z-out-0.log");
-    scantest::put_text(live, "live\n");
+    logtest::write_text_file(live, "live\n");
     std::string big(4 << 20, 'z');  // 4 MiB of one byte: a few KiB compressed
     big.back() = '\n';
-    scantest::put_gzip(dir.file("z-out-0__a.log.gz"), "first\n" + big);
+    logtest::write_gzip_file(dir.file("z-out-0__a.log.gz"), "first\n" + big);
     TailQuery query;
     query.lines = 10;
     std::size_t budget = 1 << 20;  // under what the archive decompresses to
