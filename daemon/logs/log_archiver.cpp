@@ -139,12 +139,14 @@ LogArchiver::~LogArchiver() {
 void LogArchiver::tidy(const std::string& live, int retain, bool compress) {
     {
         std::lock_guard lock(mutex_);
+        last_tidy_ = std::chrono::steady_clock::now();
         for (Job& job : jobs_) {
             if (job.live != live) continue;
             job.retain = retain;
             job.compress = compress;
             return;
         }
+        last_tidy_ = std::chrono::steady_clock::now();
         jobs_.push_back({live, retain, compress});
         if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
     }
@@ -175,12 +177,24 @@ void LogArchiver::run() {
     }
 }
 
+// False once stopping.
+bool LogArchiver::wait_for_quiet() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (stop_) return false;
+        auto quiet_at = last_tidy_ + kQuiet;
+        if (std::chrono::steady_clock::now() >= quiet_at) return true;
+        wake_.wait_until(lock, quiet_at);
+    }
+}
+
 void LogArchiver::work(const Job& job) {
     prune_archives(job.live, job.retain);
     if (job.compress) {
         for (const std::string& archive : list_log_archives(job.live)) {
-            if (stop_) return;
-            if (!is_compressed_archive(archive)) compress_archive(archive, stop_);
+            if (is_compressed_archive(archive)) continue;
+            if (!wait_for_quiet()) return;
+            compress_archive(archive, stop_);
         }
     }
     prune_archives(job.live, job.retain);
