@@ -332,8 +332,10 @@ class Bench:
 
     def log_capture(self, key, label, writer, instances, merged):
         name = f"{key}"
+        # --max-size 0: rotation is on by default (10M), and the wait below
+        # counts the bytes in the live files, which rotation would move away.
         args = ["start", writer, "--name", name, "--interpreter", "none", "--no-autorestart",
-                "-i", str(instances)]
+                "-i", str(instances), "--max-size", "0"]
         if merged:
             args.append("--merge-logs")
         expected = LINES * LINE_BYTES * instances
