@@ -377,12 +377,18 @@ class Bench:
             print(f"  {labels[c]:<38} {self.cpu[c, 1] / gb[1]:<22.2f} "
                   f"{self.cpu[c, 2] / gb[2]:<22.2f}")
         med = {k: statistics.median(v) for k, v in mbps.items()}
+        # Two ratios: of the medians, and the median of each round's own
+        # ratio (its runs are seconds apart, so they share the machine's load).
+        print(f"ratios: of the medians / median of the {ROUNDS} rounds' own")
         for num, den, what in (("on", "off", "rotation ON / OFF"),
                                ("on", "direct", "rotation ON / direct"),
                                ("off", "direct", "rotation OFF / direct")):
             ratios = [med[(num, n)] / med[(den, n)] for n in (1, 2)]
+            paired = [statistics.median(a / b for a, b in zip(mbps[(num, n)], mbps[(den, n)]))
+                      for n in (1, 2)]
             target = f"target >= {TARGET}" if num == "on" else ""
-            print(f"{what:<40} {ratios[0]:<22.2f} {ratios[1]:<22.2f} {target}")
+            print(f"  {what:<38} {f'{ratios[0]:.2f} / {paired[0]:.2f}':<22} "
+                  f"{f'{ratios[1]:.2f} / {paired[1]:.2f}':<22} {target}")
             if num == "on" and min(ratios) < TARGET:
                 self.problems.append(f"{what} below {TARGET}")
         cost = self.start_cost()
