@@ -1,6 +1,7 @@
 # What the bench scripts share: where the tend build is, running a manager's
-# command, and how to tell from /proc whether a pid is alive and is one of ours. Imported by
-# core.py, monit.py and cluster.py (their folder is on sys.path when run).
+# command, how to tell from /proc whether a pid is alive and is one of ours, and the
+# loud writer the log benchmarks run. Imported by core.py, monit.py, cluster.py,
+# log_rotation.py and others (their folder is on sys.path when run).
 import os
 import shutil
 import signal
@@ -142,3 +143,87 @@ def private_home(prefix):
     process's environment naming it; stop_daemon() removes both."""
     home = os.path.join(tempfile.mkdtemp(prefix=prefix), "home")
     return home, dict(os.environ, TEND_HOME=home)
+
+
+# --- the loud writer (core.py's log capture, log_rotation.py) -------------
+LINE_BYTES = 73  # "<instance> <9-digit seq> xxx...x\n"
+
+# The writer is compiled rather than taken from tests/fixtures: the
+# fixture's `lines` mode formats each line with fprintf and tops out near
+# 0.7 GB/s on the 2-core machine, below the target, so the figure would
+# measure the writer. This one fills 64 KiB blocks by memcpy (~3 GB/s).
+WRITER_C = r"""
+/* Loud writer for the log benchmarks: N lines of 73 bytes,
+ * "<TEND_INSTANCE> <9-digit seq> xxx...x\n", as fast as possible, in full
+ * 64 KiB writes that cut lines anywhere (the daemon must rejoin them).
+ * An optional second argument paces it: that many microseconds of sleep
+ * after each 64 KiB write (a steady app rather than a burst). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char buf[1 << 16];
+static size_t used;
+static long pause_us;
+
+static int flush_buf(void) {
+    size_t off = 0;
+    while (off < used) {
+        ssize_t w = write(1, buf + off, used - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    used = 0;
+    if (pause_us > 0) usleep((useconds_t)pause_us);
+    return 0;
+}
+
+int main(int argc, char** argv) {
+    long n = argc > 1 ? atol(argv[1]) : 1000000;
+    pause_us = argc > 2 ? atol(argv[2]) : 0;
+    const char* inst = getenv("TEND_INSTANCE");
+    if (!inst || !*inst || strlen(inst) > 20) inst = "0";
+    char line[73];
+    size_t k = strlen(inst);
+    memcpy(line, inst, k);
+    line[k] = ' ';
+    char* digits = line + k + 1;
+    memset(digits, '0', 9);
+    digits[9] = ' ';
+    memset(digits + 10, 'x', sizeof line - (k + 12));
+    line[sizeof line - 1] = '\n';
+    for (long i = 0; i < n; i++) {
+        size_t done = 0;
+        while (done < sizeof line) {
+            size_t part = sizeof line - done;
+            if (part > sizeof buf - used) part = sizeof buf - used;
+            memcpy(buf + used, line + done, part);
+            used += part;
+            done += part;
+            if (used == sizeof buf && flush_buf() != 0) return 1;
+        }
+        for (int d = 8; d >= 0; d--) { /* odometer: the next sequence number */
+            if (digits[d] == '9') { digits[d] = '0'; continue; }
+            digits[d]++;
+            break;
+        }
+    }
+    return flush_buf() != 0;
+}
+"""
+
+
+def loud_writer(directory):
+    """The loud writer compiled into directory (once); its path."""
+    exe = os.path.join(directory, "loud_writer")
+    if os.path.exists(exe):
+        return exe
+    src = exe + ".c"
+    with open(src, "w") as f:
+        f.write(WRITER_C)
+    subprocess.run(["cc", "-O2", "-o", exe, src], check=True)
+    return exe

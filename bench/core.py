@@ -21,11 +21,10 @@ import sys
 import tempfile
 import time
 
-from benchlib import (alive, has_env, interrupt_on_signals, kill_daemon, run_command,
-                      tend_binaries)
+from benchlib import (LINE_BYTES, alive, has_env, interrupt_on_signals, kill_daemon,
+                      loud_writer, run_command, tend_binaries)
 
 LINES = 1_000_000      # per writer instance
-LINE_BYTES = 73        # "<instance> <9-digit seq> xxx...x\n"
 RESTART_ROUNDS = 10
 DEADLINE_S = 60.0
 
@@ -50,70 +49,6 @@ REFERENCE = {
     "floor_spawn": ("", "the floor under 100 instances online"),
     "floor_write": ("", "the ceiling for log capture"),
 }
-
-# The writer is compiled here rather than taken from tests/fixtures: the
-# fixture's `lines` mode formats each line with fprintf and tops out near
-# 0.7 GB/s on the 2-core machine, below the target, so the figure would
-# measure the writer. This one fills 64 KiB blocks by memcpy (~3 GB/s).
-WRITER_C = r"""
-/* Loud writer for the log benchmark: N lines of 73 bytes,
- * "<TEND_INSTANCE> <9-digit seq> xxx...x\n", as fast as possible, in full
- * 64 KiB writes that cut lines anywhere (the daemon must rejoin them). */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-static char buf[1 << 16];
-static size_t used;
-
-static int flush_buf(void) {
-    size_t off = 0;
-    while (off < used) {
-        ssize_t w = write(1, buf + off, used - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    used = 0;
-    return 0;
-}
-
-int main(int argc, char** argv) {
-    long n = argc > 1 ? atol(argv[1]) : 1000000;
-    const char* inst = getenv("TEND_INSTANCE");
-    if (!inst || !*inst || strlen(inst) > 20) inst = "0";
-    char line[73];
-    size_t k = strlen(inst);
-    memcpy(line, inst, k);
-    line[k] = ' ';
-    char* digits = line + k + 1;
-    memset(digits, '0', 9);
-    digits[9] = ' ';
-    memset(digits + 10, 'x', sizeof line - (k + 12));
-    line[sizeof line - 1] = '\n';
-    for (long i = 0; i < n; i++) {
-        size_t done = 0;
-        while (done < sizeof line) {
-            size_t part = sizeof line - done;
-            if (part > sizeof buf - used) part = sizeof buf - used;
-            memcpy(buf + used, line + done, part);
-            used += part;
-            done += part;
-            if (used == sizeof buf && flush_buf() != 0) return 1;
-        }
-        for (int d = 8; d >= 0; d--) { /* odometer: the next sequence number */
-            if (digits[d] == '9') { digits[d] = '0'; continue; }
-            digits[d]++;
-            break;
-        }
-    }
-    return flush_buf() != 0;
-}
-"""
-
 
 class Bench:
     def __init__(self):
@@ -321,19 +256,14 @@ class Bench:
         self.wait_for("an empty list", lambda l: len(l) == 0)
 
     def writer(self):
-        exe = os.path.join(self.tmp, "loud_writer")
-        if os.path.exists(exe):
-            return exe
-        src = exe + ".c"
-        with open(src, "w") as f:
-            f.write(WRITER_C)
-        subprocess.run(["cc", "-O2", "-o", exe, src], check=True)
-        return exe
+        return loud_writer(self.tmp)
 
     def log_capture(self, key, label, writer, instances, merged):
         name = f"{key}"
+        # --max-size 0: rotation is on by default (10M), and the wait below
+        # counts the bytes in the live files, which rotation would move away.
         args = ["start", writer, "--name", name, "--interpreter", "none", "--no-autorestart",
-                "-i", str(instances)]
+                "-i", str(instances), "--max-size", "0"]
         if merged:
             args.append("--merge-logs")
         expected = LINES * LINE_BYTES * instances
