@@ -50,7 +50,13 @@ void Daemon::prepare_home() {
 
 int Daemon::run() {
     prepare_home();
-    parts_ = std::make_unique<Parts>(&loop_, paths_, *this);
+    try {
+        parts_ = std::make_unique<Parts>(&loop_, paths_, *this);
+    } catch (const TendError& e) {
+        // A bad config.json, say: tend points the user at this log.
+        spdlog::error("cannot start: {}", e.what());
+        throw;
+    }
     try {
         start_parts();
     } catch (...) {

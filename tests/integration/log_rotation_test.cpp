@@ -320,3 +320,23 @@ TEST_CASE("a follower goes on across rotations without a gap or a repeat") {
 }
 
 }  // namespace tend::it
+
+namespace tend::it {
+
+TEST_CASE("tendd refuses a bad config.json at start, and its log says why") {
+    TendHome t(TendHome::Options::without_daemon());
+    REQUIRE(::mkdir(t.home().c_str(), 0700) == 0);
+    std::ofstream(t.home() + "/config.json") << R"({"logs": {"retain": "many"}})";
+    // Run by hand, the daemon says it on stderr and exits.
+    Result d = t.run_program({TENDD_BIN, "--foreground"}, 10s);
+    CHECK(d.exit_code == 1);
+    CHECK(contains(d.err, "config.json"));
+    CHECK(contains(d.err, "'retain' must be"));
+    // Started by the CLI, it points at the log, which has the reason.
+    Result r = t.run({"list"});
+    CHECK(r.exit_code != 0);
+    CHECK(contains(r.err, "tendd.log"));
+    CHECK(contains(read_file(t.home() + "/tendd.log"), "'retain' must be"));
+}
+
+}  // namespace tend::it
