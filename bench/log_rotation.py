@@ -44,7 +44,7 @@ import tempfile
 import time
 
 from benchlib import (LINE_BYTES, alive, has_env, interrupt_on_signals, kill_daemon,
-                      loud_writer, run_command, serving_pid, tend_binaries)
+                      loud_writer, run_bench, run_command, serving_pid, tend_binaries)
 
 LINES = int(os.environ.get("LOGROT_LINES", "1000000"))  # per instance and run
 ROUNDS = int(os.environ.get("LOGROT_ROUNDS", "9"))
@@ -552,7 +552,29 @@ class Bench:
                       f"{f'{p.lost():,} / {p.torn:,} / {p.dup:,}':<22}")
 
     # --- cleanup ------------------------------------------------------------------
+    def main(self):
+        print(f"tend log rotation benchmark: {self.build}, {os.cpu_count()} cores, "
+              f"{time.strftime('%Y-%m-%d %H:%M')}")
+        print(f"uptime at start: {uptime()}")
+        print(f"{LINES:,} lines of {LINE_BYTES} B per instance and run; MB = 10^6 bytes",
+              flush=True)
+        self.tend("list")  # starts the daemon
+        self.daemon = serving_pid(self.tend_home)
+        self.pids["tend"].add(self.daemon)
+        print(f"\n1) capture throughput, {ROUNDS} rounds (MB/s per configuration)")
+        self.throughput()
+        print("\n2) integrity with every line kept (--max-size 5M --retain 1000 --compress)")
+        self.integrity()
+        print("\n3) lines lost at rotation: tend against pm2 + pm2-logrotate (every archive kept)")
+        self.versus_pm2()
+        return 0 if not self.problems else 1
+
     def cleanup(self):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print(f"\nuptime at end: {uptime()}")
+        for p in self.problems:
+            print(f"problem: {p}")
         daemon = serving_pid(self.tend_home)
         if os.path.exists(self.tend_home):
             try:
@@ -594,38 +616,6 @@ def uptime():
         return f"load average {os.getloadavg()}"
 
 
-def main():
-    bench = Bench()
-    interrupt_on_signals()
-    print(f"tend log rotation benchmark: {bench.build}, {os.cpu_count()} cores, "
-          f"{time.strftime('%Y-%m-%d %H:%M')}")
-    print(f"uptime at start: {uptime()}")
-    print(f"{LINES:,} lines of {LINE_BYTES} B per instance and run; MB = 10^6 bytes", flush=True)
-    ok = False
-    try:
-        bench.tend("list")  # starts the daemon
-        bench.daemon = serving_pid(bench.tend_home)
-        bench.pids["tend"].add(bench.daemon)
-        print(f"\n1) capture throughput, {ROUNDS} rounds (MB/s per configuration)")
-        bench.throughput()
-        print("\n2) integrity with every line kept (--max-size 5M --retain 1000 --compress)")
-        bench.integrity()
-        print("\n3) lines lost at rotation: tend against pm2 + pm2-logrotate (every archive kept)")
-        bench.versus_pm2()
-        ok = not bench.problems
-    except KeyboardInterrupt:
-        print("\nbench: interrupted", file=sys.stderr)
-    except Exception as e:  # noqa: BLE001 - report, then clean up
-        print(f"bench: FAILED: {e}", file=sys.stderr)
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        print(f"\nuptime at end: {uptime()}")
-        for p in bench.problems:
-            print(f"problem: {p}")
-        bench.cleanup()
-    return 0 if ok else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    interrupt_on_signals()
+    run_bench(Bench())
