@@ -48,8 +48,12 @@ inline std::string find_node_preload() {
 }
 
 inline TableConfig table_config(const Paths& paths) {
-    return TableConfig{paths.home, paths.log_dir, current_environment(), find_node_preload(),
-                       paths.home + "/notify.sock", load_daemon_settings(paths.home).log_rotation};
+    return TableConfig{paths.home,
+                       paths.log_dir,
+                       current_environment(),
+                       find_node_preload(),
+                       paths.home + "/notify.sock",
+                       load_daemon_settings(paths.home).log_rotation};
 }
 
 }  // namespace daemon_parts

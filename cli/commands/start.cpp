@@ -119,8 +119,7 @@ void add_log_options(CLI::App& app, StartFlags& f) {
     app.add_flag("--merge-logs", f.merge_logs, "one pair of log files for all instances");
     add_optional(app, "--max-size", f.max_size,
                  "rotate a log file at this size (default 10M; 0: never)", "SIZE");
-    add_optional(app, "--retain", f.retain, "rotated archives kept per log file (default 30)",
-                 "N");
+    add_optional(app, "--retain", f.retain, "rotated archives kept per log file (default 30)", "N");
     add_optional(app, "--rotate-interval", f.rotate_interval,
                  "also rotate daily, hourly or every DURATION (default none)", "WHEN");
     app.add_flag_function(
