@@ -116,4 +116,38 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
     return v;
 }
 
+int read_fixed_digits(std::string_view text, std::size_t at, std::size_t digits) {
+    if (at + digits > text.size()) return -1;
+    int value = 0;
+    for (std::size_t i = at; i < at + digits; ++i) {
+        if (text[i] < '0' || text[i] > '9') return -1;
+        value = value * 10 + (text[i] - '0');
+    }
+    return value;
+}
+
+std::optional<DateTimeText> parse_date_time(std::string_view text, bool seconds_optional) {
+    bool seconds = text.size() >= 19 && text[16] == ':';
+    if (text.size() < 16 || (!seconds && !seconds_optional)) return std::nullopt;
+    if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':')
+        return std::nullopt;
+    int f[] = {read_fixed_digits(text, 0, 4),  read_fixed_digits(text, 5, 2),
+               read_fixed_digits(text, 8, 2),  read_fixed_digits(text, 11, 2),
+               read_fixed_digits(text, 14, 2), seconds ? read_fixed_digits(text, 17, 2) : 0};
+    for (int v : f)
+        if (v < 0) return std::nullopt;
+    if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60)
+        return std::nullopt;
+    DateTimeText out;
+    out.tm.tm_year = f[0] - 1900;
+    out.tm.tm_mon = f[1] - 1;
+    out.tm.tm_mday = f[2];
+    out.tm.tm_hour = f[3];
+    out.tm.tm_min = f[4];
+    out.tm.tm_sec = f[5];
+    out.tm.tm_isdst = -1;
+    out.length = seconds ? 19 : 16;
+    return out;
+}
+
 }  // namespace tend

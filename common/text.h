@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,5 +34,20 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text);
 
 // Parses a whole non-negative decimal integer; nullopt on anything else.
 std::optional<std::int64_t> parse_int(std::string_view text);
+
+// Exactly `digits` decimal digits at text[at], as a number; -1 when they
+// are not there.
+int read_fixed_digits(std::string_view text, std::size_t at, std::size_t digits);
+
+// A date and time at the start of text as people and ISO 8601 write it,
+// "YYYY-MM-DDTHH:MM:SS" (a space may stand for the T); with
+// seconds_optional, "YYYY-MM-DDTHH:MM" too. Its fields in a std::tm (year
+// from 1900, month from 0, tm_isdst -1), each in range, and how many
+// characters it took; nullopt when text does not start with one.
+struct DateTimeText {
+    std::tm tm{};
+    std::size_t length = 0;
+};
+std::optional<DateTimeText> parse_date_time(std::string_view text, bool seconds_optional);
 
 }  // namespace tend

@@ -3,10 +3,10 @@
 // no value built per line.
 #include "daemon/logs/log_line_format.h"
 
-#include <charconv>
 #include <ctime>
 
 #include "common/json_limits.h"
+#include "common/text.h"
 #include "daemon/logs/line_cutter.h"
 
 namespace tend {
@@ -85,14 +85,6 @@ bool json_clean(std::string_view s) {
     return true;
 }
 
-// Reads exactly `digits` decimal digits at text[at]; -1 when they are not.
-int read_digits(std::string_view text, std::size_t at, std::size_t digits) {
-    if (at + digits > text.size()) return -1;
-    int value = 0;
-    auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + digits, value);
-    return ec == std::errc() && end == text.data() + at + digits ? value : -1;
-}
-
 // "Z" → 0, "+01:00" / "+0100" → 3600 (seconds east of UTC); nullopt-like
 // false when the zone is neither.
 bool read_zone(std::string_view zone, long& east) {
@@ -102,10 +94,10 @@ bool read_zone(std::string_view zone, long& east) {
     }
     if (zone.size() != 6 && zone.size() != 5) return false;
     if (zone[0] != '+' && zone[0] != '-') return false;
-    int hours = read_digits(zone, 1, 2);
+    int hours = read_fixed_digits(zone, 1, 2);
     std::size_t min_at = zone.size() == 6 ? 4 : 3;
     if (zone.size() == 6 && zone[3] != ':') return false;
-    int minutes = read_digits(zone, min_at, 2);
+    int minutes = read_fixed_digits(zone, min_at, 2);
     if (hours < 0 || minutes < 0) return false;
     east = (hours * 60L + minutes) * 60L * (zone[0] == '-' ? -1 : 1);
     return true;
@@ -216,30 +208,18 @@ StoredLine decode_stored_line(std::string raw, LogType type) {
 
 std::int64_t parse_iso_time_ms(std::string_view text) {
     // YYYY-MM-DD?HH:MM:SS, then .mmm, then the zone.
-    if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[13] != ':' ||
-        text[16] != ':' || (text[10] != 'T' && text[10] != ' '))
-        return 0;
-    std::tm tm{};
-    int fields[6] = {read_digits(text, 0, 4),  read_digits(text, 5, 2),  read_digits(text, 8, 2),
-                     read_digits(text, 11, 2), read_digits(text, 14, 2), read_digits(text, 17, 2)};
-    for (int f : fields)
-        if (f < 0) return 0;
-    tm.tm_year = fields[0] - 1900;
-    tm.tm_mon = fields[1] - 1;
-    tm.tm_mday = fields[2];
-    tm.tm_hour = fields[3];
-    tm.tm_min = fields[4];
-    tm.tm_sec = fields[5];
+    std::optional<DateTimeText> parsed = parse_date_time(text, false);
+    if (!parsed) return 0;
+    std::tm& tm = parsed->tm;
     std::string_view rest = text.substr(19);
     int millis = 0;
     if (rest.starts_with('.')) {
-        millis = read_digits(rest, 1, 3);
+        millis = read_fixed_digits(rest, 1, 3);
         if (millis < 0) return 0;
         rest.remove_prefix(4);
     }
     std::time_t seconds = 0;
     if (rest.empty()) {
-        tm.tm_isdst = -1;
         seconds = std::mktime(&tm);
     } else {
         long east = 0;

@@ -94,3 +94,28 @@ TEST_CASE("durations in milliseconds as PM2 writes them, refusing what overflows
     CHECK_FALSE(parse_duration_ms("2d"));
     CHECK_FALSE(parse_duration_ms("-2s"));
 }
+
+TEST_CASE("parse_date_time: ISO 8601 and a space for the T, seconds optional when asked") {
+    auto full = tend::parse_date_time("2026-11-29T10:05:07.123Z", false);
+    REQUIRE(full);
+    CHECK(full->length == 19);
+    CHECK(full->tm.tm_year == 126);
+    CHECK(full->tm.tm_mon == 10);
+    CHECK(full->tm.tm_mday == 29);
+    CHECK(full->tm.tm_hour == 10);
+    CHECK(full->tm.tm_min == 5);
+    CHECK(full->tm.tm_sec == 7);
+    CHECK(full->tm.tm_isdst == -1);
+    auto short_form = tend::parse_date_time("2026-11-29 10:05", true);
+    REQUIRE(short_form);
+    CHECK(short_form->length == 16);
+    CHECK(short_form->tm.tm_sec == 0);
+    CHECK_FALSE(tend::parse_date_time("2026-11-29 10:05", false));
+    CHECK_FALSE(tend::parse_date_time("2026-13-29T10:05:00", false));
+    CHECK_FALSE(tend::parse_date_time("2026-11-29T24:05:00", false));
+    CHECK_FALSE(tend::parse_date_time("2026/11/29T10:05:00", false));
+    CHECK_FALSE(tend::parse_date_time("2026-11-2xT10:05:00", false));
+    CHECK(tend::read_fixed_digits("ab123", 2, 3) == 123);
+    CHECK(tend::read_fixed_digits("ab1-3", 2, 3) == -1);
+    CHECK(tend::read_fixed_digits("12", 1, 2) == -1);
+}
