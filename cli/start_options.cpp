@@ -175,6 +175,7 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     apply_listen_flags(flags, spec.listen);
     apply_extra_flags(flags, spec);
     apply_exec_mode(flags, spec);
+    apply_supervision_flags(flags, spec);
     validate(spec);
     return spec;
 }

@@ -59,6 +59,19 @@ struct StartFlags {
     std::string increment_var;
     std::string uid;
     std::string gid;
+    // Supervision (start_supervision.cpp): probes as --readiness/--liveness
+    // text (a shorthand or a JSON object), depends_on (files only), cron, watch.
+    std::optional<std::string> readiness;
+    std::optional<std::string> liveness;
+    std::map<std::string, std::string> depends_on;
+    std::string cron_restart;
+    std::string cron_timezone;
+    bool cron_overlap = false;
+    bool watch = false;
+    std::vector<std::string> watch_paths;  // relative to --cwd
+    std::vector<std::string> ignore_watch;
+    std::optional<std::string> watch_delay;
+    bool watch_reload = false;
 
     bool operator==(const StartFlags&) const = default;
 };
@@ -116,6 +129,10 @@ std::string resolve_script(const std::string& script, const std::string& dir,
 // A script run without an interpreter must be executable: throws
 // TendError naming it as typed otherwise, before anything is started.
 void check_runnable(const AppSpec& spec, const std::string& typed, const StartEnvironment& env);
+
+// --readiness, --liveness, depends_on, --cron-restart, --watch... into spec
+// (cli/start_supervision.cpp); throws UsageError naming the option.
+void apply_supervision_flags(const StartFlags& flags, AppSpec& spec);
 
 // The app name a script gets by default: its file name without extension.
 std::string default_app_name(std::string_view script);

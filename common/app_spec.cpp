@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/log_format.h"
+#include "common/probe_spec.h"
 #include "common/signals.h"
 
 namespace tend {
@@ -159,6 +160,24 @@ void validate_extras(const AppSpec& spec) {
             "' runs by itself (set --interpreter)");
 }
 
+void validate_dependencies(const AppSpec& spec) {
+    auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
+    for (const auto& [name, condition] : spec.depends_on) {
+        if (name == spec.name) bad("app '" + spec.name + "' depends on itself");
+        bool known = false;
+        for (auto c : kDependencyConditions) known = known || c == condition;
+        if (!known)
+            bad("depends_on." + name + " must be started, ready, healthy or " +
+                "completed_successfully, not '" + condition + "'");
+    }
+}
+
+// A probe as the spec carries it: read_probe's checks, under its key.
+void read_probe_field(const json& j, const char* key, Probe& out) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null()) out = read_probe(*it, key);
+}
+
 }  // namespace
 
 void validate(const AppSpec& spec) {
@@ -188,6 +207,8 @@ void validate(const AppSpec& spec) {
     if (signal_number(spec.restart.kill_signal) == 0)
         bad("unknown signal '" + spec.restart.kill_signal + "'");
     validate_extras(spec);
+    validate_dependencies(spec);
+    if (spec.watch.delay_ms < 0) bad("durations must not be negative");
     try {
         check_log_format(spec.logs);
     } catch (const std::invalid_argument& e) {
@@ -233,6 +254,21 @@ void to_json(json& j, const AppSpec& s) {
              {"uid", s.run_as.uid},
              {"gid", s.run_as.gid}};
     write_rotation(j, s.logs.rotation);
+    if (s.health.readiness.enabled()) j["readiness"] = write_probe(s.health.readiness);
+    if (s.health.liveness.enabled()) j["liveness"] = write_probe(s.health.liveness);
+    if (!s.depends_on.empty()) j["depends_on"] = s.depends_on;
+    if (!s.schedule.cron.empty()) {
+        j["cron_restart"] = s.schedule.cron;
+        j["cron_timezone"] = s.schedule.timezone;
+        j["cron_overlap"] = s.schedule.overlap;
+    }
+    if (s.watch.enabled) {
+        j["watch"] = true;
+        j["watch_paths"] = s.watch.paths;
+        j["ignore_watch"] = s.watch.ignore;
+        j["watch_delay"] = s.watch.delay_ms;
+        j["watch_reload"] = s.watch.reload;
+    }
 }
 
 void from_json(const json& j, AppSpec& s) {
@@ -275,6 +311,17 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "increment_var", s.vars.increment_var, "a string");
     read_field(j, "uid", s.run_as.uid, "a string");
     read_field(j, "gid", s.run_as.gid, "a string");
+    read_probe_field(j, "readiness", s.health.readiness);
+    read_probe_field(j, "liveness", s.health.liveness);
+    read_field(j, "depends_on", s.depends_on, "an object of app names and conditions");
+    read_field(j, "cron_restart", s.schedule.cron, "a string");
+    read_field(j, "cron_timezone", s.schedule.timezone, "a string");
+    read_field(j, "cron_overlap", s.schedule.overlap, "a boolean");
+    read_field(j, "watch", s.watch.enabled, "a boolean");
+    read_field(j, "watch_paths", s.watch.paths, "an array of strings");
+    read_field(j, "ignore_watch", s.watch.ignore, "an array of strings");
+    read_field(j, "watch_delay", s.watch.delay_ms, "an integer (ms)");
+    read_field(j, "watch_reload", s.watch.reload, "a boolean");
 }
 
 }  // namespace tend

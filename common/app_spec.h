@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/log_rotation.h"
@@ -51,6 +52,63 @@ struct RunAs {
     std::string gid;  // empty with uid = that user's primary group
 };
 
+// A health check with Kubernetes' names and meaning: an HTTP GET whose
+// status must fall in a range, a TCP connect, or a command run with the
+// app's environment and cwd (exit 0 is healthy). common/probe_spec.h reads
+// and writes it; daemon/health/ runs it.
+enum class ProbeKind { kNone, kHttpGet, kTcp, kExec };
+
+struct Probe {
+    ProbeKind kind = ProbeKind::kNone;
+    std::string host = "127.0.0.1";              // http_get, tcp
+    int port = 0;                                // http_get, tcp
+    std::string path = "/";                      // http_get
+    int status_min = 200;                        // http_get: healthy statuses,
+    int status_max = 399;                        // Kubernetes' 200-399 by default
+    std::map<std::string, std::string> headers;  // http_get
+    std::vector<std::string> command;            // exec: argv
+    std::int64_t initial_delay_ms = 0;           // after the process starts
+    std::int64_t period_ms = 10'000;
+    std::int64_t timeout_ms = 1'000;
+    int success_threshold = 1;  // passes in a row that make it pass
+    int failure_threshold = 3;  // failures in a row that make it fail
+
+    bool enabled() const { return kind != ProbeKind::kNone; }
+    bool operator==(const Probe&) const = default;
+};
+
+// readiness gates `online`, reload and dependants; liveness restarts a hung
+// instance (restart_reason "health").
+struct HealthChecks {
+    Probe readiness;
+    Probe liveness;
+};
+
+// Restarts by the clock (PM2's cron_restart). A one-shot app (autorestart
+// false) with a schedule is a cron job: it runs at each time.
+struct Schedule {
+    std::string cron;      // 5 fields, or 6 with seconds first; "" = none
+    std::string timezone;  // an IANA zone ("Europe/Paris"); "" = the daemon's local time
+    bool overlap = false;  // a cron job may start a run while the last one is still going
+
+    bool operator==(const Schedule&) const = default;
+};
+
+// Restart (or reload) when a watched file changes (PM2's watch).
+struct WatchOptions {
+    bool enabled = false;
+    std::vector<std::string> paths;   // absolute; empty = the app's cwd
+    std::vector<std::string> ignore;  // globs (ignore_watch), on top of the defaults
+    std::int64_t delay_ms = 1000;     // watch_delay: quiet time before acting
+    bool reload = false;              // --watch-reload: reload instead of restart
+
+    bool operator==(const WatchOptions&) const = default;
+};
+
+// What an app waits for in another before it starts (depends_on).
+inline constexpr std::string_view kDependencyConditions[] = {"started", "ready", "healthy",
+                                                             "completed_successfully"};
+
 // The per-instance variables, by PM2's keys.
 struct InstanceVars {
     std::string instance_var = "NODE_APP_INSTANCE";  // holds the instance index
@@ -82,6 +140,12 @@ struct AppSpec {
     std::string env_file;  // absolute, against cwd; its variables are already in env
     InstanceVars vars;
     RunAs run_as;
+    HealthChecks health;
+    // App name -> condition (one of kDependencyConditions). Acted on by
+    // `tend start FILE`, which starts apps in their order.
+    std::map<std::string, std::string> depends_on;
+    Schedule schedule;
+    WatchOptions watch;
 };
 
 // Whether instances run under node (by interpreter or extension): they get

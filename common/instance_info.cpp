@@ -7,13 +7,15 @@
 namespace tend {
 namespace {
 
-constexpr std::array<std::pair<InstanceState, std::string_view>, 6> kStates{{
+constexpr std::array<std::pair<InstanceState, std::string_view>, 8> kStates{{
     {InstanceState::kLaunching, "launching"},
     {InstanceState::kOnline, "online"},
     {InstanceState::kWaitingRestart, "waiting_restart"},
     {InstanceState::kStopping, "stopping"},
     {InstanceState::kStopped, "stopped"},
     {InstanceState::kErrored, "errored"},
+    {InstanceState::kCompleted, "completed"},
+    {InstanceState::kWaitingChange, "waiting_change"},
 }};
 
 }  // namespace
@@ -51,6 +53,8 @@ void to_json(json& j, const InstanceInfo& i) {
              {"err_log", i.err_log}};
     j["restart_reason"] = i.restart_reason.empty() ? json(nullptr) : json(i.restart_reason);
     j["restart_reason_detail"] = i.restart_reason_detail;
+    j["ready"] = i.ready;
+    j["health"] = i.health.empty() ? json(nullptr) : json(i.health);
     if (!i.cpu_history.empty() || !i.memory_history.empty()) {
         j["cpu_history"] = i.cpu_history;
         j["memory_history"] = i.memory_history;
@@ -82,6 +86,8 @@ void from_json(const json& j, InstanceInfo& i) {
     if (auto r = j.find("restart_reason"); r != j.end() && r->is_string())
         i.restart_reason = r->get<std::string>();
     i.restart_reason_detail = j.value("restart_reason_detail", "");
+    i.ready = j.value("ready", false);
+    if (auto h = j.find("health"); h != j.end() && h->is_string()) i.health = h->get<std::string>();
     i.cpu_history = j.value("cpu_history", std::vector<double>{});
     i.memory_history = j.value("memory_history", std::vector<std::int64_t>{});
     if (auto s = j.find("spec"); s != j.end() && s->is_object()) i.spec = s->get<AppSpec>();

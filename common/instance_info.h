@@ -14,7 +14,19 @@ namespace tend {
 // Samples of CPU and memory kept per instance (a minute at the default 1 s).
 inline constexpr std::size_t kMetricsHistory = 60;
 
-enum class InstanceState { kLaunching, kOnline, kWaitingRestart, kStopping, kStopped, kErrored };
+// completed: a one-shot app (autorestart false) that exited 0, its exit code
+// kept. waiting_change: a watched app that crashed soon after a change,
+// started again by the next change rather than crash-looping to errored.
+enum class InstanceState {
+    kLaunching,
+    kOnline,
+    kWaitingRestart,
+    kStopping,
+    kStopped,
+    kErrored,
+    kCompleted,
+    kWaitingChange,
+};
 
 std::string_view to_string(InstanceState state);
 InstanceState instance_state_from_string(std::string_view text);
@@ -40,9 +52,18 @@ struct InstanceInfo {
     // Why the instance last restarted: "crash" (a core-dumping signal),
     // "signal" (another signal), "exit_code" (it exited by itself),
     // "memory" (over max_memory_restart), "user" (tend restart),
-    // "spawn_failed" (it could not be started: errored); empty = never.
+    // "spawn_failed" (it could not be started: errored), "health" (its
+    // liveness probe failed), "cron" (cron_restart), "watch" (a watched
+    // file changed); empty = never.
     std::string restart_reason;
     std::string restart_reason_detail;  // "exit code 3", "signal SIGKILL", ...
+    // Whether the instance passes its readiness gate: its readiness probe, or
+    // wait_ready's "ready"; with neither, whether it is online. An instance
+    // can be online (its process up) and not ready.
+    bool ready = false;
+    // Its liveness probe: "healthy", "unhealthy", "unknown" (not yet decided);
+    // "" when the app has none.
+    std::string health;
     // Oldest first, one per sampling interval, at most kMetricsHistory; only
     // filled for jlist and monit's snapshot.
     std::vector<double> cpu_history;

@@ -12,6 +12,8 @@
 
 namespace tend {
 
+struct StartFlags;
+
 CommandRunner setup_cleardump(CLI::App& app);
 CommandRunner setup_completion(CLI::App& app);
 CommandRunner setup_delete(CLI::App& app);
@@ -65,6 +67,9 @@ CLI::Option* add_value_option(CLI::App& app, const std::string& names, std::stri
 
 // Adds the positional target list: ids, app names, namespaces, scripts or `all`.
 void add_targets(CLI::App& app, std::vector<std::string>& targets);
+
+// `tend start`'s probe, cron and watch options (start_supervision_options.cpp).
+void add_supervision_options(CLI::App& app, StartFlags& flags);
 
 // Adds `--instance N` (an instance index within each app); the text is kept
 // as typed and read by instance_index().

@@ -226,6 +226,7 @@ CommandRunner setup_start(CLI::App& app) {
     add_restart_options(app, *flags);
     add_log_options(app, *flags);
     add_cluster_options(app, *flags);
+    add_supervision_options(app, *flags);
     app.footer(
         "Words after -- are passed to the script: tend start server.js -- --port 3000\n"
         "An ecosystem file (*.config.js, .json, .yaml) starts its apps: tend start "

@@ -11,6 +11,7 @@
 #include "cli/usage_error.h"
 #include "common/errors.h"
 #include "common/log_format.h"
+#include "common/probe_spec.h"
 #include "common/text.h"
 
 namespace tend {
@@ -161,6 +162,54 @@ std::string read_date_format(const json& v, const std::string& where) {
     return text;
 }
 
+// A probe object, checked here where its key path is known; it travels
+// to to_app_spec() as --readiness/--liveness text would.
+std::string read_probe_text(const json& v, const std::string& where) {
+    read_probe(v, where);
+    return v.dump();
+}
+
+// {"db": "ready", "migrate": "completed_successfully"}, or ["db", "cache"]
+// (each "started").
+std::map<std::string, std::string> read_depends_on(const json& v, const std::string& where) {
+    std::map<std::string, std::string> deps;
+    if (v.is_array()) {
+        for (std::size_t i = 0; i < v.size(); ++i)
+            deps[read_string(v[i], where + "[" + std::to_string(i) + "]")] = "started";
+        return deps;
+    }
+    if (!v.is_object()) bad_value(where, "an object of app names and conditions, or a list of names", v);
+    for (const auto& [name, condition] : v.items()) {
+        std::string c = read_string(condition, where + "." + name);
+        bool known = false;
+        for (auto k : kDependencyConditions) known = known || k == c;
+        if (!known)
+            bad_value(where + "." + name, "started, ready, healthy or completed_successfully",
+                      condition);
+        deps[name] = c;
+    }
+    return deps;
+}
+
+std::vector<std::string> read_paths(const json& v, const std::string& where) {
+    if (v.is_string()) return {v.get<std::string>()};
+    if (!v.is_array()) bad_value(where, "a string or an array of strings", v);
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; i < v.size(); ++i)
+        paths.push_back(read_string(v[i], where + "[" + std::to_string(i) + "]"));
+    return paths;
+}
+
+// PM2's watch: true, false, a path, or paths.
+void read_watch(const json& v, const std::string& where, StartFlags& f) {
+    if (v.is_boolean()) {
+        f.watch = v.get<bool>();
+        return;
+    }
+    f.watch_paths = read_paths(v, where);
+    f.watch = !f.watch_paths.empty();
+}
+
 using Apply = void (*)(const json& v, const std::string& where, AppInput& in);
 struct Field {
     std::string_view key;
@@ -172,12 +221,17 @@ struct Field {
 const Field kFields[] = {
     {"args", [](const json& v, const std::string& w, AppInput& in) { in.flags.args = read_args(v, w); }},
     {"autorestart", [](const json& v, const std::string& w, AppInput& in) { in.flags.no_autorestart = !read_bool(v, w); }},
+    {"cron_overlap", [](const json& v, const std::string& w, AppInput& in) { in.flags.cron_overlap = read_bool(v, w); }},
+    {"cron_restart", [](const json& v, const std::string& w, AppInput& in) { in.flags.cron_restart = read_string(v, w); }},
+    {"cron_timezone", [](const json& v, const std::string& w, AppInput& in) { in.flags.cron_timezone = read_string(v, w); }},
     {"cwd", [](const json& v, const std::string& w, AppInput& in) { in.flags.cwd = read_string(v, w); }},
+    {"depends_on", [](const json& v, const std::string& w, AppInput& in) { in.flags.depends_on = read_depends_on(v, w); }},
     {"env", [](const json& v, const std::string& w, AppInput& in) { in.env = read_env(v, w); }},
     {"error_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.error = read_string(v, w); }},
     {"env_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.env_file = read_string(v, w); }},
     {"exec_mode", [](const json& v, const std::string& w, AppInput& in) { in.flags.exec_mode = read_exec_mode(v, w); }},
     {"exp_backoff_restart_delay", [](const json& v, const std::string& w, AppInput& in) { in.flags.exp_backoff_restart_delay = read_ms(v, w); }},
+    {"ignore_watch", [](const json& v, const std::string& w, AppInput& in) { in.flags.ignore_watch = read_paths(v, w); }},
     {"instances", [](const json& v, const std::string& w, AppInput& in) { in.flags.instances = read_instances(v, w); }},
     {"interpreter", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter = read_string(v, w); }},
     {"increment_var", [](const json& v, const std::string& w, AppInput& in) { in.flags.increment_var = read_string(v, w); }},
@@ -188,6 +242,7 @@ const Field kFields[] = {
     {"log_date_format", [](const json& v, const std::string& w, AppInput& in) { in.flags.log_date_format = read_date_format(v, w); }},
     {"log_date_utc", [](const json& v, const std::string& w, AppInput& in) { in.flags.log_date_utc = read_bool(v, w); }},
     {"log_type", [](const json& v, const std::string& w, AppInput& in) { in.flags.log_type = read_log_type(v, w); }},
+    {"liveness", [](const json& v, const std::string& w, AppInput& in) { in.flags.liveness = read_probe_text(v, w); }},
     {"listen_timeout", [](const json& v, const std::string& w, AppInput& in) { in.flags.listen_timeout = read_ms(v, w); }},
     {"max_memory_restart", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_memory_restart = read_memory(v, w); }},
     {"max_restarts", [](const json& v, const std::string& w, AppInput& in) { in.flags.max_restarts = std::to_string(read_count(v, w)); }},
@@ -204,12 +259,17 @@ const Field kFields[] = {
     {"node_args", [](const json& v, const std::string& w, AppInput& in) { in.flags.interpreter_args = read_args(v, w); }},
     {"out_file", [](const json& v, const std::string& w, AppInput& in) { in.flags.output = read_string(v, w); }},
     {"port", [](const json& v, const std::string& w, AppInput& in) { in.flags.port = read_port(v, w); }},
+    {"readiness", [](const json& v, const std::string& w, AppInput& in) { in.flags.readiness = read_probe_text(v, w); }},
     {"restart_delay", [](const json& v, const std::string& w, AppInput& in) { in.flags.restart_delay = read_ms(v, w); }},
     {"script", [](const json& v, const std::string& w, AppInput& in) { in.flags.script = read_string(v, w); }},
     {"stop_exit_codes", [](const json& v, const std::string& w, AppInput& in) { in.flags.stop_exit_codes = read_exit_codes(v, w); }},
     {"time", [](const json& v, const std::string& w, AppInput& in) { in.flags.time = read_bool(v, w); }},
+    {"timezone", [](const json& v, const std::string& w, AppInput& in) { in.flags.cron_timezone = read_string(v, w); }},
     {"uid", [](const json& v, const std::string& w, AppInput& in) { in.flags.uid = read_identity(v, w); }},
     {"wait_ready", [](const json& v, const std::string& w, AppInput& in) { in.flags.wait_ready = read_bool(v, w); }},
+    {"watch", [](const json& v, const std::string& w, AppInput& in) { read_watch(v, w, in.flags); }},
+    {"watch_delay", [](const json& v, const std::string& w, AppInput& in) { in.flags.watch_delay = read_ms(v, w); }},
+    {"watch_reload", [](const json& v, const std::string& w, AppInput& in) { in.flags.watch_reload = read_bool(v, w); }},
 };
 // clang-format on
 

@@ -18,7 +18,6 @@ constexpr KeyHint kKeyHints[] = {
     {"append_env_to_name", "name each app in the file instead"},
     {"automation", "PM2 Plus only; tend has no remote monitoring"},
     {"combine_logs", "use merge_logs: true (--merge-logs)"},
-    {"cron_restart", "no cron restarts yet: run `tend restart NAME` from cron or a systemd timer"},
     {"deploy", "tend does not deploy: deploy with your own tooling, then `tend reload FILE`"},
     {"disable_logs", "use out_file: '/dev/null' and error_file: '/dev/null'"},
     {"err_file", "use error_file (--error)"},
@@ -26,7 +25,6 @@ constexpr KeyHint kKeyHints[] = {
     {"exec_interpreter", "use interpreter (--interpreter)"},
     {"filter_env", "tend passes the starting shell's environment; override keys in env"},
     {"force", "tend refuses a second app of the same name: pick another name"},
-    {"ignore_watch", "no file watching yet: run `tend reload NAME` after a change"},
     {"instance_id_env", "use instance_var (--instance-var)"},
     {"kill_retry_time", "use kill_timeout (--kill-timeout)"},
     {"log", "use out_file and error_file, with merge_logs: true for one pair"},
@@ -41,9 +39,7 @@ constexpr KeyHint kKeyHints[] = {
     {"treekill", "tend always signals the whole process group"},
     {"user", "use uid (--uid)"},
     {"vizion", "tend reads no version-control metadata"},
-    {"watch", "no file watching yet: run `tend reload NAME` after a change"},
-    {"watch_delay", "no file watching yet: run `tend reload NAME` after a change"},
-    {"watch_options", "no file watching yet: run `tend reload NAME` after a change"},
+    {"watch_options", "tend watches with inotify; use watch, ignore_watch and watch_delay"},
 };
 
 }  // namespace

@@ -69,6 +69,7 @@ Role status_role(InstanceState state) {
         case InstanceState::kErrored:
             return Role::kBad;
         case InstanceState::kStopped:
+        case InstanceState::kCompleted:
             return Role::kMuted;
         default:
             return Role::kBusy;

@@ -31,7 +31,8 @@ Intent intent_for(IntentKind kind, const InstanceInfo& info) {
 
 // s: stop what runs; start (through restart) what is stopped or errored.
 Intent stop_or_start(const InstanceInfo& info) {
-    bool down = info.status == InstanceState::kStopped || info.status == InstanceState::kErrored;
+    bool down = info.status == InstanceState::kStopped || info.status == InstanceState::kErrored ||
+                info.status == InstanceState::kCompleted;
     return intent_for(down ? IntentKind::kStart : IntentKind::kStop, info);
 }
 

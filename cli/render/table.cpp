@@ -105,7 +105,10 @@ const char* status_colour(InstanceState state, bool colour) {
         case InstanceState::kLaunching:
             return pal.yellow;
         case InstanceState::kStopped:
+        case InstanceState::kCompleted:
             return pal.grey;
+        case InstanceState::kWaitingChange:
+            return pal.yellow;
     }
     return "";
 }

@@ -161,7 +161,7 @@ TEST_CASE("ecosystem: --only keeps the named apps in file order, and refuses a n
 }
 
 TEST_CASE("ecosystem: unknown keys are warned about with the file, the path and what to use") {
-    auto apps = convert(R"({"apps":[{"script":"server.js","watch":true,"log_file":"a.log",
+    auto apps = convert(R"({"apps":[{"script":"server.js","watch_options":{},"log_file":"a.log",
                                      "some_plugin_key":1}],
                             "deploy":{}})");
     CHECK(apps.specs.size() == 1);
@@ -172,8 +172,8 @@ TEST_CASE("ecosystem: unknown keys are warned about with the file, the path and 
               "ecosystem.json: apps[0].log_file is not supported, ignored: use out_file and "
               "error_file, with merge_logs: true for one pair",
               "ecosystem.json: apps[0].some_plugin_key is not supported, ignored",
-              "ecosystem.json: apps[0].watch is not supported, ignored: no file watching yet: "
-              "run `tend reload NAME` after a change"});
+              "ecosystem.json: apps[0].watch_options is not supported, ignored: tend watches "
+              "with inotify; use watch, ignore_watch and watch_delay"});
 }
 
 TEST_CASE("ecosystem: wrong types are errors naming the file, the key and the expected type") {

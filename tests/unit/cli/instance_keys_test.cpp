@@ -136,7 +136,7 @@ TEST_CASE("unsupported keys: a hint where tend has an equivalent, none otherwise
           "use out_file and error_file, with merge_logs: true for one pair");
     CHECK(unsupported_key_hint("user") == "use uid (--uid)");
     CHECK(unsupported_key_hint("watch_options") ==
-          "no file watching yet: run `tend reload NAME` after a change");
+          "tend watches with inotify; use watch, ignore_watch and watch_delay");
     CHECK(unsupported_key_hint("no_such_key").empty());
     CHECK(unsupported_key_warning("f.json: apps[0].pid_file", "pid_file") ==
           "f.json: apps[0].pid_file is not supported, ignored: tend writes no pid files: "
