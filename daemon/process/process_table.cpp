@@ -319,7 +319,11 @@ void ProcessTable::handle_crash(Instance& inst) {
     inst.memory = 0;
     switch (d.action) {
         case ExitAction::kStop:
-            inst.state = InstanceState::kStopped;
+            // A one-shot app that did its job is completed, not stopped: a
+            // dependant waiting for completed_successfully can tell them apart.
+            inst.state = !spec.restart.autorestart && !inst.exit_signal && inst.exit_code == 0
+                             ? InstanceState::kCompleted
+                             : InstanceState::kStopped;
             return;
         case ExitAction::kErrored:
             inst.state = InstanceState::kErrored;

@@ -436,3 +436,21 @@ TEST_CASE("a memory restart from a metrics sample tells the watcher its kill dea
     CHECK(f.state(id) == InstanceState::kStopping);
     CHECK(f.told.back() == f.clock.now + 700);
 }
+
+TEST_CASE("a one-shot app that exits 0 is completed; one that fails is stopped, its code kept") {
+    Fixture f;
+    AppSpec job = app("migrate");
+    job.restart.autorestart = false;
+    int ok = f.table.start(job).front();
+    f.table.on_exit(ok, f.pid(ok), 0, std::nullopt);
+    CHECK(f.table.info(ok, false).status == InstanceState::kCompleted);
+    CHECK(f.table.info(ok, false).exit_code == 0);
+    job.name = "broken";
+    int failed = f.table.start(job).front();
+    f.table.on_exit(failed, f.pid(failed), 1, std::nullopt);
+    CHECK(f.table.info(failed, false).status == InstanceState::kStopped);
+    CHECK(f.table.info(failed, false).exit_code == 1);
+    // Restarted by hand, a completed job runs again.
+    f.table.restart({ok});
+    CHECK(f.table.info(ok, false).status == InstanceState::kOnline);
+}
