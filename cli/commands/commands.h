@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,15 @@ std::string general_help();
 // Starts one app of an ecosystem file and prints a line saying so; an
 // error is printed and false returned, so the next app goes on, as PM2 does.
 bool start_file_app(AppSpec spec, CommandContext& ctx);
+
+// Starts a file's apps in depends_on order (start_in_order.cpp): each once
+// its dependencies meet their conditions, independent ones at once. Checks
+// the graph first (an unknown name or a cycle starts nothing). A failed
+// dependency leaves its dependants unstarted, named on stderr; so does one
+// that has not met its condition within timeout. With no_deps, every app
+// starts at once. Returns whether all started.
+bool start_in_dependency_order(std::vector<AppSpec> specs, bool no_deps,
+                               std::chrono::milliseconds timeout, CommandContext& ctx);
 
 // Asks the daemon for the list and prints the instance table on stdout.
 void print_instance_table(const CommandContext& ctx);

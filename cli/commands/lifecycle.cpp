@@ -12,6 +12,7 @@
 #include <set>
 
 #include "cli/commands/commands.h"
+#include "cli/ecosystem/dependency_order.h"
 #include "cli/ecosystem/ecosystem_file.h"
 #include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/usage_error.h"
@@ -78,6 +79,30 @@ std::vector<std::string> apply_files(const std::vector<std::string>& targets,
     return left;
 }
 
+// Stop and delete of a file whose apps depend on each other go in waves,
+// dependants first (api, then migrate, then db), each wave's reply waiting
+// for its exits; other targets go with the first wave. Empty when no app
+// of the files depends on another: one request does it all.
+std::vector<std::vector<std::string>> reverse_waves(const std::vector<std::string>& targets,
+                                                    const std::string& only) {
+    std::vector<AppDependencies> apps;
+    std::vector<std::string> others;
+    for (const auto& target : targets) {
+        if (!is_ecosystem_file(target)) {
+            others.push_back(target);
+            continue;
+        }
+        auto file_apps = load_ecosystem_dependencies(target, only);
+        apps.insert(apps.end(), file_apps.begin(), file_apps.end());
+    }
+    bool ordered = std::any_of(apps.begin(), apps.end(),
+                               [](const AppDependencies& a) { return !a.depends_on.empty(); });
+    if (!ordered) return {};
+    auto waves = stop_waves(apps);
+    waves.front().insert(waves.front().begin(), others.begin(), others.end());
+    return waves;
+}
+
 bool names_a_file(const std::vector<std::string>& targets) {
     return std::any_of(targets.begin(), targets.end(),
                        [](const std::string& t) { return is_ecosystem_file(t); });
@@ -98,6 +123,23 @@ void check_options(const Lifecycle& what, const TargetsArgs& args,
             "to take this shell's environment");
 }
 
+int run_in_waves(const Lifecycle& what, TargetsArgs args,
+                 const std::vector<std::vector<std::string>>& waves, CommandContext& ctx) {
+    ActionResult all;
+    for (const auto& wave : waves) {
+        args.targets = wave;
+        auto affected = decode_result<ActionResult>(ctx.call(args));
+        all.errored.insert(all.errored.end(), affected.errored.begin(), affected.errored.end());
+        all.instances.insert(all.instances.end(), affected.instances.begin(),
+                             affected.instances.end());
+    }
+    print_now(std::string("[tend] ") + what.done + " " + std::to_string(all.instances.size()) +
+              " instance(s)\n");
+    print_instance_table(ctx);
+    throw_action_failures(all);
+    return 0;
+}
+
 int run_lifecycle(const Lifecycle& what, TargetsArgs args, const LifecycleOptions& options,
                   CommandContext& ctx) {
     args.instance = instance_index(options.instance);
@@ -113,6 +155,8 @@ int run_lifecycle(const Lifecycle& what, TargetsArgs args, const LifecycleOption
             return start_failed ? 1 : 0;
         }
     } else if (names_a_file(args.targets)) {
+        auto waves = reverse_waves(args.targets, options.only);
+        if (!waves.empty()) return run_in_waves(what, args, waves, ctx);
         args.targets = expand_file_targets(args.targets, options.only);
         if (args.targets.empty()) throw UsageError("no app selected in the ecosystem file");
     }

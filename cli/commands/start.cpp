@@ -4,14 +4,17 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "cli/commands/commands.h"
+#include "cli/ecosystem/dependency_order.h"
 #include "cli/ecosystem/ecosystem_file.h"
 #include "cli/ecosystem/ecosystem_loader.h"
 #include "cli/start_options.h"
 #include "cli/usage_error.h"
 #include "common/commands.h"
 #include "common/messages.h"
+#include "common/text.h"
 
 namespace tend {
 namespace {
@@ -169,24 +172,55 @@ void reject_app_options(const StartFlags& flags, const CommandContext& ctx) {
     file_only.env = flags.env;
     if (!(flags == file_only) || !ctx.passthrough.empty())
         throw UsageError(
-            "with an ecosystem file, only --only and --env apply: set the other "
-            "options in the file");
+            "with an ecosystem file, only --only, --env, --no-deps and --deps-timeout apply: "
+            "set the other options in the file");
 }
 
-int run_file_start(const StartFlags& flags, const std::string& only, CommandContext& ctx) {
+// What `tend start FILE` takes besides the file.
+struct FileStartOptions {
+    std::string only;
+    bool no_deps = false;
+    std::string deps_timeout = "5m";
+};
+
+// --only's apps and, unless --no-deps, what they depend on in the file.
+EcosystemApps selected_apps(const StartFlags& flags, const FileStartOptions& options) {
+    EcosystemApps apps = load_ecosystem_apps(flags.script, options.only, flags.env);
+    if (options.no_deps || options.only.empty()) return apps;
+    std::set<std::string> chosen;
+    for (const auto& spec : apps.specs) chosen.insert(spec.name);
+    std::set<std::string> needed = with_dependencies(dependencies_of(apps.specs), chosen);
+    if (needed.size() == chosen.size()) return apps;
+    EcosystemApps all = load_ecosystem_apps(flags.script, "", flags.env);
+    std::erase_if(all.specs, [&](const AppSpec& s) { return !needed.count(s.name); });
+    all.warnings = std::move(apps.warnings);
+    return all;
+}
+
+std::chrono::milliseconds deps_timeout(const std::string& text) {
+    auto ms = parse_duration_ms(text);
+    if (!ms || *ms <= 0)
+        throw UsageError("--deps-timeout: expected a duration such as 5m or 90s, got '" + text +
+                         "'");
+    return std::chrono::milliseconds(*ms);
+}
+
+int run_file_start(const StartFlags& flags, const FileStartOptions& options,
+                   CommandContext& ctx) {
     reject_app_options(flags, ctx);
-    EcosystemApps apps = load_ecosystem_apps(flags.script, only, flags.env);
+    auto timeout = deps_timeout(options.deps_timeout);
+    EcosystemApps apps = selected_apps(flags, options);
     for (const auto& warning : apps.warnings)
         std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());
-    int failed = 0;
-    for (auto& spec : apps.specs) failed += start_file_app(std::move(spec), ctx) ? 0 : 1;
+    bool ok = start_in_dependency_order(std::move(apps.specs), options.no_deps, timeout, ctx);
     print_instance_table(ctx);
-    return failed == 0 ? 0 : 1;
+    return ok ? 0 : 1;
 }
 
-int run_start(StartFlags& flags, const std::string& only, CommandContext& ctx) {
-    if (is_ecosystem_file(flags.script)) return run_file_start(flags, only, ctx);
-    if (!only.empty()) throw UsageError("--only needs an ecosystem file to start");
+int run_start(StartFlags& flags, const FileStartOptions& file, CommandContext& ctx) {
+    if (is_ecosystem_file(flags.script)) return run_file_start(flags, file, ctx);
+    if (!file.only.empty()) throw UsageError("--only needs an ecosystem file to start");
+    if (file.no_deps) throw UsageError("--no-deps needs an ecosystem file to start");
     flags.args = ctx.passthrough;
     AppSpec spec = to_app_spec(flags, current_start_environment());
     warn_exec_mode(spec);
@@ -217,12 +251,19 @@ bool start_file_app(AppSpec spec, CommandContext& ctx) {
 
 CommandRunner setup_start(CLI::App& app) {
     auto flags = std::make_shared<StartFlags>();
-    auto only = std::make_shared<std::string>();
+    auto file = std::make_shared<FileStartOptions>();
     add_process_options(app, *flags);
     add_interpreter_args(app, *flags);
     add_instance_options(app, *flags);
-    add_value_option(app, "--only", *only, "with an ecosystem file: start only these apps",
+    add_value_option(app, "--only", file->only,
+                     "with an ecosystem file: start only these apps (and what they depend on)",
                      "APP,APP");
+    app.add_flag("--no-deps", file->no_deps,
+                 "with an ecosystem file: start the apps without their depends_on");
+    add_value_option(app, "--deps-timeout", file->deps_timeout,
+                     "with an ecosystem file: how long an app waits for its dependencies "
+                     "(default 5m)",
+                     "DURATION");
     add_restart_options(app, *flags);
     add_log_options(app, *flags);
     add_cluster_options(app, *flags);
@@ -231,7 +272,7 @@ CommandRunner setup_start(CLI::App& app) {
         "Words after -- are passed to the script: tend start server.js -- --port 3000\n"
         "An ecosystem file (*.config.js, .json, .yaml) starts its apps: tend start "
         "ecosystem.config.js --env production --only api");
-    return [flags, only](CommandContext& ctx) { return run_start(*flags, *only, ctx); };
+    return [flags, file](CommandContext& ctx) { return run_start(*flags, *file, ctx); };
 }
 
 }  // namespace tend

@@ -423,6 +423,15 @@ std::vector<std::string> ecosystem_app_names(const json& doc, const EcosystemSel
     return names;
 }
 
+std::vector<AppDependencies> ecosystem_app_dependencies(const json& doc,
+                                                        const EcosystemSelection& selection) {
+    std::vector<std::string> warnings;
+    std::vector<AppDependencies> apps;
+    for (const Entry& e : selected_entries(doc, selection, warnings))
+        apps.push_back({app_name(e.input), e.input.flags.depends_on});
+    return apps;
+}
+
 EcosystemSelection make_selection(const std::string& path, const std::string& cwd,
                                   const std::string& only, const std::vector<std::string>& env) {
     EcosystemSelection sel;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/ecosystem/dependency_order.h"
 #include "cli/start_options.h"
 #include "common/app_spec.h"
 
@@ -36,6 +37,11 @@ EcosystemApps ecosystem_apps(const json& doc, const EcosystemSelection& selectio
 // The names of the selected apps (name, or the script's stem), for
 // `tend stop FILE`; reads nothing else, so it works for a moved script.
 std::vector<std::string> ecosystem_app_names(const json& doc, const EcosystemSelection& selection);
+
+// Each selected app's name and depends_on, in file order (checked, not
+// resolved: a moved script does not stop `tend stop FILE`).
+std::vector<AppDependencies> ecosystem_app_dependencies(const json& doc,
+                                                        const EcosystemSelection& selection);
 
 // PM2's `args: "--port 3000 --msg 'a b'"`: words split on spaces, quotes
 // ('...' or "...") keep spaces, a backslash escapes the next character.

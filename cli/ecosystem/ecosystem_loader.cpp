@@ -12,6 +12,13 @@ EcosystemApps load_ecosystem_apps(const std::string& path, const std::string& on
     return ecosystem_apps(read_ecosystem_file(path), selection, start_env);
 }
 
+std::vector<AppDependencies> load_ecosystem_dependencies(const std::string& path,
+                                                         const std::string& only) {
+    std::string cwd = current_start_environment().cwd;
+    return ecosystem_app_dependencies(read_ecosystem_file(path),
+                                      make_selection(path, cwd, only, {}));
+}
+
 std::vector<std::string> expand_file_targets(const std::vector<std::string>& targets,
                                              const std::string& only) {
     std::vector<std::string> out;

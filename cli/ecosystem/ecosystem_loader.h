@@ -14,6 +14,10 @@ namespace tend {
 EcosystemApps load_ecosystem_apps(const std::string& path, const std::string& only,
                                   const std::vector<std::string>& env);
 
+// The selected apps of the file at path, with their depends_on.
+std::vector<AppDependencies> load_ecosystem_dependencies(const std::string& path,
+                                                         const std::string& only);
+
 // targets with every ecosystem file among them replaced by the names of its
 // (selected) apps; other targets are kept as they are.
 std::vector<std::string> expand_file_targets(const std::vector<std::string>& targets,

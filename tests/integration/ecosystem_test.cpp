@@ -14,10 +14,6 @@ using namespace tend::it;
 
 namespace {
 
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream(path) << text;
-}
-
 // One app entry running the fixture in the given mode, as JSON.
 json fixture_app(const std::string& name, std::vector<std::string> mode_args) {
     return json{
@@ -44,8 +40,8 @@ TEST_CASE("start FILE.json --only b starts just b, then start FILE adds a and re
     Result mixed = t.run({"start", file, "-i", "3"});
     CHECK(mixed.exit_code == 2);
     CHECK(mixed.err ==
-          "tend: error: with an ecosystem file, only --only and --env apply: set "
-          "the other options in the file\n");
+          "tend: error: with an ecosystem file, only --only, --env, --no-deps and "
+          "--deps-timeout apply: set the other options in the file\n");
 
     t.run_ok({"start", file, "--only", "b"});
     t.wait_for("b", all_online(1), "b online");

@@ -142,10 +142,6 @@ bool no_plain_archive(const std::string& live) {
                        [](const Archive& a) { return is_gzip(a.path); });
 }
 
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
 }  // namespace
 
 TEST_CASE("rotation under full load: at most retain archives, a whole contiguous tail") {

@@ -265,6 +265,10 @@ bool StreamingChild::read_until(const std::string& wanted, Millis timeout,
     }
 }
 
+void write_text(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;

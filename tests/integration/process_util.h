@@ -84,6 +84,8 @@ class StreamingChild {
 };
 
 std::string read_file(const std::string& path);
+// Replaces the file at path with text.
+void write_text(const std::string& path, const std::string& text);
 std::vector<std::string> split_lines(const std::string& text);
 bool contains(const std::string& haystack, const std::string& needle);
 
