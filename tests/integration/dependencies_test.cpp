@@ -87,6 +87,7 @@ TEST_CASE("depends_on: db ready then migrate completed then api start in order a
     CHECK(contains(started.out, "'migrate' waits for 'db' to be ready"));
     // Each link started only once the one before met its condition.
     CHECK(stamp(dir + "/migrate.start") >= stamp(dir + "/db.ready"));
+    t.wait_until([&] { return std::filesystem::exists(dir + "/api.start"); }, "api running");
     CHECK(stamp(dir + "/api.start") >= stamp(dir + "/migrate.end"));
     t.wait_for("api", all_online(1), "api online");
     CHECK(all_status(t.instances("migrate"), "completed"));
