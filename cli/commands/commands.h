@@ -60,6 +60,7 @@ bool start_file_app(AppSpec spec, CommandContext& ctx);
 // dependency leaves its dependants unstarted, named on stderr; so does one
 // that has not met its condition within timeout. With no_deps, every app
 // starts at once. Returns whether all started.
+inline constexpr std::chrono::minutes kDependencyTimeout{5};  // --deps-timeout's default
 bool start_in_dependency_order(std::vector<AppSpec> specs, bool no_deps,
                                std::chrono::milliseconds timeout, CommandContext& ctx);
 

@@ -67,14 +67,19 @@ std::vector<std::string> apply_files(const std::vector<std::string>& targets,
         if (apps.specs.empty()) throw UsageError("no app selected in the ecosystem file");
         for (const auto& warning : apps.warnings)
             std::fprintf(stderr, "tend: warning: %s\n", warning.c_str());
+        std::vector<AppSpec> to_start;
         for (auto& spec : apps.specs) {
             if (!running.count(spec.name)) {
-                start_failed |= !start_file_app(std::move(spec), ctx);
+                to_start.push_back(std::move(spec));
                 continue;
             }
             left.push_back(spec.name);
             update.specs.push_back(std::move(spec));
         }
+        // Started as `tend start FILE` would: in depends_on order.
+        if (!to_start.empty())
+            start_failed |=
+                !start_in_dependency_order(std::move(to_start), false, kDependencyTimeout, ctx);
     }
     return left;
 }

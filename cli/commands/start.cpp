@@ -180,7 +180,7 @@ void reject_app_options(const StartFlags& flags, const CommandContext& ctx) {
 struct FileStartOptions {
     std::string only;
     bool no_deps = false;
-    std::string deps_timeout = "5m";
+    std::string deps_timeout = "5m";  // kDependencyTimeout
 };
 
 // --only's apps and, unless --no-deps, what they depend on in the file.
@@ -205,8 +205,7 @@ std::chrono::milliseconds deps_timeout(const std::string& text) {
     return std::chrono::milliseconds(*ms);
 }
 
-int run_file_start(const StartFlags& flags, const FileStartOptions& options,
-                   CommandContext& ctx) {
+int run_file_start(const StartFlags& flags, const FileStartOptions& options, CommandContext& ctx) {
     reject_app_options(flags, ctx);
     auto timeout = deps_timeout(options.deps_timeout);
     EcosystemApps apps = selected_apps(flags, options);

@@ -37,8 +37,7 @@ struct Pending {
 
 class OrderedStart {
   public:
-    OrderedStart(std::vector<AppSpec> specs, std::chrono::milliseconds timeout,
-                 CommandContext& ctx)
+    OrderedStart(std::vector<AppSpec> specs, std::chrono::milliseconds timeout, CommandContext& ctx)
         : ctx_(ctx), deadline_(Clock::now() + timeout), timeout_(timeout) {
         for (auto& spec : specs) pending_.push_back({std::move(spec), "", ""});
     }
@@ -149,7 +148,7 @@ class OrderedStart {
     CommandContext& ctx_;
     Clock::time_point deadline_;
     std::chrono::milliseconds timeout_;
-    std::vector<Pending> pending_;  // in file order
+    std::vector<Pending> pending_;               // in file order
     std::map<std::string, std::string> failed_;  // app -> why, for its dependants
     bool ok_ = true;
 };

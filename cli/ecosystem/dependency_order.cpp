@@ -15,8 +15,7 @@ namespace {
     throw TendError(ErrorCode::kBadRequest, message);
 }
 
-const AppDependencies* find_app(const std::vector<AppDependencies>& apps,
-                                const std::string& name) {
+const AppDependencies* find_app(const std::vector<AppDependencies>& apps, const std::string& name) {
     for (const auto& app : apps)
         if (app.name == name) return &app;
     return nullptr;
@@ -64,8 +63,8 @@ void check_dependencies(const std::vector<AppDependencies>& apps,
         for (const auto& [dep, condition] : app.depends_on)
             if (!find_app(apps, dep) && !running.count(dep))
                 refuse_graph("'" + app.name + "' depends on '" + dep +
-                    "', which is not an app of this file or of the daemon" +
-                    did_you_mean(dep, names));
+                             "', which is not an app of this file or of the daemon" +
+                             did_you_mean(dep, names));
     std::set<std::string> done;
     for (const auto& app : apps) {
         std::vector<std::string> path;
@@ -115,10 +114,12 @@ DependencyState dependency_state(const std::string& condition,
     std::string waiting;
     for (const auto& i : instances) {
         if (i.status == InstanceState::kErrored)
-            return {Kind::kFailed,
-                    "errored" + (i.restart_reason_detail.empty() ? "" : " (" + i.restart_reason_detail + ")")};
+            return {Kind::kFailed, "errored" + (i.restart_reason_detail.empty()
+                                                    ? ""
+                                                    : " (" + i.restart_reason_detail + ")")};
         bool exited = i.status == InstanceState::kStopped || i.status == InstanceState::kCompleted;
-        bool failed_exit = i.status == InstanceState::kStopped && (i.exit_signal || i.exit_code.value_or(0) != 0);
+        bool failed_exit =
+            i.status == InstanceState::kStopped && (i.exit_signal || i.exit_code.value_or(0) != 0);
         bool met = false;
         if (condition == "completed_successfully") {
             if (i.status == InstanceState::kStopped) return {Kind::kFailed, exit_text(i)};

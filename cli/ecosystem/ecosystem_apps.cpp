@@ -178,7 +178,8 @@ std::map<std::string, std::string> read_depends_on(const json& v, const std::str
             deps[read_string(v[i], where + "[" + std::to_string(i) + "]")] = "started";
         return deps;
     }
-    if (!v.is_object()) bad_value(where, "an object of app names and conditions, or a list of names", v);
+    if (!v.is_object())
+        bad_value(where, "an object of app names and conditions, or a list of names", v);
     for (const auto& [name, condition] : v.items()) {
         std::string c = read_string(condition, where + "." + name);
         bool known = false;

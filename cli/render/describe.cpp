@@ -83,6 +83,13 @@ std::string run_as_text(const RunAs& r) {
     return r.gid.empty() ? r.uid : r.uid + ":" + r.gid;
 }
 
+// "db (ready), migrate (completed_successfully)", or "-".
+std::string dependencies_text(const std::map<std::string, std::string>& depends_on) {
+    std::vector<std::string> parts;
+    for (const auto& [name, condition] : depends_on) parts.push_back(name + " (" + condition + ")");
+    return join(parts);
+}
+
 // The keys PM2 configs use for an instance's interpreter and environment.
 void add_instance_fields(std::vector<Field>& fields, const AppSpec& spec) {
     std::string args = join_command_line(spec.interpreter_args);
@@ -92,6 +99,7 @@ void add_instance_fields(std::vector<Field>& fields, const AppSpec& spec) {
                                     {"instance var", spec.vars.instance_var},
                                     {"increment var", or_none(spec.vars.increment_var)},
                                     {"run as", run_as_text(spec.run_as)},
+                                    {"depends on", dependencies_text(spec.depends_on)},
                                 });
 }
 

@@ -29,9 +29,9 @@ const char* kUntilStopped = "trap 'at $0.stop; exit 0' INT; while :; do sleep 0.
 
 // db: ready (wait_ready, over TEND_IPC_FD) two seconds after it starts.
 json db_app(const std::string& dir) {
-    json db = shell_app("db", dir,
-                        std::string("sleep 2; at db.ready; echo '\"ready\"' >&$TEND_IPC_FD; ") +
-                            kUntilStopped);
+    json db = shell_app(
+        "db", dir,
+        std::string("sleep 2; at db.ready; echo '\"ready\"' >&$TEND_IPC_FD; ") + kUntilStopped);
     db["args"].push_back("db");  // $0
     db["wait_ready"] = true;
     db["listen_timeout"] = 60000;
@@ -39,9 +39,9 @@ json db_app(const std::string& dir) {
 }
 
 json migrate_app(const std::string& dir, int exit_code) {
-    json migrate = shell_app("migrate", dir,
-                             "at migrate.start; sleep 0.3; at migrate.end; exit " +
-                                 std::to_string(exit_code));
+    json migrate =
+        shell_app("migrate", dir,
+                  "at migrate.start; sleep 0.3; at migrate.end; exit " + std::to_string(exit_code));
     migrate["autorestart"] = false;
     migrate["depends_on"] = {{"db", "ready"}};
     return migrate;
@@ -77,7 +77,8 @@ bool has_app(const json& list, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("depends_on: db ready then migrate completed then api start in order and stop in reverse") {
+TEST_CASE(
+    "depends_on: db ready then migrate completed then api start in order and stop in reverse") {
     TendHome t;
     std::string file = chain_file(t, 0);
     std::string dir = t.scratch("deps");
@@ -161,6 +162,7 @@ TEST_CASE("depends_on: a cycle or an unknown name is an error before anything st
     write_text(file, json{{"apps", {a, b}}}.dump());
     Result condition = t.run({"start", file});
     CHECK(condition.exit_code != 0);
-    CHECK(contains(condition.err, "depends_on.a must be started, ready, healthy or "
-                                  "completed_successfully"));
+    CHECK(contains(condition.err,
+                   "depends_on.a must be started, ready, healthy or "
+                   "completed_successfully"));
 }

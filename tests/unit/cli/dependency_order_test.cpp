@@ -64,8 +64,8 @@ TEST_CASE("depends_on: each condition from the dependency's instances") {
     CHECK(kind("ready", {instance(InstanceState::kLaunching)}) == Kind::kWaiting);
     CHECK(kind("ready", {instance(InstanceState::kOnline, true)}) == Kind::kMet);
     // Every instance must be ready, not just one.
-    CHECK(kind("ready", {instance(InstanceState::kOnline, true), instance(InstanceState::kOnline)}) ==
-          Kind::kWaiting);
+    CHECK(kind("ready", {instance(InstanceState::kOnline, true),
+                         instance(InstanceState::kOnline)}) == Kind::kWaiting);
     CHECK(kind("ready", {instance(InstanceState::kErrored)}) == Kind::kFailed);
 
     InstanceInfo healthy = instance(InstanceState::kOnline, true);
