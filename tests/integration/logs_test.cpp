@@ -101,7 +101,7 @@ TEST_CASE("200,000 lines from each of 2 instances reach their files complete and
     json insts;
     auto done = [&] {
         insts = t.instances("loud");
-        return insts.size() == 2 && all_status(insts, "stopped") &&
+        return insts.size() == 2 && all_status(insts, "completed") &&
                newline_count(insts[0]["out_log"]) >= kManyLines &&
                newline_count(insts[1]["out_log"]) >= kManyLines;
     };
@@ -127,7 +127,7 @@ TEST_CASE("--merge-logs: 400,000 lines from 2 instances share one file, whole an
     json insts;
     auto done = [&] {
         insts = t.instances("loud");
-        return insts.size() == 2 && all_status(insts, "stopped") &&
+        return insts.size() == 2 && all_status(insts, "completed") &&
                newline_count(insts[0]["out_log"]) >= 2 * kManyLines;
     };
     t.wait_until(done, "both instances of loud stopped with 400,000 lines merged", 30s);
@@ -146,7 +146,7 @@ TEST_CASE("a last line without its newline is logged whole when the app exits") 
     TendHome t;
     t.run_ok(start_fixture("p", {"--no-autorestart"}, {"partial"}));
     json insts = t.wait_for(
-        "p", [](const json& i) { return i[0].value("status", "") == "stopped"; }, "p stopped");
+        "p", [](const json& i) { return i[0].value("status", "") == "completed"; }, "p completed");
     std::string log = insts[0]["out_log"];
     t.wait_until([&] { return read_file(log) == "no newline at the end\n"; },
                  "the partial line, with a newline added, in " + log);
