@@ -3,8 +3,11 @@
 
 namespace tend {
 
+// Only a probe makes an online instance not ready, and an app with a probe
+// has a health word; without one (an older reply, a hand-made info) online
+// is ready.
 bool up_not_ready(const InstanceInfo& info) {
-    return info.status == InstanceState::kOnline && !info.ready;
+    return info.status == InstanceState::kOnline && !info.ready && !info.health.empty();
 }
 
 std::string status_cell(const InstanceInfo& info) {
