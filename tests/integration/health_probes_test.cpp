@@ -89,7 +89,7 @@ TEST_CASE(
     MESSAGE("restarted " << took << " ms after /health turned 500 (bound: 3 x 500 + 500 ms)");
 }
 
-TEST_CASE("readiness: reload under load waits for each replacement; 0 failed requests") {
+TEST_CASE("readiness: a reload under load waits for each replacement and fails no request") {
     TendHome t;
     int port = free_port();
     std::string dir = t.scratch("ready");
