@@ -299,6 +299,8 @@ class ProcessTable {
     // that passed.
     void reset_health(Instance& inst);
     bool gated_by_probe(const Instance& inst) const;
+    // Its health as list shows it: a process that is not up has no verdict.
+    std::string health_shown(const Instance& inst) const;
     void launch_overdue(Instance& inst);
     // How long a reload's replacement may take to pass its readiness probe.
     std::int64_t replacement_patience(const Instance& inst) const;

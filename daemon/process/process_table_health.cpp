@@ -29,6 +29,11 @@ bool ProcessTable::gated_by_probe(const Instance& inst) const {
     return apps_.at(inst.app).spec.health.readiness.enabled();
 }
 
+std::string ProcessTable::health_shown(const Instance& inst) const {
+    if (inst.health.empty() || probed_while(inst.state)) return inst.health;
+    return "unknown";
+}
+
 void ProcessTable::reset_health(Instance& inst) {
     const HealthChecks& health = apps_.at(inst.app).spec.health;
     inst.readiness_streak = {};

@@ -189,3 +189,24 @@ TEST_CASE("bad probes are refused with one line, by flag and in an ecosystem fil
                      "'api.local'") != std::string::npos);
     CHECK(t.jlist().empty());
 }
+
+TEST_CASE("readiness: a reload whose replacement never passes keeps the old process, exit 1") {
+    TendHome t;
+    std::string dir = t.scratch("flags");
+    // Ready until the flag exists: the old process passed, its replacement never will.
+    t.run_ok(start_fixture("k",
+                           {"--cwd", dir, "--listen-timeout", "300", "--readiness",
+                            R"({"exec": "test ! -e reloaded.flag", "period": "100ms",)"
+                            R"( "timeout": "500ms", "failure_threshold": 2})"},
+                           {"sleep"}));
+    json before = t.wait_for("k", all_online(1), "k online and ready");
+    std::ofstream(dir + "/reloaded.flag") << "\n";
+    Result r = t.run({"reload", "k"}, 60s);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("1 instance(s) not reloaded, the old process serves on: k:0") !=
+          std::string::npos);
+    json after = t.instances("k");
+    CHECK(after[0]["pid"] == before[0]["pid"]);
+    CHECK(after[0]["status"] == "online");
+    CHECK(process_alive(before[0]["pid"].get<int>()));
+}

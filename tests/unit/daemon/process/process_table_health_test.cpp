@@ -114,6 +114,10 @@ TEST_CASE("liveness failing failure_threshold times in a row restarts with reaso
     CHECK(info.restart_reason == "health");
     CHECK(info.restart_reason_detail == "http_get 127.0.0.1:8080/health: status 500");
     CHECK(info.health == "unknown");  // a new process, no verdict yet
+    answer(f, id, ProbeRole::kLiveness, true);
+    f.table.stop({id});
+    f.table.on_exit(id, f.pid(id), 0, std::nullopt);
+    CHECK(f.table.info(id, false).health == "unknown");  // stopped: no verdict
 }
 
 TEST_CASE("reload waits for the replacement's readiness before the old process stops") {
