@@ -12,6 +12,7 @@
 #include "cluster_support.h"
 #include "harness.h"
 #include "http_client.h"
+#include "survival_support.h"
 
 using namespace tend::it;
 
@@ -209,4 +210,29 @@ TEST_CASE("readiness: a reload whose replacement never passes keeps the old proc
     CHECK(after[0]["pid"] == before[0]["pid"]);
     CHECK(after[0]["status"] == "online");
     CHECK(process_alive(before[0]["pid"].get<int>()));
+}
+
+TEST_CASE("probes survive a tendd crash: ready and health kept, and the next daemon probes on") {
+    TendHome t;
+    std::string dir = t.scratch("flags");
+    // initial_delay also holds the next daemon's first probe back: what it
+    // shows meanwhile is what the dead one saved.
+    t.run_ok(start_fixture("s",
+                           {"--cwd", dir, "--readiness",
+                            R"({"exec": "test ! -e down.flag", "initial_delay": "2s",)"
+                            R"( "period": "100ms", "failure_threshold": 2})"},
+                           {"sleep"}));
+    json before = t.wait_for(
+        "s", [](const json& i) { return i.size() == 1 && i[0]["health"] == "healthy"; }, "s ready");
+    kill_daemon_and_wait_for_next(t);
+    json after = t.instances("s");
+    CHECK(after[0]["pid"] == before[0]["pid"]);
+    CHECK(after[0]["status"] == "online");
+    CHECK(after[0]["ready"] == true);
+    CHECK(after[0]["health"] == "healthy");
+    std::ofstream(dir + "/down.flag") << "\n";
+    json down = t.wait_for(
+        "s", [](const json& i) { return i.size() == 1 && i[0]["ready"] == false; },
+        "not ready, probed by the next daemon");
+    CHECK(down[0]["status"] == "online");
 }
