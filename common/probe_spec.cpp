@@ -2,6 +2,8 @@
 // line's JSON and the wire.
 #include "common/probe_spec.h"
 
+#include <arpa/inet.h>
+
 #include "common/errors.h"
 #include "common/json_limits.h"
 #include "common/text.h"
@@ -86,6 +88,16 @@ void read_headers(const json& v, const std::string& where, Probe& p) {
     }
 }
 
+// The daemon probes from its loop and never blocks it on a name lookup:
+// a probe's host is an IP address, or localhost.
+void check_probe_host(const std::string& host, const std::string& where) {
+    unsigned char addr[sizeof(in6_addr)];
+    if (host == "localhost" || ::inet_pton(AF_INET, host.c_str(), addr) == 1 ||
+        ::inet_pton(AF_INET6, host.c_str(), addr) == 1)
+        return;
+    bad(where + " must be an IP address or localhost, not '" + host + "'");
+}
+
 void read_address(const json& v, const std::string& where, Probe& p, bool http) {
     if (!v.is_object()) bad(where + " must be an object, not " + shown(v));
     if (!v.contains("port")) bad(where + ".port is required");
@@ -106,8 +118,7 @@ void read_address(const json& v, const std::string& where, Probe& p, bool http) 
                 (http ? "port, host, path, status, headers" : "port, host") + ")");
     }
     if (http && p.path.front() != '/') bad(where + ".path must start with '/'");
-    if (p.host.find_first_of("/\r\n ") != std::string::npos)
-        bad(where + ".host must be a host name or address");
+    check_probe_host(p.host, where + ".host");
 }
 
 void read_exec(const json& v, const std::string& where, Probe& p) {
@@ -199,6 +210,7 @@ void read_host_port(std::string_view text, const std::string& where, Probe& p) {
     if (!port || *port < 1 || *port > 65535)
         bad(where + ": expected a port number 1..65535 in '" + std::string(text) + "'");
     if (!host.empty()) p.host = host;
+    check_probe_host(p.host, where);
     p.port = static_cast<int>(*port);
 }
 

@@ -1,7 +1,7 @@
 // A probe's JSON: what a user writes in an ecosystem file (or --readiness /
 // --liveness) and what travels in a spec are one form, so one reader serves
 // both. Kubernetes' fields with tend's spelling and durations:
-//   {"http_get": {"port": 8080, "path": "/health", "host": "127.0.0.1",
+//   {"http_get": {"port": 8080, "path": "/health", "host": "127.0.0.1" (an address),
 //                 "status": "200-399", "headers": {"X-Probe": "1"}},
 //    "initial_delay": "2s", "period": "1s", "timeout": "500ms",
 //    "success_threshold": 1, "failure_threshold": 3}

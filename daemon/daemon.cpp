@@ -92,6 +92,7 @@ void Daemon::start_parts() {
     take_over_apps();
     watch_signals();
     ::signal(SIGPIPE, SIG_IGN);
+    p.health.follow();  // the apps taken over
     p.saver.save_now();
     // Under `tend startup`'s unit: serving now. The keeper is the unit's main process.
     notify_service_ready(p.keeper.active() ? static_cast<int>(::getppid()) : ::getpid());
@@ -138,6 +139,7 @@ void Daemon::on_table_changed(std::optional<std::int64_t> next) {
     if (p.closed) return;
     p.monit.mark_changed();
     p.saver.mark_dirty();
+    p.health.follow();  // a new pid is probed, a gone one no more
     if (!next) {
         uv_timer_stop(p.deadline_timer.get());
         return;
@@ -191,6 +193,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.closed = true;
     p.server.close(handing_over);
     p.sampler.close();
+    p.health.close();
     p.monit.close();
     p.notify.close();
     p.channels.close_all();

@@ -19,6 +19,7 @@
 #include "daemon/handover/keeper_link.h"
 #include "daemon/handover/state_saver.h"
 #include "daemon/handover/takeover.h"
+#include "daemon/health/health_monitor.h"
 #include "daemon/home_lock.h"
 #include "daemon/ipc/instance_channels.h"
 #include "daemon/ipc/notify_socket.h"
@@ -68,6 +69,7 @@ struct Daemon::Parts {
           launcher(loop, sink, channels, keeper),
           sockets(loop, channels, keeper),
           table(TableSeams{launcher, sockets, channels, clock}, daemon_parts::table_config(paths)),
+          health(loop, table),
           server(loop,
                  [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
           monit(loop, table),
@@ -84,7 +86,7 @@ struct Daemon::Parts {
                    [&daemon] { daemon.hand_over(); }},
           dispatcher(services),
           sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
-          reaper(loop, [this](int pid) { return launcher.owns(pid); }),
+          reaper(loop, [this](int pid) { return launcher.owns(pid) || health.owns(pid); }),
           saver(loop, keeper, [this] { return encode_state(table, sockets.cluster(), keeper); }),
           deadline_timer("deadline timer", uv_timer_init, loop, &daemon) {}
 
@@ -98,6 +100,7 @@ struct Daemon::Parts {
     UvLauncher launcher;
     NodeSocketBroker sockets;
     ProcessTable table;
+    HealthMonitor health;  // probes what the table runs (daemon/health/)
     ControlServer server;
     MonitHub monit;
     MessageBus messages;

@@ -8,10 +8,18 @@
 #include "cli/monit/list_row.h"
 #include "cli/monit/sparkline.h"
 #include "cli/render/format.h"
+#include "cli/render/readiness_text.h"
 #include "common/text.h"
 
 namespace tend {
 namespace {
+
+// "online (not ready), unhealthy": the state, and the probes' verdict if any.
+std::string status_and_health(const InstanceInfo& info) {
+    std::string out = status_words(info);
+    if (!info.health.empty() && info.health != "healthy") out.append(", ").append(info.health);
+    return out;
+}
 
 constexpr int kLabelWidth = 10;  // "last exit" and a space
 constexpr int kFullRows = 11;
@@ -62,7 +70,7 @@ std::string memory_graph(const InstanceInfo& info, int width) {
 
 std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec, int value_width) {
     return {
-        {"status", std::string(to_string(info.status))},
+        {"status", status_and_health(info)},
         {"pid", info.pid > 0 ? std::to_string(info.pid) : "-"},
         {"command", command_text(spec)},
         {"cwd", spec ? spec->cwd : kUnknown, true},
@@ -78,7 +86,7 @@ std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec
 
 std::vector<DetailLine> compact_lines(const InstanceInfo& info, const AppSpec* spec,
                                       int value_width) {
-    std::string state = std::string(to_string(info.status)) + "  pid " +
+    std::string state = status_and_health(info) + "  pid " +
                         (info.pid > 0 ? std::to_string(info.pid) : "-") + "  up " +
                         uptime_text(info) + "  restarts " + restart_text(info);
     int half = (value_width - 2) / 2;

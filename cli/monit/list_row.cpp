@@ -8,6 +8,7 @@
 #include "cli/monit/cell_text.h"
 #include "cli/monit/sparkline.h"
 #include "cli/render/format.h"
+#include "cli/render/readiness_text.h"
 #include "common/text.h"
 
 namespace tend {
@@ -111,7 +112,7 @@ std::vector<Cell> list_cells(const InstanceInfo& info, const ListColumns& column
         std::to_string(info.id),
         info.name,
         std::to_string(info.instance),
-        short_status(info.status),
+        up_not_ready(info) ? status_cell(info) : short_status(info.status),
         format_cpu(info.cpu),
         format_bytes(info.memory),
         std::to_string(info.restarts),

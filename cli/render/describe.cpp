@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "cli/render/format.h"
+#include "cli/render/readiness_text.h"
 #include "cli/render/table.h"
 #include "cli/terminal.h"
 #include "common/text.h"
@@ -103,6 +104,12 @@ void add_instance_fields(std::vector<Field>& fields, const AppSpec& spec) {
                                 });
 }
 
+// The app's probes, when it has any.
+void add_probe_fields(std::vector<Field>& fields, const HealthChecks& health) {
+    if (health.readiness.enabled()) fields.push_back({"readiness", probe_text(health.readiness)});
+    if (health.liveness.enabled()) fields.push_back({"liveness", probe_text(health.liveness)});
+}
+
 void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
     const RestartPolicy& r = spec.restart;
     fields.insert(
@@ -132,6 +139,7 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
             {"env keys", env_keys(spec)},
         });
     add_instance_fields(fields, spec);
+    add_probe_fields(fields, spec.health);
 }
 
 // "memory (rss 250.0mb over max_memory_restart 200.0mb)", or "-".
@@ -146,7 +154,7 @@ std::string restart_reason(const InstanceInfo& info) {
 std::vector<Field> describe_fields(const InstanceInfo& info) {
     bool online = info.status == InstanceState::kOnline;
     std::vector<Field> fields{
-        {"status", std::string(to_string(info.status))},
+        {"status", status_words(info)},
         {"name", info.name},
         {"namespace", info.ns},
         {"id", std::to_string(info.id)},
@@ -167,6 +175,7 @@ std::vector<Field> describe_fields(const InstanceInfo& info) {
                       {"last exit code", info.exit_code ? std::to_string(*info.exit_code) : kNone},
                       {"last exit signal", info.exit_signal ? *info.exit_signal : kNone},
                       {"last restart reason", restart_reason(info)},
+                      {"health", info.health.empty() ? kNone : info.health},
                       {"cpu", format_cpu(info.cpu)},
                       {"memory", format_bytes(info.memory)},
                   });

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "cli/render/format.h"
+#include "cli/render/readiness_text.h"
 #include "cli/terminal.h"
 #include "common/text.h"
 
@@ -30,7 +31,7 @@ Row cells_of(const InstanceInfo& info) {
                std::to_string(info.instance),
                info.mode,
                std::to_string(info.pid),
-               std::string(to_string(info.status)),
+               status_cell(info),  // "online*": up, not ready
                online ? format_uptime(info.uptime_ms) : "0",
                std::to_string(info.restarts),
                format_cpu(info.cpu),
@@ -128,7 +129,9 @@ std::string render_table(const std::vector<InstanceInfo>& instances, bool colour
     out += rule(widths, "├", "┼", "┤");
     for (std::size_t i = 0; i < rows.size(); ++i)
         out += instance_line(rows[i], instances[i].status, widths, pal, colour);
-    return out + rule(widths, "└", "┴", "┘");
+    out += rule(widths, "└", "┴", "┘");
+    if (std::any_of(instances.begin(), instances.end(), up_not_ready)) out += kNotReadyNote;
+    return out;
 }
 
 }  // namespace tend

@@ -50,7 +50,9 @@ json instance_json(const Instance& i) {
             {"retiring_started_ms", i.retiring_started_ms},
             {"retiring_started_wall_ms", i.retiring_started_wall_ms},
             {"env", i.env},
-            {"retiring_env", i.retiring_env}};
+            {"retiring_env", i.retiring_env},
+            {"probe_ready", i.probe_ready},
+            {"health", i.health}};
 }
 
 Instance instance_from(const json& j) {
@@ -83,6 +85,8 @@ Instance instance_from(const json& j) {
     i.retiring_started_wall_ms = j.value("retiring_started_wall_ms", std::int64_t{0});
     i.env = j.value("env", std::map<std::string, std::string>{});
     i.retiring_env = j.value("retiring_env", std::map<std::string, std::string>{});
+    i.probe_ready = j.value("probe_ready", false);
+    i.health = j.value("health", "");
     return i;
 }
 

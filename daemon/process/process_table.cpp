@@ -180,7 +180,7 @@ void ProcessTable::tick() {
         if (inst.deadline_ms == 0 || inst.deadline_ms > now) continue;
         inst.deadline_ms = 0;
         if (inst.state == InstanceState::kLaunching) {
-            become_online(inst);  // listen_timeout passed without a ready: online anyway
+            launch_overdue(inst);  // listen_timeout passed without a ready (health.cpp)
         } else if (inst.state == InstanceState::kWaitingRestart) {
             inst.restarts++;
             inst.last_reason = inst.pending_reason;
@@ -244,10 +244,14 @@ void ProcessTable::spawn(Instance& inst) {
     inst.stop_step = StopStep::kNone;
     if (request.node_cluster) sockets_.add_worker(inst.pid, request.name, request.listen_fd);
     const ListenOptions& listen = apps_.at(inst.app).spec.listen;
-    inst.state = listen.wait_ready ? InstanceState::kLaunching : InstanceState::kOnline;
+    // A readiness probe gates online as wait_ready does, but with no timeout.
+    bool probed = gated_by_probe(inst);
+    inst.state = listen.wait_ready || probed ? InstanceState::kLaunching : InstanceState::kOnline;
     inst.started_ms = clock_.now_ms();
     inst.started_wall_ms = clock_.wall_ms();
-    inst.deadline_ms = listen.wait_ready ? inst.started_ms + listen.listen_timeout_ms : 0;
+    inst.deadline_ms =
+        listen.wait_ready && !probed ? inst.started_ms + listen.listen_timeout_ms : 0;
+    reset_health(inst);
     inst.cpu = 0;
     inst.memory = 0;
     inst.memory_over = 0;

@@ -46,6 +46,15 @@ struct MetricsHistory {
     void add(double cpu_percent, std::int64_t rss);
 };
 
+// Which of an app's probes a result is of.
+enum class ProbeRole { kReadiness, kLiveness };
+
+// A probe's results in a row: passes, or failures, since the last change.
+struct ProbeStreak {
+    int passes = 0;
+    int failures = 0;
+};
+
 struct Instance {
     int id = 0;
     int index = 0;
@@ -81,6 +90,12 @@ struct Instance {
     // and the retiring one's, given back if its replacement fails.
     std::map<std::string, std::string> env;
     std::map<std::string, std::string> retiring_env;
+    // Health probes, of the current pid (process_table_health.cpp): results
+    // in a row, whether its readiness passed, and its liveness verdict.
+    ProbeStreak readiness_streak;
+    ProbeStreak liveness_streak;
+    bool probe_ready = false;  // its readiness probe passed (and has not failed since)
+    std::string health;        // "healthy", "unhealthy", "unknown"; "" = no probe
 };
 
 struct App {
@@ -195,6 +210,15 @@ class ProcessTable {
 
     // The process pid said it is ready (process.send('ready'), READY=1).
     void mark_ready(int pid);
+    // A probe of instance id's process pid answered (ok, and what it saw:
+    // "http_get 127.0.0.1:8080/health: status 500"). A result for a pid that
+    // is no longer the instance's is ignored. Readiness passing
+    // success_threshold times makes a launching instance online (and lets a
+    // reload retire the old process); failing failure_threshold times makes
+    // an online one not ready (it stays online, as in Kubernetes). Liveness
+    // failing failure_threshold times restarts the instance gracefully, with
+    // reason "health" and detail the last answer (process_table_health.cpp).
+    void on_probe_result(int id, int pid, ProbeRole role, bool ok, const std::string& detail);
     // The instance whose current or retiring process is pid.
     std::optional<int> instance_of_pid(int pid) const;
     // Writes line to the IPC channel of each running instance of ids;
@@ -270,6 +294,18 @@ class ProcessTable {
     void stop_overdue(const std::string& app, int pid, StopStep& step, std::int64_t& deadline_ms);
     void spawn(Instance& inst);
     void become_online(Instance& inst);
+    // Health probes (process_table_health.cpp): a new process starts with
+    // no verdict; whether a readiness probe gates it; a launching deadline
+    // that passed.
+    void reset_health(Instance& inst);
+    bool gated_by_probe(const Instance& inst) const;
+    // Its health as list shows it: a process that is not up has no verdict.
+    std::string health_shown(const Instance& inst) const;
+    void launch_overdue(Instance& inst);
+    // How long a reload's replacement may take to pass its readiness probe.
+    std::int64_t replacement_patience(const Instance& inst) const;
+    void on_readiness(Instance& inst, bool ok);
+    void on_liveness(Instance& inst, bool ok, const std::string& detail);
     void advance_reload();
     void end_reload_step(int id);
     void start_replacement(Instance& inst);

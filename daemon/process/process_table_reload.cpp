@@ -52,6 +52,7 @@ void ProcessTable::start_replacement(Instance& inst) {
     inst.history = RestartHistory{};
     reloading_id_ = inst.id;
     if (inst.state == InstanceState::kOnline) retire(inst);  // no wait_ready: ready once spawned
+    if (gated_by_probe(inst)) inst.deadline_ms = inst.started_ms + replacement_patience(inst);
 }
 
 // The replacement is ready: stop the old process gracefully.
@@ -107,6 +108,7 @@ void ProcessTable::mark_ready(int pid) {
     Changing changing(*this);
     for (auto& [id, inst] : instances_) {
         if (inst.pid != pid || inst.state != InstanceState::kLaunching) continue;
+        if (gated_by_probe(inst)) return;  // its readiness probe decides
         become_online(inst);
         notify_waiters();
         return;

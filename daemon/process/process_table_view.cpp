@@ -80,7 +80,8 @@ InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const
     i.err_log = inst.err_log;
     i.restart_reason = inst.last_reason.kind;
     i.restart_reason_detail = inst.last_reason.detail;
-    i.ready = inst.state == InstanceState::kOnline;
+    i.ready = inst.state == InstanceState::kOnline && (!gated_by_probe(inst) || inst.probe_ready);
+    i.health = health_shown(inst);
     if (with_history) {
         i.cpu_history.assign(inst.metrics.cpu.begin(), inst.metrics.cpu.end());
         i.memory_history.assign(inst.metrics.memory.begin(), inst.metrics.memory.end());
