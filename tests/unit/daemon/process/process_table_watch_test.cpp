@@ -61,7 +61,7 @@ TEST_CASE("a burst of changes restarts the app once, watch_delay after the last"
     CHECK(f.table.find(id)->restarts == 1);  // nothing more pending
 }
 
-TEST_CASE("a stopped app ignores changes; an unwatched or unknown app too") {
+TEST_CASE("a stopped app ignores changes, as do an unwatched and an unknown app") {
     Fixture f;
     int id = f.table.start(watched("api")).front();
     f.table.stop({id});
