@@ -99,12 +99,12 @@ TEST_CASE("an unknown key is warned about with the file and path, and the app st
     TendHome t;
     std::string file = t.scratch("eco") + "/apps.json";
     json app = fixture_app("w", {"sleep"});
-    app["watch"] = true;
+    app["pid_file"] = "/tmp/w.pid";  // (watch is read now: see watch_test.cpp)
     write_text(file, json{{"apps", {app}}}.dump());
     Result r = t.run_ok({"start", file});
     CHECK(r.err ==
-          "tend: warning: apps.json: apps[0].watch is not supported, ignored: no file watching "
-          "yet: run `tend reload NAME` after a change\n");
+          "tend: warning: apps.json: apps[0].pid_file is not supported, ignored: tend writes no "
+          "pid files: `tend jlist` shows every pid\n");
     t.wait_for("w", all_online(1), "w online despite the warning");
 }
 
