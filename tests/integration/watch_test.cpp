@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness.h"
+#include "survival_support.h"
 
 using namespace tend::it;
 
@@ -57,6 +58,23 @@ void stays_at(TendHome& t, const std::string& name, int restarts) {
         REQUIRE(insts[0].value("restarts", -1) == restarts);
         std::this_thread::sleep_for(20ms);
     }
+}
+
+// The watches the daemon holds: the "inotify wd:" lines of its inotify
+// descriptor's fdinfo; -1 when it has no inotify descriptor.
+int inotify_watches(pid_t daemon) {
+    std::string fds = "/proc/" + std::to_string(daemon) + "/fd";
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(fds, ec)) {
+        auto target = std::filesystem::read_symlink(e.path(), ec);
+        if (ec || target.string() != "anon_inode:inotify") continue;
+        std::string info = read_file("/proc/" + std::to_string(daemon) + "/fdinfo/" +
+                                     e.path().filename().string());
+        int count = 0;
+        for (const auto& line : split_lines(info)) count += line.rfind("inotify wd:", 0) == 0;
+        return count;
+    }
+    return -1;
 }
 
 }  // namespace
@@ -169,4 +187,24 @@ TEST_CASE("a stopped watched app ignores changes until it is restarted") {
     put_text(dir + "/app.js", "y");
     json after = wait_restarts(t, "w", 2, "online");
     CHECK(after[0]["restart_reason"] == "watch");
+}
+
+TEST_CASE(
+    "deleting a watched app removes its watches, and a new daemon watches again after a crash") {
+    TendHome t;
+    std::string dir = t.scratch("app");
+    std::filesystem::create_directories(dir + "/sub");
+    start_watched(t, "w", dir, {}, {"sleep"});
+    CHECK(inotify_watches(t.serving_pid()) == 2);
+
+    kill_daemon_and_wait_for_next(t);
+    t.wait_until([&] { return inotify_watches(t.serving_pid()) == 2; },
+                 "the new daemon watching the app's 2 directories");
+    put_text(dir + "/sub/app.js", "x");
+    json after = wait_restarts(t, "w", 1, "online");
+    CHECK(after[0]["restart_reason_detail"] == "sub/app.js changed");
+
+    t.run_ok({"delete", "w"});
+    t.wait_until([&] { return inotify_watches(t.serving_pid()) == 0; },
+                 "no watch left once w is deleted");
 }
