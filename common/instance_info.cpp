@@ -60,6 +60,7 @@ void to_json(json& j, const InstanceInfo& i) {
         j["memory_history"] = i.memory_history;
     }
     if (i.spec) j["spec"] = *i.spec;
+    if (!i.watch_status.empty()) j["watch_status"] = i.watch_status;
 }
 
 void from_json(const json& j, InstanceInfo& i) {
@@ -91,6 +92,7 @@ void from_json(const json& j, InstanceInfo& i) {
     i.cpu_history = j.value("cpu_history", std::vector<double>{});
     i.memory_history = j.value("memory_history", std::vector<std::int64_t>{});
     if (auto s = j.find("spec"); s != j.end() && s->is_object()) i.spec = s->get<AppSpec>();
+    i.watch_status = j.value("watch_status", "");
 }
 
 }  // namespace tend

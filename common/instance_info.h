@@ -71,6 +71,9 @@ struct InstanceInfo {
     std::string out_log;
     std::string err_log;
     std::optional<AppSpec> spec;  // only in `describe`
+    // Watch mode: what is watched ("watching 12 directories"), and why some
+    // part is not (the kernel's inotify limit); "" when the app is not watched.
+    std::string watch_status;
 };
 
 void to_json(json& j, const InstanceInfo& info);

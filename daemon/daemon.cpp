@@ -90,6 +90,7 @@ void Daemon::start_parts() {
     p.server.before_send([this] { parts_->saver.save_if_changed(); });
     open_sockets();
     take_over_apps();
+    p.watcher.sync(p.table.watch_targets());  // a take-over's apps are watched anew
     watch_signals();
     ::signal(SIGPIPE, SIG_IGN);
     p.health.follow();  // the apps taken over
@@ -137,6 +138,7 @@ void Daemon::on_ready(int pid) {
 void Daemon::on_table_changed(std::optional<std::int64_t> next) {
     Parts& p = *parts_;
     if (p.closed) return;
+    p.watcher.sync(p.table.watch_targets());
     p.monit.mark_changed();
     p.saver.mark_dirty();
     p.health.follow();  // a new pid is probed, a gone one no more
@@ -205,6 +207,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.keeper.close();
     p.deadline_timer.close();
     p.hand_over_timer.close();
+    p.watcher.close();
     for (auto& s : p.signals) s.close();
 }
 

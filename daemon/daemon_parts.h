@@ -31,6 +31,7 @@
 #include "daemon/streams/message_bus.h"
 #include "daemon/streams/monit_hub.h"
 #include "daemon/uv/handle.h"
+#include "daemon/watch/file_watcher.h"
 
 namespace tend {
 namespace daemon_parts {
@@ -88,7 +89,13 @@ struct Daemon::Parts {
           sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
           reaper(loop, [this](int pid) { return launcher.owns(pid) || health.owns(pid); }),
           saver(loop, keeper, [this] { return encode_state(table, sockets.cluster(), keeper); }),
-          deadline_timer("deadline timer", uv_timer_init, loop, &daemon) {}
+          deadline_timer("deadline timer", uv_timer_init, loop, &daemon),
+          watcher(
+              loop,
+              [this](const auto& app, const auto& path) { table.on_watched_change(app, path); },
+              [this](const auto& app, auto status) {
+                  table.set_watch_status(app, std::move(status));
+              }) {}
 
     // First: the keeper hands over the home lock and what a dead daemon left.
     KeeperLink keeper;
@@ -114,6 +121,8 @@ struct Daemon::Parts {
     uv::Handle<uv_timer_t> hand_over_timer;
     std::vector<uv::Handle<uv_signal_t>> signals;
     bool closed = false;
+    // Watch mode's inotify descriptor: its watches follow the table's specs.
+    FileWatcher watcher;
 };
 
 }  // namespace tend

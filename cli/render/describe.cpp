@@ -163,6 +163,7 @@ std::vector<Field> describe_fields(const InstanceInfo& info) {
         {"pid", info.pid == 0 ? kNone : std::to_string(info.pid)},
     };
     if (info.spec) add_spec_fields(fields, *info.spec);
+    add_watch_fields(fields, info);
     fields.insert(fields.end(),
                   {
                       {"out log", info.out_log.empty() ? kNone : info.out_log},

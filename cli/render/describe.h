@@ -16,6 +16,9 @@ using Field = std::pair<std::string, std::string>;
 // Absent values ("no exit yet") read "-".
 std::vector<Field> describe_fields(const InstanceInfo& info);
 
+// Watch mode's fields (describe_watch.cpp), when info carries its spec.
+void add_watch_fields(std::vector<Field>& fields, const InstanceInfo& info);
+
 // A heading line and the aligned fields, newline-terminated.
 std::string render_describe(const InstanceInfo& info, bool colour);
 

@@ -51,8 +51,9 @@ json instance_json(const Instance& i) {
             {"retiring_started_wall_ms", i.retiring_started_wall_ms},
             {"env", i.env},
             {"retiring_env", i.retiring_env},
-            {"probe_ready", i.probe_ready},
-            {"health", i.health}};
+             {"probe_ready", i.probe_ready},
+             {"health", i.health},
+             {"watch_started", i.watch_started}};
 }
 
 Instance instance_from(const json& j) {
@@ -87,6 +88,7 @@ Instance instance_from(const json& j) {
     i.retiring_env = j.value("retiring_env", std::map<std::string, std::string>{});
     i.probe_ready = j.value("probe_ready", false);
     i.health = j.value("health", "");
+    i.watch_started = j.value("watch_started", false);
     return i;
 }
 
@@ -112,7 +114,9 @@ void append_table_state(std::string& out, const TableView& table,
         first = false;
         append(out, {{"spec", app.spec},
                      {"ids", app.ids},
-                     {"listen", app.listen_fd >= 0 ? fd_name(app.listen_fd) : ""}});
+                     {"listen", app.listen_fd >= 0 ? fd_name(app.listen_fd) : ""},
+                     {"watch_deadline_ms", app.watch_deadline_ms},
+                     {"watch_change", app.watch_change}});
     }
     out += "],\"instances\":[";
     first = true;
@@ -136,6 +140,8 @@ TableState table_state_from_json(const json& j,
         app.ids = a.value("ids", std::vector<int>{});
         std::string listen = a.value("listen", "");
         app.listen_fd = listen.empty() ? -1 : fd_of(listen);
+        app.watch_deadline_ms = a.value("watch_deadline_ms", std::int64_t{0});
+        app.watch_change = a.value("watch_change", "");
         state.app_order.push_back(app.spec.name);
         state.apps[app.spec.name] = std::move(app);
     }

@@ -189,6 +189,7 @@ void ProcessTable::tick() {
             stop_overdue(inst.app, inst.pid, inst.stop_step, inst.deadline_ms);
         }
     }
+    watch_tick(now);
     notify_waiters();
 }
 
@@ -204,6 +205,7 @@ std::optional<std::int64_t> ProcessTable::next_deadline() const {
     for (const auto& [id, inst] : instances_)
         for (std::int64_t at : {inst.deadline_ms, inst.retire_deadline_ms})
             if (at != 0 && (!next || at < *next)) next = at;
+    if (auto watch = watch_deadline(); watch && (!next || *watch < *next)) next = watch;
     return next;
 }
 
@@ -255,6 +257,7 @@ void ProcessTable::spawn(Instance& inst) {
     inst.cpu = 0;
     inst.memory = 0;
     inst.memory_over = 0;
+    inst.watch_started = inst.last_reason.kind == "watch";
 }
 
 void ProcessTable::spawn_or_error(Instance& inst) {
@@ -321,6 +324,7 @@ void ProcessTable::handle_crash(Instance& inst) {
     RestartDecision d = decide_restart(spec.restart, inst.history, facts);
     inst.cpu = 0;
     inst.memory = 0;
+    if (wait_for_change(inst, d, facts.uptime_ms)) return;
     switch (d.action) {
         case ExitAction::kStop:
             // A one-shot app that did its job is completed, not stopped: a

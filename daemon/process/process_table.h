@@ -23,6 +23,7 @@
 #include "daemon/process/launcher.h"
 #include "daemon/process/restart_policy.h"
 #include "daemon/process/target_resolver.h"
+#include "daemon/watch/watch_target.h"
 
 namespace tend {
 
@@ -35,7 +36,7 @@ inline constexpr int kMemoryOverSamples = 2;
 
 // Why an instance restarted, as jlist and describe report it.
 struct RestartReason {
-    std::string kind;    // "crash", "signal", "exit_code", "memory", "user"
+    std::string kind;    // "crash", "signal", "exit_code", "memory", "user", "watch"
     std::string detail;  // "signal SIGSEGV", "exit code 3", "rss 250.0mb over 200.0mb"
 };
 
@@ -96,12 +97,22 @@ struct Instance {
     ProbeStreak liveness_streak;
     bool probe_ready = false;  // its readiness probe passed (and has not failed since)
     std::string health;        // "healthy", "unhealthy", "unknown"; "" = no probe
+    // Watch mode (process_table_watch.cpp): the current process was started
+    // by a watched change, so dying young means the change broke it.
+    bool watch_started = false;
 };
 
 struct App {
     AppSpec spec;
     std::vector<int> ids;  // in index order
     int listen_fd = -1;    // the shared listening socket (--port), for the app's life
+    // Watch mode (process_table_watch.cpp): when the debounced change acts
+    // (monotonic ms, 0 = none pending) and the first path of its burst;
+    // what the file watcher says of the app's watch, for describe (not
+    // handed over: the next daemon watches anew).
+    std::int64_t watch_deadline_ms = 0;
+    std::string watch_change;
+    std::string watch_status;
 };
 
 // Everything the table knows that a daemon taking over needs: the apps,
@@ -264,6 +275,17 @@ class ProcessTable {
     // Only into an empty table.
     void adopt(TableState state);
 
+    // Watch mode (process_table_watch.cpp). A watched file of app changed
+    // (path relative to its cwd; "" = unknown): the app is restarted (or
+    // reloaded) once no change has come for its watch_delay. A stopped app
+    // ignores changes.
+    void on_watched_change(const std::string& app, const std::string& path);
+    // What the file watcher must watch: every app with watch on.
+    std::vector<WatchTarget> watch_targets() const;
+    // The file watcher's word on app's watch, shown by describe. Not a
+    // change of the table: no watcher call, no save.
+    void set_watch_status(const std::string& app, std::string status);
+
     // How spec's log files rotate: its options over the daemon's defaults.
     RotationPolicy rotation_of(const AppSpec& spec) const;
     // New defaults (`tend reloadLogs` read config.json again).
@@ -318,6 +340,15 @@ class ProcessTable {
     void finish_stop(Instance& inst);
     void handle_crash(Instance& inst);
     void erase(int id);
+    // Watch mode (process_table_watch.cpp): debounced changes that are due,
+    // the earliest pending one, an exit that waits for a change instead of
+    // a restart (true when it took the instance), and a start by a change.
+    void watch_tick(std::int64_t now);
+    std::optional<std::int64_t> watch_deadline() const;
+    bool wait_for_change(Instance& inst, const RestartDecision& d, std::int64_t uptime_ms);
+    void start_on_change(Instance& inst, const RestartReason& reason);
+    // The reason a reload of id gives (a watch's, else "tend reload").
+    RestartReason reload_reason(int id);
     bool settled(int id) const;
     void notify_waiters();
     SpawnRequest spawn_request(const Instance& inst) const;
@@ -346,6 +377,8 @@ class ProcessTable {
     std::vector<Waiter> waiters_;
     std::vector<int> reload_queue_;  // ids waiting for their turn
     int reloading_id_ = -1;          // the instance being replaced now
+    // Reloads asked by a watched change (--watch-reload), with its reason.
+    std::map<int, RestartReason> reload_reasons_;
 };
 
 }  // namespace tend

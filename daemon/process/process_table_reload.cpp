@@ -30,7 +30,7 @@ void ProcessTable::advance_reload() {
         if (inst->state == InstanceState::kOnline)
             start_replacement(*inst);
         else  // nothing serving to keep: a plain restart
-            begin_stop(*inst, AfterStop::kRestart, {"user", "tend reload"});
+            begin_stop(*inst, AfterStop::kRestart, reload_reason(id));
     }
 }
 
@@ -48,7 +48,8 @@ void ProcessTable::start_replacement(Instance& inst) {
     inst.retiring_started_ms = old_started;
     inst.retiring_started_wall_ms = old_wall;
     inst.restarts++;
-    inst.last_reason = {"user", "tend reload"};
+    inst.last_reason = reload_reason(inst.id);
+    inst.watch_started = inst.last_reason.kind == "watch";
     inst.history = RestartHistory{};
     reloading_id_ = inst.id;
     if (inst.state == InstanceState::kOnline) retire(inst);  // no wait_ready: ready once spawned
