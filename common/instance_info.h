@@ -71,6 +71,9 @@ struct InstanceInfo {
     std::string out_log;
     std::string err_log;
     std::optional<AppSpec> spec;  // only in `describe`
+    // cron_restart's next firing that acts on this instance, ms since the
+    // epoch; 0 = none (no schedule, or stopped by the user).
+    std::int64_t next_run_at = 0;
 };
 
 void to_json(json& j, const InstanceInfo& info);

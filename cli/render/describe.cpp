@@ -134,6 +134,19 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
     add_instance_fields(fields, spec);
 }
 
+// cron_restart, its zone, and when it next acts on this instance.
+void add_schedule_fields(std::vector<Field>& fields, const InstanceInfo& info) {
+    const Schedule& s = info.spec->schedule;
+    std::string zone = s.timezone.empty() ? "local time" : s.timezone;
+    std::string next = info.next_run_at == 0 ? "- (stopped: 'tend restart' resumes it)"
+                                             : time_or_none(info.next_run_at);
+    fields.insert(fields.end(), {
+                                    {"cron restart", s.cron + " (" + zone + ")"},
+                                    {"cron overlap", s.overlap ? "on" : "off"},
+                                    {"next run", next},
+                                });
+}
+
 // "memory (rss 250.0mb over max_memory_restart 200.0mb)", or "-".
 std::string restart_reason(const InstanceInfo& info) {
     if (info.restart_reason.empty()) return kNone;
@@ -155,6 +168,7 @@ std::vector<Field> describe_fields(const InstanceInfo& info) {
         {"pid", info.pid == 0 ? kNone : std::to_string(info.pid)},
     };
     if (info.spec) add_spec_fields(fields, *info.spec);
+    if (info.spec && !info.spec->schedule.cron.empty()) add_schedule_fields(fields, info);
     fields.insert(fields.end(),
                   {
                       {"out log", info.out_log.empty() ? kNone : info.out_log},

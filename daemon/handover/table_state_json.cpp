@@ -50,7 +50,8 @@ json instance_json(const Instance& i) {
             {"retiring_started_ms", i.retiring_started_ms},
             {"retiring_started_wall_ms", i.retiring_started_wall_ms},
             {"env", i.env},
-            {"retiring_env", i.retiring_env}};
+            {"retiring_env", i.retiring_env},
+            {"schedule_paused", i.schedule_paused}};
 }
 
 Instance instance_from(const json& j) {
@@ -83,6 +84,7 @@ Instance instance_from(const json& j) {
     i.retiring_started_wall_ms = j.value("retiring_started_wall_ms", std::int64_t{0});
     i.env = j.value("env", std::map<std::string, std::string>{});
     i.retiring_env = j.value("retiring_env", std::map<std::string, std::string>{});
+    i.schedule_paused = j.value("schedule_paused", false);
     return i;
 }
 
@@ -108,7 +110,9 @@ void append_table_state(std::string& out, const TableView& table,
         first = false;
         append(out, {{"spec", app.spec},
                      {"ids", app.ids},
-                     {"listen", app.listen_fd >= 0 ? fd_name(app.listen_fd) : ""}});
+                     {"listen", app.listen_fd >= 0 ? fd_name(app.listen_fd) : ""},
+                     {"next_run_wall_ms", app.next_run_wall_ms},
+                     {"schedule_check_ms", app.schedule_check_ms}});
     }
     out += "],\"instances\":[";
     first = true;
@@ -132,6 +136,8 @@ TableState table_state_from_json(const json& j,
         app.ids = a.value("ids", std::vector<int>{});
         std::string listen = a.value("listen", "");
         app.listen_fd = listen.empty() ? -1 : fd_of(listen);
+        app.next_run_wall_ms = a.value("next_run_wall_ms", std::int64_t{0});
+        app.schedule_check_ms = a.value("schedule_check_ms", std::int64_t{0});
         state.app_order.push_back(app.spec.name);
         state.apps[app.spec.name] = std::move(app);
     }

@@ -81,6 +81,10 @@ InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const
     i.restart_reason = inst.last_reason.kind;
     i.restart_reason_detail = inst.last_reason.detail;
     i.ready = inst.state == InstanceState::kOnline;
+    // A firing acts on every instance but a stopped one (or a cron job the user stopped).
+    bool waits =
+        inst.state == InstanceState::kStopped && (spec.restart.autorestart || inst.schedule_paused);
+    i.next_run_at = waits ? 0 : apps_.at(inst.app).next_run_wall_ms;
     if (with_history) {
         i.cpu_history.assign(inst.metrics.cpu.begin(), inst.metrics.cpu.end());
         i.memory_history.assign(inst.metrics.memory.begin(), inst.metrics.memory.end());
