@@ -2,10 +2,12 @@
 #include "common/app_spec.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
 
+#include "common/cron_schedule.h"
 #include "common/log_format.h"
 #include "common/probe_spec.h"
 #include "common/signals.h"
@@ -142,6 +144,13 @@ std::string incremented_value(const AppSpec& spec, const std::map<std::string, s
 
 namespace {
 
+// Now, for "never matches": an expression that fires within the next ten
+// years from now is one that fires.
+std::int64_t wall_now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 // A name the environment can hold: not empty, no '=' and no NUL.
 bool is_env_name(const std::string& name) {
     return !name.empty() && name.find_first_of(std::string("=\0", 2)) == std::string::npos;
@@ -210,6 +219,10 @@ void validate(const AppSpec& spec) {
     validate_dependencies(spec);
     if (spec.watch.delay_ms < 0) bad("durations must not be negative");
     try {
+        if (!spec.schedule.cron.empty())
+            check_schedule(spec.schedule.cron, spec.schedule.timezone, wall_now_ms());
+        else if (!spec.schedule.timezone.empty())
+            bad("cron_timezone needs cron_restart");
         check_log_format(spec.logs);
     } catch (const std::invalid_argument& e) {
         bad(e.what());

@@ -55,6 +55,7 @@ void to_json(json& j, const InstanceInfo& i) {
     j["restart_reason_detail"] = i.restart_reason_detail;
     j["ready"] = i.ready;
     j["health"] = i.health.empty() ? json(nullptr) : json(i.health);
+    j["next_run_at"] = i.next_run_at == 0 ? json(nullptr) : json(i.next_run_at);
     if (!i.cpu_history.empty() || !i.memory_history.empty()) {
         j["cpu_history"] = i.cpu_history;
         j["memory_history"] = i.memory_history;
@@ -89,6 +90,8 @@ void from_json(const json& j, InstanceInfo& i) {
     i.restart_reason_detail = j.value("restart_reason_detail", "");
     i.ready = j.value("ready", false);
     if (auto h = j.find("health"); h != j.end() && h->is_string()) i.health = h->get<std::string>();
+    if (auto n = j.find("next_run_at"); n != j.end() && n->is_number_integer())
+        i.next_run_at = n->get<std::int64_t>();
     i.cpu_history = j.value("cpu_history", std::vector<double>{});
     i.memory_history = j.value("memory_history", std::vector<std::int64_t>{});
     if (auto s = j.find("spec"); s != j.end() && s->is_object()) i.spec = s->get<AppSpec>();

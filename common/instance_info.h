@@ -74,6 +74,9 @@ struct InstanceInfo {
     // Watch mode: what is watched ("watching 12 directories"), and why some
     // part is not (the kernel's inotify limit); "" when the app is not watched.
     std::string watch_status;
+    // cron_restart's next firing that acts on this instance, ms since the
+    // epoch; 0 = none (no schedule, or stopped by the user).
+    std::int64_t next_run_at = 0;
 };
 
 void to_json(json& j, const InstanceInfo& info);

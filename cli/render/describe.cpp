@@ -142,6 +142,19 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
     add_probe_fields(fields, spec.health);
 }
 
+// cron_restart, its zone, and when it next acts on this instance.
+void add_schedule_fields(std::vector<Field>& fields, const InstanceInfo& info) {
+    const Schedule& s = info.spec->schedule;
+    std::string zone = s.timezone.empty() ? "local time" : s.timezone;
+    std::string next = info.next_run_at == 0 ? "- (stopped: 'tend restart' resumes it)"
+                                             : time_or_none(info.next_run_at);
+    fields.insert(fields.end(), {
+                                    {"cron restart", s.cron + " (" + zone + ")"},
+                                    {"cron overlap", s.overlap ? "on" : "off"},
+                                    {"next run", next},
+                                });
+}
+
 // "memory (rss 250.0mb over max_memory_restart 200.0mb)", or "-".
 std::string restart_reason(const InstanceInfo& info) {
     if (info.restart_reason.empty()) return kNone;
@@ -164,6 +177,7 @@ std::vector<Field> describe_fields(const InstanceInfo& info) {
     };
     if (info.spec) add_spec_fields(fields, *info.spec);
     add_watch_fields(fields, info);
+    if (info.spec && !info.spec->schedule.cron.empty()) add_schedule_fields(fields, info);
     fields.insert(fields.end(),
                   {
                       {"out log", info.out_log.empty() ? kNone : info.out_log},

@@ -53,7 +53,8 @@ json instance_json(const Instance& i) {
             {"retiring_env", i.retiring_env},
              {"probe_ready", i.probe_ready},
              {"health", i.health},
-             {"watch_started", i.watch_started}};
+             {"watch_started", i.watch_started},
+            {"schedule_paused", i.schedule_paused}};
 }
 
 Instance instance_from(const json& j) {
@@ -89,6 +90,7 @@ Instance instance_from(const json& j) {
     i.probe_ready = j.value("probe_ready", false);
     i.health = j.value("health", "");
     i.watch_started = j.value("watch_started", false);
+    i.schedule_paused = j.value("schedule_paused", false);
     return i;
 }
 
@@ -116,7 +118,9 @@ void append_table_state(std::string& out, const TableView& table,
                      {"ids", app.ids},
                      {"listen", app.listen_fd >= 0 ? fd_name(app.listen_fd) : ""},
                      {"watch_deadline_ms", app.watch_deadline_ms},
-                     {"watch_change", app.watch_change}});
+                     {"watch_change", app.watch_change},
+                     {"next_run_wall_ms", app.next_run_wall_ms},
+                     {"schedule_check_ms", app.schedule_check_ms}});
     }
     out += "],\"instances\":[";
     first = true;
@@ -142,6 +146,8 @@ TableState table_state_from_json(const json& j,
         app.listen_fd = listen.empty() ? -1 : fd_of(listen);
         app.watch_deadline_ms = a.value("watch_deadline_ms", std::int64_t{0});
         app.watch_change = a.value("watch_change", "");
+        app.next_run_wall_ms = a.value("next_run_wall_ms", std::int64_t{0});
+        app.schedule_check_ms = a.value("schedule_check_ms", std::int64_t{0});
         state.app_order.push_back(app.spec.name);
         state.apps[app.spec.name] = std::move(app);
     }

@@ -92,6 +92,7 @@ std::vector<int> ProcessTable::start(const AppSpec& given) {
         throw;
     }
     for (std::size_t i = 1; i < app.ids.size(); ++i) spawn_or_error(instances_.at(app.ids[i]));
+    arm_schedule(app);
     return app.ids;
 }
 
@@ -121,7 +122,10 @@ Instance& ProcessTable::add_instance(App& app, int index) {
 void ProcessTable::stop(const std::vector<int>& ids) {
     Changing changing(*this);
     for (int id : ids)
-        if (Instance* inst = lookup(id)) begin_stop(*inst, AfterStop::kNone);
+        if (Instance* inst = lookup(id)) {
+            inst->schedule_paused = true;  // a cron job waits for a restart
+            begin_stop(*inst, AfterStop::kNone);
+        }
     notify_waiters();
 }
 
@@ -190,6 +194,7 @@ void ProcessTable::tick() {
         }
     }
     watch_tick(now);
+    run_due_schedules(now);
     notify_waiters();
 }
 
@@ -206,6 +211,7 @@ std::optional<std::int64_t> ProcessTable::next_deadline() const {
         for (std::int64_t at : {inst.deadline_ms, inst.retire_deadline_ms})
             if (at != 0 && (!next || at < *next)) next = at;
     if (auto watch = watch_deadline(); watch && (!next || *watch < *next)) next = watch;
+    if (auto check = next_schedule_check(); check && (!next || *check < *next)) next = check;
     return next;
 }
 
@@ -258,6 +264,7 @@ void ProcessTable::spawn(Instance& inst) {
     inst.memory = 0;
     inst.memory_over = 0;
     inst.watch_started = inst.last_reason.kind == "watch";
+    inst.schedule_paused = false;
 }
 
 void ProcessTable::spawn_or_error(Instance& inst) {

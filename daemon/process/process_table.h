@@ -100,6 +100,9 @@ struct Instance {
     // Watch mode (process_table_watch.cpp): the current process was started
     // by a watched change, so dying young means the change broke it.
     bool watch_started = false;
+    // cron_restart (process_table_schedule.cpp): a cron job the user stopped
+    // waits for a restart or start; set by stop(), cleared by the next spawn.
+    bool schedule_paused = false;
 };
 
 struct App {
@@ -113,7 +116,18 @@ struct App {
     std::int64_t watch_deadline_ms = 0;
     std::string watch_change;
     std::string watch_status;
+    // cron_restart (process_table_schedule.cpp): the next firing (wall ms
+    // since the epoch; 0 = none), and when the table next reads the wall
+    // clock for it (monotonic ms; 0 = never): at the firing, or sooner, since
+    // the wall clock can jump while the monotonic one runs on.
+    std::int64_t next_run_wall_ms = 0;
+    std::int64_t schedule_check_ms = 0;
 };
+
+// How long the table goes at most without reading the wall clock for an
+// app's schedule: a wall clock set forward (NTP, a resume from suspend) is
+// noticed within this, and the firing it passed happens then, once.
+inline constexpr std::int64_t kScheduleRecheckMs = 60'000;
 
 // Everything the table knows that a daemon taking over needs: the apps,
 // their instances and where each is in its state machine. (Waiters are the
@@ -352,6 +366,16 @@ class ProcessTable {
     bool settled(int id) const;
     void notify_waiters();
     SpawnRequest spawn_request(const Instance& inst) const;
+    // cron_restart (process_table_schedule.cpp): when the app's schedule
+    // next fires, from the wall clock now; what is due at tick(); the
+    // earliest check; a firing's effect on one instance.
+    void arm_schedule(App& app);
+    void run_due_schedules(std::int64_t now);
+    std::optional<std::int64_t> next_schedule_check() const;
+    void fire_schedule(const App& app, Instance& inst);
+    // After a take-over: every schedule is checked at once (a firing missed
+    // while no daemon ran happens now, once).
+    void resume_schedules();
     // The out and err paths of instance index `index` (not its id: see spawn_request.cpp).
     std::pair<std::string, std::string> log_paths(const AppSpec& spec, int index) const;
     Instance* lookup(int id);

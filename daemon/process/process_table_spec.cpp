@@ -39,7 +39,9 @@ std::vector<int> ProcessTable::replace_spec(AppSpec spec) {
     resolve_exec_mode(spec);
     int count = spec.instances;
     spec.instances = app.spec.instances;
+    bool new_schedule = !(app.spec.schedule == spec.schedule);
     app.spec = std::move(spec);
+    if (new_schedule) arm_schedule(app);
     // Log paths follow the spec: a reloaded instance writes where it says.
     for (int id : app.ids) {
         Instance& inst = instances_.at(id);

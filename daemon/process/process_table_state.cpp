@@ -18,6 +18,7 @@ void ProcessTable::adopt(TableState state) {
     instances_ = std::move(state.instances);
     reload_queue_ = std::move(state.reload_queue);
     reloading_id_ = state.reloading_id;
+    resume_schedules();
 }
 
 std::vector<std::pair<int, int>> ProcessTable::processes() const {

@@ -83,6 +83,10 @@ InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const
     i.ready = inst.state == InstanceState::kOnline && (!gated_by_probe(inst) || inst.probe_ready);
     i.health = health_shown(inst);
     i.watch_status = apps_.at(inst.app).watch_status;
+    // A firing acts on every instance but a stopped one (or a cron job the user stopped).
+    bool waits =
+        inst.state == InstanceState::kStopped && (spec.restart.autorestart || inst.schedule_paused);
+    i.next_run_at = waits ? 0 : apps_.at(inst.app).next_run_wall_ms;
     if (with_history) {
         i.cpu_history.assign(inst.metrics.cpu.begin(), inst.metrics.cpu.end());
         i.memory_history.assign(inst.metrics.memory.begin(), inst.metrics.memory.end());

@@ -37,6 +37,7 @@ Instance busy_instance() {
     i.retiring_started_wall_ms = 7777;
     i.env = {{"A", "1"}};
     i.retiring_env = {{"A", "0"}};
+    i.schedule_paused = true;
     return i;
 }
 
@@ -49,6 +50,8 @@ TableState busy_table() {
     app.spec.instances = 2;
     app.ids = {3, 4};
     app.listen_fd = 17;
+    app.next_run_wall_ms = 1700000060000;
+    app.schedule_check_ms = 8888;
     s.apps["api"] = app;
     s.app_order = {"api"};
     s.instances[4] = busy_instance();
@@ -79,6 +82,9 @@ TEST_CASE("the table's state comes back from its JSON field for field") {
     CHECK(i.after_stop == AfterStop::kRestart);
     CHECK(i.history.unstable_restarts == 3);
     CHECK(i.exit_signal == 9);
+    CHECK(i.schedule_paused);
+    CHECK(back.apps.at("api").next_run_wall_ms == 1700000060000);
+    CHECK(back.apps.at("api").schedule_check_ms == 8888);
     // Every other field: the same JSON again (each was set away from its default).
     back.apps.at("api").listen_fd = 17;
     std::string again;

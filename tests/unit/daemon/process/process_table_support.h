@@ -15,8 +15,9 @@ namespace tend::tabletest {
 class FakeClock : public Clock {
   public:
     std::int64_t now = 1000;
+    std::int64_t wall_shift = 0;  // the wall clock set forward or back (NTP, a user)
     std::int64_t now_ms() override { return now; }
-    std::int64_t wall_ms() override { return 1700000000000 + now; }
+    std::int64_t wall_ms() override { return 1700000000000 + now + wall_shift; }
 };
 
 class FakeLauncher : public Launcher {
