@@ -51,9 +51,9 @@ json instance_json(const Instance& i) {
             {"retiring_started_wall_ms", i.retiring_started_wall_ms},
             {"env", i.env},
             {"retiring_env", i.retiring_env},
-             {"probe_ready", i.probe_ready},
-             {"health", i.health},
-             {"watch_started", i.watch_started},
+            {"probe_ready", i.probe_ready},
+            {"health", i.health},
+            {"watch_started", i.watch_started},
             {"schedule_paused", i.schedule_paused}};
 }
 

@@ -15,6 +15,17 @@ std::vector<std::string> start_node(const std::string& name, const std::string& 
     return args;
 }
 
+std::vector<std::string> start_server(const std::string& name, int port,
+                                      std::vector<std::string> options,
+                                      std::vector<std::string> server_args) {
+    std::vector<std::string> args{"start",  SOCKET_SERVER_BIN,    "--name",        name,
+                                  "--port", std::to_string(port), "--interpreter", "none"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back("--");
+    args.insert(args.end(), server_args.begin(), server_args.end());
+    return args;
+}
+
 std::string fixture_js(const std::string& file) {
     return std::string(TEND_SOURCE_DIR "/tests/fixtures/") + file;
 }

@@ -18,6 +18,12 @@ std::vector<std::string> start_node(const std::string& name, const std::string& 
 // tests/fixtures/<file>.
 std::string fixture_js(const std::string& file);
 
+// `tend start` args for the socket-server fixture on --port port: start
+// SOCKET_SERVER --name NAME --port PORT --interpreter none OPTIONS -- SERVER_ARGS.
+std::vector<std::string> start_server(const std::string& name, int port,
+                                      std::vector<std::string> options,
+                                      std::vector<std::string> server_args = {});
+
 // A jlist predicate: count instances, all online.
 
 // Asks until every index in 0..count-1 has answered on port (an answer's

@@ -14,17 +14,6 @@ using namespace tend::it;
 
 namespace {
 
-std::vector<std::string> start_server(const std::string& name, int port,
-                                      std::vector<std::string> options,
-                                      std::vector<std::string> server_args = {}) {
-    std::vector<std::string> args{"start",  SOCKET_SERVER_BIN,    "--name",        name,
-                                  "--port", std::to_string(port), "--interpreter", "none"};
-    args.insert(args.end(), options.begin(), options.end());
-    args.push_back("--");
-    args.insert(args.end(), server_args.begin(), server_args.end());
-    return args;
-}
-
 // The next line of `tend events` that contains needle, parsed.
 std::optional<json> next_event_with(StreamingChild& events, const std::string& needle,
                                     Millis timeout) {

@@ -18,17 +18,6 @@ using namespace tend::it;
 
 namespace {
 
-std::vector<std::string> start_probed_server(const std::string& name, int port,
-                                             std::vector<std::string> options,
-                                             std::vector<std::string> server_args) {
-    std::vector<std::string> args{"start",  SOCKET_SERVER_BIN,    "--name",        name,
-                                  "--port", std::to_string(port), "--interpreter", "none"};
-    args.insert(args.end(), options.begin(), options.end());
-    args.push_back("--");
-    args.insert(args.end(), server_args.begin(), server_args.end());
-    return args;
-}
-
 // The T of the line "<what> at T, pid <pid>" in the log at path, or -1.
 long logged_time(const std::string& path, const std::string& what, int pid) {
     std::string suffix = ", pid " + std::to_string(pid);
@@ -70,7 +59,7 @@ TEST_CASE(
     int port = free_port();
     std::string probe = R"({"http_get": {"port": )" + std::to_string(port) +
                         R"(, "path": "/health"}, "period": "500ms", "failure_threshold": 3})";
-    t.run_ok(start_probed_server("hung", port, {"--liveness", probe}, {"--health-ok-ms", "3000"}));
+    t.run_ok(start_server("hung", port, {"--liveness", probe}, {"--health-ok-ms", "3000"}));
     json before = t.wait_for("hung", all_online(1), "hung online");
     t.wait_for(
         "hung", [](const json& i) { return i.size() == 1 && i[0]["health"] == "healthy"; },
@@ -98,9 +87,9 @@ TEST_CASE("readiness: a reload under load waits for each replacement and fails n
     // its pid, which the probe (run with the probed process's pid) checks.
     std::string probe = R"({"exec": "test -e \"$READY_DIR/$TEND_PROBE_PID\"", "period": "200ms",)"
                         R"( "failure_threshold": 3})";
-    t.run_ok(start_probed_server("api", port,
-                                 {"-i", "2", "--readiness", probe, "--env", "READY_DIR=" + dir},
-                                 {"--accept-after", "2000"}));
+    t.run_ok(start_server("api", port,
+                          {"-i", "2", "--readiness", probe, "--env", "READY_DIR=" + dir},
+                          {"--accept-after", "2000"}));
     CHECK(t.instances("api")[0]["status"] == "launching");
     json before = serving(t, "api", port, 2);
     for (const auto& i : before) CHECK(i["ready"] == true);
