@@ -173,9 +173,7 @@ void validate_dependencies(const AppSpec& spec) {
     auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };
     for (const auto& [name, condition] : spec.depends_on) {
         if (name == spec.name) bad("app '" + spec.name + "' depends on itself");
-        bool known = false;
-        for (auto c : kDependencyConditions) known = known || c == condition;
-        if (!known)
+        if (!is_dependency_condition(condition))
             bad("depends_on." + name + " must be started, ready, healthy or " +
                 "completed_successfully, not '" + condition + "'");
     }
@@ -188,6 +186,11 @@ void read_probe_field(const json& j, const char* key, Probe& out) {
 }
 
 }  // namespace
+
+bool is_dependency_condition(std::string_view word) {
+    return std::find(std::begin(kDependencyConditions), std::end(kDependencyConditions), word) !=
+           std::end(kDependencyConditions);
+}
 
 void validate(const AppSpec& spec) {
     auto bad = [](const std::string& msg) { throw TendError(ErrorCode::kBadRequest, msg); };

@@ -108,6 +108,8 @@ struct WatchOptions {
 // What an app waits for in another before it starts (depends_on).
 inline constexpr std::string_view kDependencyConditions[] = {"started", "ready", "healthy",
                                                              "completed_successfully"};
+// Whether word is one of kDependencyConditions.
+bool is_dependency_condition(std::string_view word);
 
 // The per-instance variables, by PM2's keys.
 struct InstanceVars {

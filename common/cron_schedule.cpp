@@ -10,6 +10,8 @@
 #include <fstream>
 #include <vector>
 
+#include "common/text.h"
+
 namespace tend {
 namespace {
 
@@ -71,20 +73,14 @@ int read_value(std::string_view text, const FieldRule& rule) {
     if (rule.names)
         for (int v = rule.lo; v <= rule.hi; ++v)
             if (same_word(text, rule.names[v - rule.lo])) return v;
-    if (text.empty() || text.size() > 2)
+    auto v = text.size() <= 2 ? parse_int(text) : std::nullopt;
+    if (!v)
         refuse(std::string(rule.name) + " '" + std::string(text) + "' is not a value of " +
                std::to_string(rule.lo) + "-" + std::to_string(rule.hi));
-    int v = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9')
-            refuse(std::string(rule.name) + " '" + std::string(text) + "' is not a value of " +
-                   std::to_string(rule.lo) + "-" + std::to_string(rule.hi));
-        v = v * 10 + (c - '0');
-    }
-    if (v < rule.lo || v > rule.hi)
-        refuse(std::string(rule.name) + " " + std::to_string(v) + " is out of " +
+    if (*v < rule.lo || *v > rule.hi)
+        refuse(std::string(rule.name) + " " + std::to_string(*v) + " is out of " +
                std::to_string(rule.lo) + "-" + std::to_string(rule.hi));
-    return v;
+    return static_cast<int>(*v);
 }
 
 // One item of a list: `*`, `v`, `a-b`, each with an optional `/step`
@@ -95,15 +91,9 @@ void add_item(std::string_view item, const FieldRule& rule, std::vector<bool>& s
     if (std::size_t slash = item.find('/'); slash != std::string_view::npos) {
         range = item.substr(0, slash);
         std::string_view step_text = item.substr(slash + 1);
-        step = 0;
-        for (char c : step_text) {
-            if (c < '0' || c > '9' || step > rule.hi) {
-                step = 0;
-                break;
-            }
-            step = step * 10 + (c - '0');
-        }
-        if (step_text.empty() || step < 1 || step > rule.hi - rule.lo + 1)
+        auto parsed = parse_int(step_text);
+        step = parsed && *parsed <= rule.hi - rule.lo + 1 ? static_cast<int>(*parsed) : 0;
+        if (step < 1)
             refuse(std::string(rule.name) + " step '" + std::string(step_text) + "' must be 1-" +
                    std::to_string(rule.hi - rule.lo + 1));
     }

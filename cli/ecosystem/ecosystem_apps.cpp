@@ -182,9 +182,7 @@ std::map<std::string, std::string> read_depends_on(const json& v, const std::str
         bad_value(where, "an object of app names and conditions, or a list of names", v);
     for (const auto& [name, condition] : v.items()) {
         std::string c = read_string(condition, where + "." + name);
-        bool known = false;
-        for (auto k : kDependencyConditions) known = known || k == c;
-        if (!known)
+        if (!is_dependency_condition(c))
             bad_value(where + "." + name, "started, ready, healthy or completed_successfully",
                       condition);
         deps[name] = c;
