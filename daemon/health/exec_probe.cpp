@@ -5,6 +5,7 @@
 
 #include "common/signals.h"
 #include "daemon/health/probe_check.h"
+#include "daemon/uv/c_strings.h"
 #include "daemon/uv/guard.h"
 #include "daemon/uv/handle.h"
 
@@ -19,36 +20,7 @@ class ExecCheck : public ProbeCheck {
         uv_timer_init(loop, &timer_);
         timer_.data = this;
         process_.data = this;
-        std::vector<std::string> args = probe.command;
-        std::vector<std::string> env;
-        for (const auto& [k, v] : context.env)
-            if (k != "TEND_PROBE_PID") env.push_back(k + "=" + v);
-        env.push_back("TEND_PROBE_PID=" + std::to_string(context.probed_pid));
-        std::vector<char*> argv, envp;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        for (auto& e : env) envp.push_back(e.data());
-        envp.push_back(nullptr);
-        uv_stdio_container_t stdio[3];
-        for (auto& s : stdio) s.flags = UV_IGNORE;  // /dev/null
-        uv_process_options_t options{};
-        options.file = argv[0];
-        options.args = argv.data();
-        options.env = envp.data();
-        options.cwd = context.cwd.empty() ? nullptr : context.cwd.c_str();
-        options.stdio = stdio;
-        options.stdio_count = 3;
-        options.flags = UV_PROCESS_DETACHED;  // its own session and process group
-        if (context.run_as) {
-            options.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
-            options.uid = context.run_as->uid;
-            options.gid = context.run_as->gid;
-        }
-        options.exit_cb = [](uv_process_t* p, std::int64_t status, int signal) {
-            uv::guarded("probe exit",
-                        [&] { static_cast<ExecCheck*>(p->data)->on_exit(status, signal); });
-        };
-        int rc = uv_spawn(loop, &process_, &options);
+        int rc = spawn(loop, probe, context);
         if (rc != 0) {
             // libuv has initialised the handle anyway: it is closed with the timer.
             spawned_ = false;
@@ -87,6 +59,35 @@ class ExecCheck : public ProbeCheck {
     }
 
   private:
+    // The command with the instance's env (and TEND_PROBE_PID), cwd and
+    // user, output to /dev/null; uv_spawn's result.
+    int spawn(uv_loop_t* loop, const Probe& probe, const ExecContext& context) {
+        auto env_vars = context.env;
+        env_vars["TEND_PROBE_PID"] = std::to_string(context.probed_pid);
+        uv::CStrings args{probe.command, {}};
+        uv::CStrings env = uv::CStrings::from_env(env_vars);
+        uv_stdio_container_t stdio[3];
+        for (auto& s : stdio) s.flags = UV_IGNORE;  // /dev/null
+        uv_process_options_t options{};
+        options.file = probe.command.front().c_str();
+        options.args = args.get();
+        options.env = env.get();
+        options.cwd = context.cwd.empty() ? nullptr : context.cwd.c_str();
+        options.stdio = stdio;
+        options.stdio_count = 3;
+        options.flags = UV_PROCESS_DETACHED;  // its own session and process group
+        if (context.run_as) {
+            options.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
+            options.uid = context.run_as->uid;
+            options.gid = context.run_as->gid;
+        }
+        options.exit_cb = [](uv_process_t* p, std::int64_t status, int signal) {
+            uv::guarded("probe exit",
+                        [&] { static_cast<ExecCheck*>(p->data)->on_exit(status, signal); });
+        };
+        return uv_spawn(loop, &process_, &options);
+    }
+
     void kill_group() {
         if (pid_ > 0 && !exited_) ::kill(-pid_, SIGKILL);
     }

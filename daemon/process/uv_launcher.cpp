@@ -18,6 +18,7 @@
 
 #include "common/errors.h"
 #include "daemon/logs/log_file.h"
+#include "daemon/uv/c_strings.h"
 #include "daemon/uv/guard.h"
 #include "daemon/uv/handle.h"
 
@@ -66,18 +67,6 @@ int release(int& fd) {
     fd = -1;
     return out;
 }
-
-// Owns the C strings libuv wants for argv and env.
-struct CStrings {
-    std::vector<std::string> storage;
-    std::vector<char*> pointers;
-    char** get() {
-        pointers.clear();
-        for (auto& s : storage) pointers.push_back(s.data());
-        pointers.push_back(nullptr);
-        return pointers.data();
-    }
-};
 
 }  // namespace
 
@@ -192,8 +181,8 @@ int UvLauncher::spawn(const SpawnRequest& r) {
     open_pipe(err, r.name);
     open_socketpair(ipc, r.name);
 
-    CStrings args{argv, {}}, env;
-    for (const auto& [k, v] : r.env) env.storage.push_back(k + "=" + v);
+    uv::CStrings args{argv, {}};
+    uv::CStrings env = uv::CStrings::from_env(r.env);
     uv_stdio_container_t stdio[5];
     int count = 0;
     stdio[count++].flags = UV_IGNORE;
