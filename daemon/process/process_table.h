@@ -199,8 +199,10 @@ class ProcessTable {
     // Zero-downtime restart, one instance at a time: start the replacement,
     // wait until it is ready (or listen_timeout), then stop the old process
     // gracefully, then go on with the next. An instance that is not online
-    // is simply restarted.
-    void reload(const std::vector<int>& ids);
+    // is simply restarted. reason is what the new process's restart reason
+    // says (a watched change's, or the user's), kept as the instance's
+    // pending reason meanwhile, so a take-over keeps it too.
+    void reload(const std::vector<int>& ids, const RestartReason& reason = {"user", "tend reload"});
     // Grows (new indexes, lowest free first) or shrinks (highest indexes
     // stop and go) the app to count instances; returns the ids added or
     // being removed. Throws kNotFound / kBadRequest.
@@ -361,8 +363,6 @@ class ProcessTable {
     std::optional<std::int64_t> watch_deadline() const;
     bool wait_for_change(Instance& inst, const RestartDecision& d, std::int64_t uptime_ms);
     void start_on_change(Instance& inst, const RestartReason& reason);
-    // The reason a reload of id gives (a watch's, else "tend reload").
-    RestartReason reload_reason(int id);
     bool settled(int id) const;
     void notify_waiters();
     SpawnRequest spawn_request(const Instance& inst) const;
@@ -401,8 +401,6 @@ class ProcessTable {
     std::vector<Waiter> waiters_;
     std::vector<int> reload_queue_;  // ids waiting for their turn
     int reloading_id_ = -1;          // the instance being replaced now
-    // Reloads asked by a watched change (--watch-reload), with its reason.
-    std::map<int, RestartReason> reload_reasons_;
 };
 
 }  // namespace tend

@@ -10,12 +10,15 @@
 
 namespace tend {
 
-void ProcessTable::reload(const std::vector<int>& ids) {
+void ProcessTable::reload(const std::vector<int>& ids, const RestartReason& reason) {
     Changing changing(*this);
     for (int id : ids) {
+        Instance* inst = lookup(id);
+        if (!inst || id == reloading_id_) continue;
+        inst->pending_reason = reason;
         bool queued =
             std::find(reload_queue_.begin(), reload_queue_.end(), id) != reload_queue_.end();
-        if (!queued && id != reloading_id_ && lookup(id)) reload_queue_.push_back(id);
+        if (!queued) reload_queue_.push_back(id);
     }
     advance_reload();
     notify_waiters();
@@ -30,7 +33,7 @@ void ProcessTable::advance_reload() {
         if (inst->state == InstanceState::kOnline)
             start_replacement(*inst);
         else  // nothing serving to keep: a plain restart
-            begin_stop(*inst, AfterStop::kRestart, reload_reason(id));
+            begin_stop(*inst, AfterStop::kRestart, RestartReason(inst->pending_reason));
     }
 }
 
@@ -48,7 +51,7 @@ void ProcessTable::start_replacement(Instance& inst) {
     inst.retiring_started_ms = old_started;
     inst.retiring_started_wall_ms = old_wall;
     inst.restarts++;
-    inst.last_reason = reload_reason(inst.id);
+    inst.last_reason = inst.pending_reason;
     inst.watch_started = inst.last_reason.kind == "watch";
     inst.history = RestartHistory{};
     reloading_id_ = inst.id;

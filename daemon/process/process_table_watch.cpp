@@ -63,7 +63,6 @@ void ProcessTable::watch_tick(std::int64_t now) {
             bool running =
                 inst->state == InstanceState::kOnline || inst->state == InstanceState::kLaunching;
             if (running && app.spec.watch.reload) {
-                reload_reasons_[id] = reason;
                 reloads.push_back(id);
             } else if (running) {
                 begin_stop(*inst, AfterStop::kRestart, reason);
@@ -71,7 +70,7 @@ void ProcessTable::watch_tick(std::int64_t now) {
                 start_on_change(*inst, reason);
             }
         }
-        if (!reloads.empty()) reload(reloads);
+        if (!reloads.empty()) reload(reloads, reason);
     }
 }
 
@@ -101,14 +100,6 @@ bool ProcessTable::wait_for_change(Instance& inst, const RestartDecision& d,
     inst.state = InstanceState::kWaitingChange;
     inst.deadline_ms = 0;
     return true;
-}
-
-RestartReason ProcessTable::reload_reason(int id) {
-    auto it = reload_reasons_.find(id);
-    if (it == reload_reasons_.end()) return {"user", "tend reload"};
-    RestartReason reason = std::move(it->second);
-    reload_reasons_.erase(it);
-    return reason;
 }
 
 std::vector<WatchTarget> ProcessTable::watch_targets() const {
