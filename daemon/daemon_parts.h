@@ -21,6 +21,7 @@
 #include "daemon/handover/takeover.h"
 #include "daemon/health/health_monitor.h"
 #include "daemon/home_lock.h"
+#include "daemon/http/dashboard_page.h"
 #include "daemon/http/http_api.h"
 #include "daemon/http/http_server.h"
 #include "daemon/ipc/instance_channels.h"
@@ -100,7 +101,8 @@ struct Daemon::Parts {
               [this](const auto& app, auto status) {
                   table.set_watch_status(app, std::move(status));
               }),
-          http_api(loop, server, paths.home, daemon.options_.version, HttpPages{}),
+          http_api(loop, server, paths.home, daemon.options_.version,
+                   HttpPages{.metrics = {}, .dashboard = dashboard_html()}),
           http(loop, [this](const auto& exchange) { http_api.handle(exchange); }) {}
 
     // First: the keeper hands over the home lock and what a dead daemon left.

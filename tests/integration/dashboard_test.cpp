@@ -37,8 +37,8 @@ std::unique_ptr<Chromium> start_chromium() {
 
 // A JS expression: the text of a field of instance id's row, "" when none.
 std::string field_of(int id, const std::string& field) {
-    return "(document.querySelector('#apps-body tr[data-id=\"" + std::to_string(id) +
-           "\"] td[data-field=\"" + field + "\"]') || {}).textContent || ''";
+    return "((document.querySelector('#apps-body tr[data-id=\"" + std::to_string(id) +
+           "\"] td[data-field=\"" + field + "\"]') || {}).textContent || '')";
 }
 
 // A file of the test's build directory (built in place: GCC 12 -O3 warns
