@@ -84,6 +84,7 @@ std::string memory_graph(const InstanceInfo& info, std::size_t spark) {
 }
 
 std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec, int value_width) {
+    std::size_t spark = spark_width(info, value_width);
     return {
         {"status", status_and_health(info)},
         {"pid", info.pid > 0 ? std::to_string(info.pid) : "-"},
@@ -94,8 +95,8 @@ std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec
         {"last exit", last_exit_text(info)},
         {"out log", info.out_log, true},
         {"err log", info.err_log, true},
-        {"cpu", cpu_graph(info, spark_width(info, value_width))},
-        {"memory", memory_graph(info, spark_width(info, value_width))},
+        {"cpu", cpu_graph(info, spark)},
+        {"memory", memory_graph(info, spark)},
     };
 }
 

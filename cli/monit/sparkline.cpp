@@ -30,7 +30,8 @@ std::string_view block_for(double value, SparkScale scale) {
     if (!(span > 0)) return kBlocks.front();
     double eighths = (value - scale.low) / span * static_cast<double>(kBlocks.size());
     double level = std::ceil(eighths - kEdgeSlack) - 1;
-    return kBlocks[static_cast<std::size_t>(std::clamp(level, 0.0, 7.0))];
+    if (!(level > 0)) return kBlocks.front();  // NaN too
+    return kBlocks[static_cast<std::size_t>(std::min(level, 7.0))];
 }
 
 std::span<const double> last(std::span<const double> samples, std::size_t width) {

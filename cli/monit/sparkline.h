@@ -22,7 +22,8 @@ struct SparkScale {
 // varies uses every height. A spread under min_span is drawn against
 // min_span centred on the samples (moved up so that it does not go below
 // zero when no sample does): a steady series sits at mid-height (▄) and
-// small noise near it, never a full bar that reads as "full".
+// small noise near it, never a full bar that reads as "full". min_span
+// should be above zero: with none, a steady series lies on the lowest block.
 SparkScale spark_scale(std::span<const double> samples, double min_span);
 
 // The last `width` samples against their spark_scale(): one block per

@@ -187,6 +187,16 @@ TEST_CASE("a list row has every value in its column") {
     CHECK(display_width(row) == 81);
 }
 
+TEST_CASE("the list's sparklines fill from the left, a steady memory at mid-height") {
+    InstanceInfo info = online_api();
+    info.memory_history = std::vector<std::int64_t>(3, 30 * kMiB);
+    ListColumns columns = list_columns(80);
+    auto cells = list_cells(info, columns);
+    auto width = static_cast<std::size_t>(columns[static_cast<std::size_t>(Column::kCpuSpark)]);
+    CHECK(cells[static_cast<std::size_t>(Column::kCpuSpark)].text == fit("▁▄█", width));
+    CHECK(cells[static_cast<std::size_t>(Column::kMemorySpark)].text == fit("▄▄▄", width));
+}
+
 TEST_CASE("the list says waiting for waiting_restart and - for a stopped uptime") {
     InstanceInfo info = online_api();
     info.status = InstanceState::kWaitingRestart;
