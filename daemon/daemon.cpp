@@ -61,6 +61,13 @@ int Daemon::run() {
     try {
         start_parts();
     } catch (...) {
+        // An HTTP address already taken, say: tend points the user at this log.
+        try {
+            throw;
+        } catch (const std::exception& e) {
+            spdlog::error("cannot start: {}", e.what());
+        } catch (...) {
+        }
         begin_shutdown();
         uv_run(&loop_, UV_RUN_DEFAULT);
         parts_.reset();

@@ -48,6 +48,13 @@ TEST_CASE("a system unit runs tendd as the user, resurrects after start and kill
     CHECK(systemd_unit_name(alice_system_unit()) == "tend-alice.service");
 }
 
+TEST_CASE("a unit with an HTTP address starts tendd with --http") {
+    SystemdUnit unit = alice_system_unit();
+    unit.http = "0.0.0.0:9615";
+    CHECK(has_line(systemd_unit_text(unit),
+                   "ExecStart=/opt/tend/bin/tendd --foreground --http 0.0.0.0:9615"));
+}
+
 TEST_CASE("a user unit has no User= line and is wanted by default.target") {
     SystemdUnit unit = alice_system_unit();
     unit.scope = UnitScope::kUser;
