@@ -253,6 +253,11 @@ TEST_CASE(
     Result refused = t.run({"list"});
     CHECK(refused.exit_code != 0);
     CHECK(has_text(read_file(t.home() + "/tendd.log"), "cannot listen on " + where));
+    // Nothing of that daemon stays behind (no keeper holding the home):
+    // with the address gone, the next command starts a daemon at once.
+    write_text(t.home() + "/config.json", "{}");
+    t.run_ok({"list"});
+    t.run_ok({"kill"});
     Result by_hand = t.run_program({TENDD_BIN, "--foreground", "--http", "nowhere:1"}, 10s);
     CHECK(by_hand.exit_code == 2);
     CHECK(has_text(by_hand.err, "--http: bad HTTP address 'nowhere:1'"));

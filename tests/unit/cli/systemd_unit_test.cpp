@@ -17,7 +17,7 @@ bool has_line(const std::string& text, const std::string& line) {
 
 SystemdUnit alice_system_unit() {
     return {UnitScope::kSystem, "/opt/tend/bin/tend", "/opt/tend/bin/tendd", "alice",
-            "/home/alice/.tend"};
+            "/home/alice/.tend", ""};
 }
 
 std::string read_template(const std::string& name, const std::string& bindir) {
@@ -66,8 +66,8 @@ TEST_CASE("a user unit has no User= line and is wanted by default.target") {
 }
 
 TEST_CASE("the packaged unit templates are what tend startup generates") {
-    SystemdUnit system{UnitScope::kSystem, "/usr/bin/tend", "/usr/bin/tendd", "%i", ""};
+    SystemdUnit system{UnitScope::kSystem, "/usr/bin/tend", "/usr/bin/tendd", "%i", "", ""};
     CHECK(systemd_unit_text(system) == read_template("tend@.service.in", "/usr/bin"));
-    SystemdUnit user{UnitScope::kUser, "/usr/bin/tend", "/usr/bin/tendd", "", ""};
+    SystemdUnit user{UnitScope::kUser, "/usr/bin/tend", "/usr/bin/tendd", "", "", ""};
     CHECK(systemd_unit_text(user) == read_template("tend.service.in", "/usr/bin"));
 }
