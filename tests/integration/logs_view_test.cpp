@@ -2,6 +2,8 @@
 // logs under their app, stdout and stderr in written order, a filter that
 // matches nothing, following before any app runs, archives, --since, --grep.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
