@@ -20,6 +20,7 @@ constexpr std::array kCommands{
     CommandSpec{registered(cmd::kEvents),    {"", ""},        "stream the messages instances send (JSON lines)",   false, setup_events},
     CommandSpec{registered(cmd::kFlush),     {"", ""},        "empty log files (every app's without a target)",    false, setup_flush},
     CommandSpec{registered("help"),          {"", ""},        "list the commands, or show one command's options",  false, setup_help},
+    CommandSpec{registered("http"),          {"", ""},        "where the daemon serves HTTP; 'tend http token' prints the API's write token", false, setup_http},
     CommandSpec{registered("jlist"),         {"", ""},        "print the instance list as one JSON array",         false, setup_jlist},
     CommandSpec{registered(cmd::kKill),      {"", ""},        "stop every app gracefully, then the daemon",        false, setup_kill},
     CommandSpec{registered(cmd::kList),      {"ls", "status"}, "show the instance table",                          false, setup_list},

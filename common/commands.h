@@ -65,6 +65,7 @@ inline constexpr std::array kCommandRegistry{
     CommandInfo{cmd::kEvents,    cmd::kEvents,    true,          false},
     CommandInfo{cmd::kFlush,     cmd::kFlush,     true,          true},
     CommandInfo{"help",          kNoRequest,      false,         false},
+    CommandInfo{"http",          cmd::kPing,      false,         false},
     CommandInfo{"jlist",         cmd::kList,      true,          false},
     CommandInfo{cmd::kKill,      cmd::kKill,      false,         true},
     CommandInfo{cmd::kList,      cmd::kList,      true,          false},

@@ -235,8 +235,9 @@ struct PingResult {
     int pid = 0;
     std::string version;
     std::string home;
+    std::string http;  // where the HTTP endpoint listens ("http://127.0.0.1:9615"); "" when off
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PingResult, pid, version, home)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PingResult, pid, version, home, http)
 
 // flush: TargetsArgs' targets (the same object), and with archives
 // (`--all`) the rotated archives of each file are removed too.

@@ -15,6 +15,7 @@
 #include "common/errors.h"
 #include "daemon/control/handlers/handlers.h"
 #include "daemon/daemon_parts.h"
+#include "daemon/http/http_listener.h"
 #include "daemon/service_manager.h"
 #include "daemon/uv/guard.h"
 #include "keeper/wire.h"
@@ -89,6 +90,7 @@ void Daemon::start_parts() {
     p.table.watch([this](std::optional<std::int64_t> next) { on_table_changed(next); });
     p.server.before_send([this] { parts_->saver.save_if_changed(); });
     open_sockets();
+    start_http();
     take_over_apps();
     p.watcher.sync(p.table.watch_targets());  // a take-over's apps are watched anew
     watch_signals();
@@ -98,6 +100,22 @@ void Daemon::start_parts() {
     // Under `tend startup`'s unit: serving now. The keeper is the unit's main process.
     notify_service_ready(p.keeper.active() ? static_cast<int>(::getppid()) : ::getpid());
     p.keeper.serving();
+}
+
+// HTTP is off unless `--http` or config.json's "http" asks for it. An
+// address that cannot be had stops the daemon at start, as a bad
+// config.json does: serving without what was asked for would hide it.
+void Daemon::start_http() {
+    Parts& p = *parts_;
+    std::optional<HttpAddress> address =
+        options_.http ? options_.http : load_daemon_settings(paths_.home).http;
+    if (!address) return;
+    int fd = listen_http(*address);
+    HttpAddress bound = address->with_port(bound_port(fd));
+    p.http_api.serve_at(bound);
+    p.http.start(fd);
+    p.services.http_url = "http://" + bound.authority();
+    spdlog::info("serving HTTP at {}", p.services.http_url);
 }
 
 void Daemon::watch_signals() {
@@ -208,6 +226,8 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.deadline_timer.close();
     p.hand_over_timer.close();
     p.watcher.close();
+    p.http.close();
+    p.http_api.close();
     for (auto& s : p.signals) s.close();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/http_address.h"
 #include "common/paths.h"
 #include "daemon/ipc/app_message.h"
 
@@ -20,6 +21,8 @@ struct DaemonOptions {
     bool log_to_stderr = false;  // --foreground
     std::int64_t sample_interval_ms = 1000;
     std::string version;  // what ping says and requests must match
+    // --http: where to serve HTTP; wins over config.json's "http".
+    std::optional<HttpAddress> http;
 };
 
 class Daemon {
@@ -34,6 +37,7 @@ class Daemon {
     struct Parts;
     void prepare_home();
     void start_parts();
+    void start_http();
     void watch_signals();
     // The table changed: the deadline timer goes to its next deadline, and
     // monit subscribers hear of it soon.

@@ -21,6 +21,8 @@
 #include "daemon/handover/takeover.h"
 #include "daemon/health/health_monitor.h"
 #include "daemon/home_lock.h"
+#include "daemon/http/http_api.h"
+#include "daemon/http/http_server.h"
 #include "daemon/ipc/instance_channels.h"
 #include "daemon/ipc/notify_socket.h"
 #include "daemon/logs/log_sink.h"
@@ -84,7 +86,9 @@ struct Daemon::Parts {
                    daemon.options_.sample_interval_ms,
                    [&daemon](auto then) { daemon.stop_everything(std::move(then)); },
                    daemon.options_.version,
-                   [&daemon] { daemon.hand_over(); }},
+                   [&daemon] { daemon.hand_over(); },
+                   false,
+                   ""},
           dispatcher(services),
           sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
           reaper(loop, [this](int pid) { return launcher.owns(pid) || health.owns(pid); }),
@@ -95,7 +99,9 @@ struct Daemon::Parts {
               [this](const auto& app, const auto& path) { table.on_watched_change(app, path); },
               [this](const auto& app, auto status) {
                   table.set_watch_status(app, std::move(status));
-              }) {}
+              }),
+          http_api(loop, server, paths.home, daemon.options_.version, HttpPages{}),
+          http(loop, [this](const auto& exchange) { http_api.handle(exchange); }) {}
 
     // First: the keeper hands over the home lock and what a dead daemon left.
     KeeperLink keeper;
@@ -123,6 +129,10 @@ struct Daemon::Parts {
     bool closed = false;
     // Watch mode's inotify descriptor: its watches follow the table's specs.
     FileWatcher watcher;
+    // HTTP (daemon/http/), when asked for: the API before the server, which
+    // ends its exchanges (and so the API's calls) when it closes.
+    HttpApi http_api;
+    HttpServer http;
 };
 
 }  // namespace tend

@@ -20,6 +20,21 @@ void check_keys(const json& object, const std::string& where) {
     }
 }
 
+std::optional<HttpAddress> read_http(const json& object) {
+    std::optional<HttpAddress> address;
+    for (const auto& [key, value] : object.items()) {
+        if (key != "listen")
+            throw TendError(ErrorCode::kBadRequest, "unknown key 'http." + key + "'");
+        if (value.is_null()) continue;
+        if (!value.is_string() && !value.is_number_unsigned())
+            throw TendError(ErrorCode::kBadRequest,
+                            "'http.listen' must be an address such as \"127.0.0.1:9615\"");
+        address = parse_http_address(value.is_string() ? value.get<std::string>()
+                                                       : std::to_string(value.get<unsigned>()));
+    }
+    return address;
+}
+
 }  // namespace
 
 DaemonSettings load_daemon_settings(const std::string& home) {
@@ -32,9 +47,14 @@ DaemonSettings load_daemon_settings(const std::string& home) {
         if (!parsed.ok() || !parsed.value.is_object())
             throw TendError(ErrorCode::kBadRequest, "not a JSON object");
         for (const auto& [key, value] : parsed.value.items()) {
-            if (key != "logs") throw TendError(ErrorCode::kBadRequest, "unknown key '" + key + "'");
+            if (key != "logs" && key != "http")
+                throw TendError(ErrorCode::kBadRequest, "unknown key '" + key + "'");
             if (!value.is_object())
-                throw TendError(ErrorCode::kBadRequest, "'logs' must be an object");
+                throw TendError(ErrorCode::kBadRequest, "'" + key + "' must be an object");
+            if (key == "http") {
+                settings.http = read_http(value);
+                continue;
+            }
             check_keys(value, "logs.");
             settings.log_rotation = read_rotation(value);
         }

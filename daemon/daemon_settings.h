@@ -4,17 +4,25 @@
 //   {"logs": {"max_size": "10M", "retain": 30, "compress": false,
 //             "rotate_interval": "none", "rotate_date_format": "%Y-%m-%d_%H-%M-%S"}}
 //
+// and where tendd serves HTTP (read at start only: a new address needs a
+// new daemon, `tend update`):
+//
+//   {"http": {"listen": "127.0.0.1:9615"}}
+//
 // Read when tendd starts and again on `tend reloadLogs`.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "common/http_address.h"
 #include "common/log_rotation.h"
 
 namespace tend {
 
 struct DaemonSettings {
-    LogRotation log_rotation;  // unset options: the built-in defaults
+    LogRotation log_rotation;         // unset options: the built-in defaults
+    std::optional<HttpAddress> http;  // "http": {"listen": ...}; none: no HTTP
 };
 
 // The settings in home's config.json; none set when there is no file.

@@ -18,6 +18,7 @@
 
 #include "common/cli11_errors.h"
 #include "common/errors.h"
+#include "common/http_address.h"
 #include "common/paths.h"
 #include "common/text.h"
 #include "common/version.h"
@@ -50,6 +51,7 @@ struct Flags {
     bool serve = false;                   // run the daemon itself (tend-keeper starts it so)
     std::optional<std::string> interval;  // --metrics-interval, as written
     std::string shim_program;             // --exec-listen-pid PROGRAM
+    std::optional<std::string> http;      // --http ADDR
 };
 
 void add_options(CLI::App& app, Flags& f) {
@@ -59,6 +61,13 @@ void add_options(CLI::App& app, Flags& f) {
            "sample CPU and memory every MS milliseconds, 50 to 3600000 (default 1000; "
            "also TEND_METRICS_INTERVAL_MS)")
         ->type_name("MS")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app.add_option_function<std::string>(
+           "--http", [&f](const std::string& text) { f.http = text; },
+           "serve /metrics, the HTTP API and the dashboard at ADDR: PORT, HOST:PORT or "
+           "[IPV6]:PORT, loopback unless a host is given, port 0 to let tendd choose (also "
+           "config.json's \"http\": {\"listen\": ADDR})")
+        ->type_name("ADDR")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_flag("--version", f.version, "print the version and exit");
     app.add_flag("--serve", f.serve,
@@ -129,6 +138,13 @@ tend::DaemonOptions daemon_options(const Flags& flags) {
         options.sample_interval_ms = checked_interval("--metrics-interval", *flags.interval);
     else if (env && *env)
         options.sample_interval_ms = checked_interval(kIntervalEnv, env);
+    if (flags.http) {
+        try {
+            options.http = tend::parse_http_address(*flags.http);
+        } catch (const tend::TendError& e) {
+            throw UsageError(std::string("--http: ") + e.what());
+        }
+    }
     return options;
 }
 

@@ -23,6 +23,7 @@ CommandRunner setup_ecosystem(CLI::App& app);
 CommandRunner setup_env(CLI::App& app);
 CommandRunner setup_flush(CLI::App& app);
 CommandRunner setup_help(CLI::App& app);
+CommandRunner setup_http(CLI::App& app);
 CommandRunner setup_jlist(CLI::App& app);
 CommandRunner setup_kill(CLI::App& app);
 CommandRunner setup_update(CLI::App& app);

@@ -33,6 +33,7 @@ struct Services {
     // the reply is written; throws TendError when it cannot.
     std::function<void()> hand_over;
     bool shutting_down = false;
+    std::string http_url;  // "http://127.0.0.1:9615" once serving HTTP; "" when off
 };
 
 // Answers one request. Copyable, so a handler can keep it for a deferred

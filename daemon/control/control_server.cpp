@@ -172,6 +172,27 @@ void ControlServer::accept() {
     c.start_reading(on_line_);
 }
 
+void ControlServer::serve_local(int fd) {
+    if (!pipe_) {
+        ::close(fd);
+        throw TendError(ErrorCode::kShuttingDown, "the daemon is shutting down");
+    }
+    auto conn = std::make_unique<Connection>(*this, next_id_++);
+    if (int rc = uv_pipe_init(loop_, conn->handle(), 0); rc != 0) {
+        ::close(fd);
+        throw TendError(ErrorCode::kInternal, std::string("uv_pipe_init: ") + uv_strerror(rc));
+    }
+    Connection& c = *conn;
+    clients_.emplace(c.id(), std::move(conn));
+    if (int rc = uv_pipe_open(c.handle(), fd); rc != 0) {
+        ::close(fd);
+        c.close();
+        throw TendError(ErrorCode::kInternal, std::string("uv_pipe_open: ") + uv_strerror(rc));
+    }
+    if (refuse_over_limit(c)) return;
+    c.start_reading(on_line_);
+}
+
 bool ControlServer::refuse_over_limit(Connection& conn) {
     if (clients_.size() <= limits::kMaxClients) return false;
     conn.send(encode_error(std::nullopt, ErrorCode::kLimitExceeded,

@@ -26,6 +26,10 @@ class ControlServer {
     void listen(const std::string& path);
     // Serves fd, a socket already listening at path (handed over by the keeper).
     void adopt(int fd, const std::string& path);
+    // Serves fd, this daemon's end of a socketpair, as an accepted client:
+    // how the HTTP API sends the CLI's requests (daemon/http/control_call.h).
+    // Throws TendError(kShuttingDown) once the server is closed.
+    void serve_local(int fd);
     // The listening socket, -1 before listen().
     int fd() const;
     // Stops accepting, flushes and closes every client. keep_path: the

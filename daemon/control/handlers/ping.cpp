@@ -7,8 +7,8 @@
 namespace tend::handlers {
 
 std::optional<json> ping(const Request&, Context& ctx) {
-    return json(
-        PingResult{static_cast<int>(::getpid()), ctx.services.version, ctx.services.paths.home});
+    return json(PingResult{static_cast<int>(::getpid()), ctx.services.version,
+                           ctx.services.paths.home, ctx.services.http_url});
 }
 
 }  // namespace tend::handlers

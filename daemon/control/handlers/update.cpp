@@ -9,8 +9,8 @@ namespace tend::handlers {
 
 std::optional<json> update(const Request&, Context& ctx) {
     ctx.services.hand_over();
-    return json(
-        PingResult{static_cast<int>(::getpid()), ctx.services.version, ctx.services.paths.home});
+    return json(PingResult{static_cast<int>(::getpid()), ctx.services.version,
+                           ctx.services.paths.home, ctx.services.http_url});
 }
 
 }  // namespace tend::handlers
