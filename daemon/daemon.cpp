@@ -111,6 +111,7 @@ void Daemon::start_http() {
         options_.http ? options_.http : load_daemon_settings(paths_.home).http;
     if (!address) return;
     int fd = listen_http(*address);
+    p.metrics.emplace(&loop_, p.table, p.sink, options_.version);
     HttpAddress bound = address->with_port(bound_port(fd));
     p.http_api.serve_at(bound);
     p.http.start(fd);
@@ -228,6 +229,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.watcher.close();
     p.http.close();
     p.http_api.close();
+    if (p.metrics) p.metrics->close();
     for (auto& s : p.signals) s.close();
 }
 
