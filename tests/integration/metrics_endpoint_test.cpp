@@ -65,8 +65,9 @@ std::optional<Response> get(int port, const std::string& path) {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     std::string raw;
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-        std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                              std::to_string(port) + "\r\nConnection: close\r\n\r\n";
+        std::string request = "GET " + path +
+                              " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                              "\r\nConnection: close\r\n\r\n";
         if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
             char buf[16384];
             for (;;) {
@@ -116,7 +117,8 @@ std::string labels(const std::string& app, int id, int index, const std::string&
 
 using namespace metrics_endpoint;
 
-TEST_CASE("GET /metrics: every instance's series and labels, a restart by reason, promtool") {
+TEST_CASE(
+    "GET /metrics: instances with their labels and a restart by reason as promtool reads them") {
     TendHome t(with_http());
     int port = http_port(t);
     t.run_ok(start_fixture("one", {}, {"sleep"}));
@@ -141,8 +143,7 @@ TEST_CASE("GET /metrics: every instance's series and labels, a restart by reason
     CHECK(value_of(page, "tend_daemon_open_fds"));
     CHECK(value_of(page, "tend_daemon_loop_lag_seconds"));
     json ping = json::parse(t.run_ok({"ping", "--json"}).out);
-    CHECK(value_of(page, "tend_build_info{version=\"" + ping.value("version", "?") + "\"}") ==
-          "1");
+    CHECK(value_of(page, "tend_build_info{version=\"" + ping.value("version", "?") + "\"}") == "1");
 
     // The fixture said "ready <pid>": a line stored, so counted.
     t.wait_until(

@@ -8,7 +8,7 @@
 using namespace tend;
 using namespace tend::tabletest;
 
-TEST_CASE("metrics collector: each instance with its labels, counters and state") {
+TEST_CASE("metrics collector: each instance with its labels and counters and state") {
     Fixture f;
     AppSpec web = app("web", 2);
     web.ns = "shop";

@@ -32,7 +32,7 @@ MetricsPage small_page() {
 
 }  // namespace
 
-TEST_CASE("prometheus text: a small page, exactly") {
+TEST_CASE("prometheus text: a small page exactly") {
     MetricsPage page = small_page();
     InstanceMetrics job;  // stopped, no namespace, no restarts: no start time series
     job.app = "job";
@@ -131,7 +131,7 @@ TEST_CASE("prometheus text: a small page, exactly") {
     CHECK(render_prometheus(page) == expected);
 }
 
-TEST_CASE("prometheus text: label values escape backslash, quote and newline") {
+TEST_CASE("prometheus text: label values escape backslash and quote and newline") {
     std::string out;
     append_label_value(out, "a\\b\"c\nd");
     CHECK(out == R"(a\\b\"c\nd)");
@@ -147,7 +147,7 @@ TEST_CASE("prometheus text: label values escape backslash, quote and newline") {
         CHECK((line.starts_with("# ") || line.starts_with("tend_")));
 }
 
-TEST_CASE("prometheus text: no series twice, and each family's HELP and TYPE once, first") {
+TEST_CASE("prometheus text: no series twice and each family's HELP and TYPE once and first") {
     MetricsPage page = small_page();
     InstanceMetrics other = page.instances[0];
     other.id = 9;  // same app, another id and index

@@ -6,7 +6,7 @@
 using namespace tend;
 using namespace tend::logtest;
 
-TEST_CASE("log sink: bytes and lines stored are counted, bulk or line by line") {
+TEST_CASE("log sink: bytes and lines stored are counted in bulk or line by line") {
     Loop loop;
     TempDir dir;
     std::string text = make_lines("a", 5000);

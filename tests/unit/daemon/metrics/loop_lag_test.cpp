@@ -6,7 +6,7 @@
 
 using namespace tend;
 
-TEST_CASE("loop lag: the worst of this window and the last, then forgotten") {
+TEST_CASE("loop lag: the worst of this window and the last then forgotten") {
     LagWindow w(100);
     std::uint64_t t = 1000;
     w.record(5, t);

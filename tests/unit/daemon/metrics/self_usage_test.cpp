@@ -8,7 +8,7 @@
 
 using namespace tend;
 
-TEST_CASE("self usage: open descriptors follow a pipe opened and closed; rss is read") {
+TEST_CASE("self usage: open descriptors follow a pipe opened and closed and rss is read") {
     std::int64_t before = self_open_fds();
     CHECK(before >= 3);
     int fds[2];

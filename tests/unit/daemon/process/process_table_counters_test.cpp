@@ -15,7 +15,7 @@ std::int64_t by(const Fixture& f, int id, const std::string& kind) {
 
 }  // namespace
 
-TEST_CASE("restarts are counted by reason kind, and tend reset leaves those counts") {
+TEST_CASE("restarts are counted by reason kind and tend reset leaves those counts") {
     Fixture f;
     int id = f.table.start(app("api"))[0];
     CHECK(f.table.find(id)->restarts_by_reason.empty());
