@@ -181,3 +181,25 @@ TEST_CASE("GET /metrics of a daemon without apps is still a valid page") {
     Result check = t.run_program({"/bin/sh", "-c", "promtool check metrics < " + file});
     CHECK_MESSAGE(check.exit_code == 0, (check.out + check.err));
 }
+
+TEST_CASE("GET /metrics: a busy app's CPU seconds count up from the sampler's ticks") {
+    TendHome t(with_http());
+    int port = http_port(t);
+    t.run_ok(start_fixture("hot", {}, {"busy-child"}));
+    std::string child = t.wait_for_line(t.home() + "/logs/hot-out-0.log", "child ", "the child");
+    t.remember_pid(std::stoi(child.substr(6)));
+    int id = t.instances("hot")[0]["id"].get<int>();
+    std::string series = "tend_instance_cpu_seconds_total" + labels("hot", id, 0, "default") + "}";
+    double last = 0;
+    // A spinning child gets well over a tenth of a core even on a loaded machine.
+    t.wait_until(
+        [&] {
+            auto value = value_of(scrape(port), series);
+            REQUIRE(value);
+            double now = std::stod(*value);
+            CHECK(now >= last);  // a counter never falls
+            last = now;
+            return now > 0.5;
+        },
+        "half a CPU second counted", 30s);
+}
