@@ -61,6 +61,13 @@ int Daemon::run() {
     try {
         start_parts();
     } catch (...) {
+        // An HTTP address already taken, say: tend points the user at this log.
+        try {
+            throw;
+        } catch (const std::exception& e) {
+            spdlog::error("cannot start: {}", e.what());
+        } catch (...) {
+        }
         begin_shutdown();
         uv_run(&loop_, UV_RUN_DEFAULT);
         parts_.reset();
@@ -89,8 +96,8 @@ void Daemon::start_parts() {
     });
     p.table.watch([this](std::optional<std::int64_t> next) { on_table_changed(next); });
     p.server.before_send([this] { parts_->saver.save_if_changed(); });
+    start_http();  // first: a fresh daemon that fails here leaves the keeper nothing to hold
     open_sockets();
-    start_http();
     take_over_apps();
     p.watcher.sync(p.table.watch_targets());  // a take-over's apps are watched anew
     watch_signals();
@@ -103,20 +110,27 @@ void Daemon::start_parts() {
 }
 
 // HTTP is off unless `--http` or config.json's "http" asks for it. An
-// address that cannot be had stops the daemon at start, as a bad
-// config.json does: serving without what was asked for would hide it.
+// address that cannot be had stops a fresh daemon at start, as a bad
+// config.json does: serving without what was asked for would hide it. A
+// daemon taking over apps serves on without HTTP instead (and logs why):
+// apps must never be left without a daemon for the sake of an endpoint.
 void Daemon::start_http() {
     Parts& p = *parts_;
     std::optional<HttpAddress> address =
         options_.http ? options_.http : load_daemon_settings(paths_.home).http;
     if (!address) return;
-    int fd = listen_http(*address);
-    p.metrics.emplace(&loop_, p.table, p.sink, options_.version);
-    HttpAddress bound = address->with_port(bound_port(fd));
-    p.http_api.serve_at(bound);
-    p.http.start(fd);
-    p.services.http_url = "http://" + bound.authority();
-    spdlog::info("serving HTTP at {}", p.services.http_url);
+    try {
+        int fd = listen_http(*address);
+        p.metrics.emplace(&loop_, p.table, p.sink, options_.version);
+        HttpAddress bound = address->with_port(bound_port(fd));
+        p.http_api.serve_at(bound);
+        p.http.start(fd);
+        p.services.http_url = "http://" + bound.authority();
+        spdlog::info("serving HTTP at {}", p.services.http_url);
+    } catch (const TendError& e) {
+        if (p.handover.last_status < 0) throw;
+        spdlog::error("taking over without HTTP: {}", e.what());
+    }
 }
 
 void Daemon::watch_signals() {

@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/startup/startup_plan.h"
+#include "common/http_address.h"
 
 namespace tend {
 namespace {
@@ -13,6 +14,7 @@ struct StartupFlags {
     std::string user;
     bool user_unit = false;
     bool install = false;
+    std::string http;  // --http ADDR, for tendd's ExecStart
 };
 
 void add_unit_options(CLI::App& app, StartupFlags& f) {
@@ -21,10 +23,21 @@ void add_unit_options(CLI::App& app, StartupFlags& f) {
                      "NAME");
     app.add_flag("--user-unit", f.user_unit,
                  "a unit of your own systemd --user instead of a system unit");
+    add_value_option(app, "--http", f.http,
+                     "tendd serves /metrics, the HTTP API and the dashboard at ADDR", "ADDR");
+}
+
+StartupPlan plan_for(const StartupFlags& f) {
+    StartupPlan plan = plan_startup(f.init_system, f.user, f.user_unit);
+    if (!f.http.empty()) {
+        parse_http_address(f.http);  // refused here, not by systemd at boot
+        plan.unit.http = f.http;
+    }
+    return plan;
 }
 
 int run_startup(const StartupFlags& f) {
-    StartupPlan plan = plan_startup(f.init_system, f.user, f.user_unit);
+    StartupPlan plan = plan_for(f);
     if (!f.install) {
         print_now(systemd_unit_text(plan.unit));
         return 0;

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "cli/monit/cell_text.h"
-#include "cli/monit/list_row.h"
 #include "cli/monit/sparkline.h"
 #include "cli/render/format.h"
 #include "cli/render/readiness_text.h"
@@ -51,24 +50,41 @@ std::string uptime_text(const InstanceInfo& info) {
     return info.status == InstanceState::kOnline ? format_uptime(info.uptime_ms) : "-";
 }
 
-// "▁▂▃▅ 12%": a sparkline filling what the value leaves of width.
-std::string cpu_graph(const InstanceInfo& info, int width) {
-    std::string value = format_cpu(info.cpu);
-    int spark = width - static_cast<int>(value.size()) - 1;
-    if (spark < 4) return value;
-    return sparkline(info.cpu_history, static_cast<std::size_t>(spark),
-                     cpu_scale(info.cpu_history)) +
-           " " + value;
+// The current value's column: "1023.9mb", "1200.5%" fit; right-aligned, so
+// the cpu and memory sparklines after it start at the same column.
+constexpr std::size_t kValueWidth = 8;
+// Fewer columns than this for the samples: the value alone.
+constexpr int kMinSparkWidth = 4;
+
+// How many samples the cpu and memory graphs show in `width` columns: the
+// same for both, so they cover the same stretch of time; 0 when none fit.
+std::size_t spark_width(const InstanceInfo& info, int width) {
+    std::size_t ranges =
+        std::max(display_width(cpu_spark(info.cpu_history, kMetricsHistory).range),
+                 display_width(memory_spark(info.memory_history, kMetricsHistory).range));
+    int spark = width - static_cast<int>(kValueWidth + 2 + ranges);
+    return spark < kMinSparkWidth ? 0 : static_cast<std::size_t>(spark);
 }
 
-std::string memory_graph(const InstanceInfo& info, int width) {
-    std::string value = format_bytes(info.memory);
-    int spark = width - static_cast<int>(value.size()) - 1;
-    if (spark < 4) return value;
-    return sparkline(info.memory_history, static_cast<std::size_t>(spark)) + " " + value;
+// "     12% ▁▂▇▅ 0–12%": the value, then the samples from the left and their
+// range right after them.
+std::string graph_text(const std::string& value, const MetricSpark& spark) {
+    std::string text = fit(value, kValueWidth, Align::kRight);
+    if (spark.glyphs.empty()) return text;
+    text.append(" ").append(spark.glyphs).append(" ").append(spark.range);
+    return text;
+}
+
+std::string cpu_graph(const InstanceInfo& info, std::size_t spark) {
+    return graph_text(format_cpu(info.cpu), cpu_spark(info.cpu_history, spark));
+}
+
+std::string memory_graph(const InstanceInfo& info, std::size_t spark) {
+    return graph_text(format_bytes(info.memory), memory_spark(info.memory_history, spark));
 }
 
 std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec, int value_width) {
+    std::size_t spark = spark_width(info, value_width);
     return {
         {"status", status_and_health(info)},
         {"pid", info.pid > 0 ? std::to_string(info.pid) : "-"},
@@ -79,8 +95,8 @@ std::vector<DetailLine> full_lines(const InstanceInfo& info, const AppSpec* spec
         {"last exit", last_exit_text(info)},
         {"out log", info.out_log, true},
         {"err log", info.err_log, true},
-        {"cpu", cpu_graph(info, value_width)},
-        {"memory", memory_graph(info, value_width)},
+        {"cpu", cpu_graph(info, spark)},
+        {"memory", memory_graph(info, spark)},
     };
 }
 
@@ -90,13 +106,15 @@ std::vector<DetailLine> compact_lines(const InstanceInfo& info, const AppSpec* s
                         (info.pid > 0 ? std::to_string(info.pid) : "-") + "  up " +
                         uptime_text(info) + "  restarts " + restart_text(info);
     int half = (value_width - 2) / 2;
+    std::size_t spark = spark_width(info, half);
     return {
         {"status", state},
         {"command", command_text(spec)},
         {"cwd", spec ? spec->cwd : kUnknown, true},
         {"last exit", last_exit_text(info)},
         {"logs", log_files_text(info)},
-        {"cpu/mem", cpu_graph(info, half) + "  " + memory_graph(info, value_width - half - 2)},
+        {"cpu/mem", fit(cpu_graph(info, spark), static_cast<std::size_t>(half)) + "  " +
+                        memory_graph(info, spark)},
     };
 }
 

@@ -18,7 +18,6 @@ constexpr int kMinName = 8;
 constexpr int kComfortableName = 14;
 constexpr int kMinSpark = 8;
 constexpr int kMaxSpark = static_cast<int>(kMetricsHistory);
-constexpr double kCpuFloor = 10.0;
 
 struct ColumnSpec {
     std::string_view title;
@@ -99,11 +98,6 @@ std::string short_status(InstanceState state) {
     return std::string(to_string(state));
 }
 
-double cpu_scale(const std::vector<double>& history) {
-    double peak = history.empty() ? 0 : *std::max_element(history.begin(), history.end());
-    return std::max(peak, kCpuFloor);
-}
-
 std::vector<Cell> list_cells(const InstanceInfo& info, const ListColumns& columns) {
     bool online = info.status == InstanceState::kOnline;
     auto cpu_width = static_cast<std::size_t>(columns[index_of(Column::kCpuSpark)]);
@@ -117,8 +111,8 @@ std::vector<Cell> list_cells(const InstanceInfo& info, const ListColumns& column
         format_bytes(info.memory),
         std::to_string(info.restarts),
         online ? format_uptime(info.uptime_ms) : "-",
-        sparkline(info.cpu_history, cpu_width, cpu_scale(info.cpu_history)),
-        sparkline(info.memory_history, memory_width),
+        cpu_spark(info.cpu_history, cpu_width).glyphs,
+        memory_spark(info.memory_history, memory_width).glyphs,
     };
     return place(texts, columns);
 }

@@ -40,15 +40,12 @@ struct Cell {
 // The title row: "id", "name", ..., "cpu ▁▃▅", "mem ▁▃▅".
 std::vector<Cell> list_title_cells(const ListColumns& columns);
 
-// One instance's row. The sparklines are scaled like the dashboard's
-// details pane: CPU against at least 10% (so noise stays flat), memory
-// against its own peak.
+// One instance's row. The sparklines are drawn as in the details pane
+// (cpu_spark(), memory_spark(): from the left, a steady value at
+// mid-height); the details pane also prints their range.
 std::vector<Cell> list_cells(const InstanceInfo& info, const ListColumns& columns);
 
 // The status as the list shows it: "waiting" for waiting_restart.
 std::string short_status(InstanceState state);
-
-// The scale the sparklines use for CPU percentages.
-double cpu_scale(const std::vector<double>& history);
 
 }  // namespace tend

@@ -21,8 +21,9 @@ std::string identity_lines(const SystemdUnit& unit) {
 }
 
 std::string exec_lines(const SystemdUnit& unit) {
-    return "ExecStart=" + unit.tendd_bin +
-           " --foreground\n"
+    std::string http = unit.http.empty() ? "" : " --http " + unit.http;
+    return "ExecStart=" + unit.tendd_bin + " --foreground" + http +
+           "\n"
            "# Type=notify: tendd says READY=1 once its socket serves, so resurrect\n"
            "# finds this daemon rather than starting one of its own. The main process\n"
            "# is tend-keeper, which tendd becomes; the serving tendd is its child and\n"

@@ -18,6 +18,7 @@ struct SystemdUnit {
     std::string tendd_bin;  // absolute path of tendd
     std::string user;       // User= of a system unit ("%i" in the template)
     std::string tend_home;  // TEND_HOME; empty: tendd uses $HOME/.tend
+    std::string http;       // tendd --http ADDR (checked by the caller); empty: none
 };
 
 // The unit file's text.

@@ -1,9 +1,11 @@
 // `tend monit` in a real terminal (tmux): the apps, their status and their
 // log lines appear; r restarts the selected instance; s and d act on it;
 // the layout follows a resize; q quits with exit 0; the daemon's going and
-// coming back is shown; and without a terminal monit refuses to start.
+// coming back is shown; the details' sparklines line up, fill from the left
+// and show their range; and without a terminal monit refuses to start.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "harness.h"
@@ -39,6 +41,56 @@ bool fits(const std::vector<std::string>& screen, std::size_t cols) {
     for (const auto& row : screen)
         if (columns_of(row) > cols) return false;
     return true;
+}
+
+// A row as its code points, so columns can be compared.
+std::vector<std::string> cells_of(const std::string& row) {
+    std::vector<std::string> cells;
+    for (unsigned char c : row) {
+        if ((c & 0xC0) != 0x80 || cells.empty()) cells.emplace_back();
+        cells.back() += static_cast<char>(c);
+    }
+    return cells;
+}
+
+bool is_block(const std::string& cell) {
+    static const std::vector<std::string> blocks{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    return std::find(blocks.begin(), blocks.end(), cell) != blocks.end();
+}
+
+// A details line's graph: the column its first block is in, its blocks,
+// and the word after them (the range).
+struct Graph {
+    std::size_t column = 0;
+    std::vector<std::string> blocks;
+    std::string after;
+};
+
+// The graph of the details line labelled `label` (in the pane whose title
+// starts with "details · "); nullopt until that line has a block.
+std::optional<Graph> details_graph(const std::vector<std::string>& screen,
+                                   const std::string& label) {
+    std::optional<std::size_t> pane;
+    for (const auto& row : screen) {
+        if (!pane) {
+            auto at = row.find("details · ");
+            if (at != std::string::npos) pane = cells_of(row.substr(0, at)).size();
+            continue;
+        }
+        auto cells = cells_of(row);
+        std::string text;
+        for (std::size_t x = *pane + 1; x < cells.size(); ++x) text += cells[x];
+        if (text.rfind(label + " ", 0) != 0) continue;
+        Graph graph;
+        std::size_t x = *pane + 1 + label.size();
+        while (x < cells.size() && !is_block(cells[x])) ++x;
+        graph.column = x;
+        for (; x < cells.size() && is_block(cells[x]); ++x) graph.blocks.push_back(cells[x]);
+        for (++x; x < cells.size() && cells[x] != " "; ++x) graph.after += cells[x];
+        if (graph.blocks.empty()) return std::nullopt;
+        return graph;
+    }
+    return std::nullopt;
 }
 
 int id_of(const json& inst) {
@@ -182,6 +234,41 @@ TEST_CASE("monit says when the daemon goes away and reconnects when it is back")
             return contains(screen_text(s), "● live") && list_row(s, 0, "back").has_value();
         },
         "monit live again on the new daemon");
+    pane.send_keys({"q"});
+    CHECK(pane.wait_for_exit() == 0);
+}
+
+TEST_CASE(
+    "monit's details draw cpu and memory from one column, a steady value mid-height, "
+    "with their range") {
+    TendHome::Options options;
+    options.daemon_args = {"--metrics-interval", "100"};
+    TendHome t(options);
+    t.run_ok(start_fixture("steady", {}, {"sleep"}));
+    t.wait_for(
+        "steady", [](const json& i) { return all_status(i, "online"); }, "steady online");
+    TmuxPane pane(t, {TEND_BIN, "monit"}, 120, 40);
+
+    // Samples come every 100 ms: wait for a few in both graphs, each with a
+    // range after it ("0–0.3%", "2.9–2.9mb"), so no half-drawn frame is read.
+    auto ranged = [](const std::optional<Graph>& graph, char unit) {
+        return graph && graph->blocks.size() >= 5 && contains(graph->after, "–") &&
+               graph->after.back() == unit;
+    };
+    auto screen = pane.wait_for_screen(
+        [&](const auto& s) {
+            return ranged(details_graph(s, "cpu"), '%') && ranged(details_graph(s, "memory"), 'b');
+        },
+        "five samples and a range in the details' cpu and memory graphs");
+    auto cpu = details_graph(screen, "cpu");
+    auto memory = details_graph(screen, "memory");
+    REQUIRE(cpu);
+    REQUIRE(memory);
+    INFO("the screen:\n" << screen_text(screen));
+    CHECK(cpu->column == memory->column);
+    CHECK(std::count(memory->blocks.begin(), memory->blocks.end(), "█") <
+          static_cast<std::ptrdiff_t>(memory->blocks.size()));
+
     pane.send_keys({"q"});
     CHECK(pane.wait_for_exit() == 0);
 }

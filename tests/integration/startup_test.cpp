@@ -91,6 +91,16 @@ TEST_CASE("tend startup --user-unit prints a user unit wanted by default.target"
     verify_unit(t, "tend.service", r.out);
 }
 
+TEST_CASE("tend startup --http puts the address on tendd's line, and refuses a bad one") {
+    TendHome t{TendHome::Options::without_daemon()};
+    Result r = t.run_ok({"startup", "--user-unit", "--http", "127.0.0.1:9615"});
+    CHECK(has_line(r.out, "ExecStart=" + bin_dir() + "/tendd --foreground --http 127.0.0.1:9615"));
+    verify_unit(t, "tend.service", r.out);
+    Result bad = t.run({"startup", "--http", "example.com:80"});
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.err.find("bad HTTP address 'example.com:80'") != std::string::npos);
+}
+
 TEST_CASE("startup --install writes the unit 0644 and enables it, unstartup removes it") {
     FakeSystemd s;
     std::string unit = s.run({"startup"}).out;

@@ -53,25 +53,61 @@ void check_tiles(const Layout& l, int cols, int rows) {
 
 }  // namespace
 
-TEST_CASE("a sparkline scales samples to eight blocks, newest on the right") {
-    std::vector<double> samples{0, 25, 50, 75, 100};
-    CHECK(sparkline(samples, 5, 100) == "▁▂▄▆█");
-    CHECK(sparkline(samples, 3, 100) == "▄▆█");
-    CHECK(sparkline(samples, 7, 100) == "  ▁▂▄▆█");
+constexpr std::int64_t kMiB = 1024 * 1024;
+
+TEST_CASE("a steady series sits at mid-height, never a full bar") {
+    CHECK(sparkline(std::vector<double>{5, 5, 5, 5}, 4, 1) == "▄▄▄▄");
+    std::vector<std::int64_t> steady(6, 41 * kMiB + kMiB / 5);
+    MetricSpark memory = memory_spark(steady, 10);
+    CHECK(memory.glyphs == "▄▄▄▄▄▄");
+    CHECK(memory.range == "41.2–41.2mb");
+    MetricSpark busy = cpu_spark({50, 50, 50}, 10);
+    CHECK(busy.glyphs == "▄▄▄");
+    CHECK(busy.range == "50–50%");
 }
 
-TEST_CASE("a sparkline without a max scales to its largest sample, all zeros are flat") {
-    std::vector<double> samples{1, 2, 4};
-    CHECK(sparkline(samples, 3) == "▂▄█");
-    std::vector<double> idle{0, 0, 0};
-    CHECK(sparkline(idle, 3) == "▁▁▁");
-    CHECK(sparkline(std::vector<double>{}, 2) == "  ");
-    CHECK(sparkline(std::vector<double>{300}, 1, 100) == "█");
+TEST_CASE("a series that varies uses the full height, rising from ▁ to █") {
+    CHECK(sparkline(std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8}, 8, 1) == "▁▂▃▄▅▆▇█");
+    std::vector<std::int64_t> growing{40 * kMiB, 41 * kMiB, 42 * kMiB, 43 * kMiB};
+    MetricSpark memory = memory_spark(growing, 60);
+    CHECK(memory.glyphs == "▁▃▆█");
+    CHECK(memory.range == "40.0–43.0mb");
+    MetricSpark cpu = cpu_spark({0, 3, 12}, 60);
+    CHECK(cpu.glyphs == "▁▂█");
+    CHECK(cpu.range == "0–12%");
 }
 
-TEST_CASE("a memory sparkline scales bytes the same way") {
-    std::vector<std::int64_t> bytes{1 << 20, 2 << 20, 8 << 20};
-    CHECK(sparkline(bytes, 3) == "▁▂█");
+TEST_CASE("small noise stays near the middle, an idle cpu on the lowest block") {
+    MetricSpark idle = cpu_spark({0, 0.5, 1, 0.2}, 60);
+    CHECK(idle.glyphs == "▁▁▁▁");
+    CHECK(idle.range == "0–1%");
+    CHECK(cpu_spark({0, 0, 0}, 60).glyphs == "▁▁▁");
+    std::vector<std::int64_t> breathing{41 * kMiB, 41 * kMiB + kMiB / 4, 41 * kMiB};
+    CHECK(memory_spark(breathing, 60).glyphs == "▄▅▄");
+    CHECK(memory_spark(std::vector<std::int64_t>{0, 0}, 60).glyphs == "▁▁");
+}
+
+TEST_CASE("fewer samples than the width fill from the left, more keep the newest") {
+    std::string line = sparkline(std::vector<double>{1, 2, 3}, 10, 1);
+    CHECK(line == "▁▄█");
+    CHECK(display_width(line) == 3);
+    // The newest three, scaled among themselves.
+    CHECK(sparkline(std::vector<double>{0, 25, 50, 75, 100}, 3, 1) == "▁▄█");
+}
+
+TEST_CASE("an empty series draws nothing and has no range") {
+    CHECK(sparkline(std::vector<double>{}, 5, 1).empty());
+    CHECK(sparkline(std::vector<double>{1, 2}, 0, 1).empty());
+    MetricSpark none = memory_spark({}, 10);
+    CHECK(none.glyphs.empty());
+    CHECK(none.range.empty());
+    CHECK(cpu_spark({}, 10).range.empty());
+}
+
+TEST_CASE("a range writes a shared unit once") {
+    CHECK(range_text("41.2mb", "43.0mb") == "41.2–43.0mb");
+    CHECK(range_text("0%", "12%") == "0–12%");
+    CHECK(range_text("900.0kb", "1.1mb") == "900.0kb–1.1mb");
 }
 
 TEST_CASE("at 80x24 the panes stack and tile the screen") {
@@ -151,6 +187,16 @@ TEST_CASE("a list row has every value in its column") {
     CHECK(display_width(row) == 81);
 }
 
+TEST_CASE("the list's sparklines fill from the left, a steady memory at mid-height") {
+    InstanceInfo info = online_api();
+    info.memory_history = std::vector<std::int64_t>(3, 30 * kMiB);
+    ListColumns columns = list_columns(80);
+    auto cells = list_cells(info, columns);
+    auto width = static_cast<std::size_t>(columns[static_cast<std::size_t>(Column::kCpuSpark)]);
+    CHECK(cells[static_cast<std::size_t>(Column::kCpuSpark)].text == fit("▁▄█", width));
+    CHECK(cells[static_cast<std::size_t>(Column::kMemorySpark)].text == fit("▄▄▄", width));
+}
+
 TEST_CASE("the list says waiting for waiting_restart and - for a stopped uptime") {
     InstanceInfo info = online_api();
     info.status = InstanceState::kWaitingRestart;
@@ -199,6 +245,10 @@ TEST_CASE("details show every field when tall and six packed lines when short") 
     CHECK(tall[5].value.find("2 (last: exit code 3)") == 0);
     CHECK(tall[6].value.find("code 3") == 0);
     CHECK(tall[7].value.find("api-out-3.log") != std::string::npos);
+    CHECK(tall[9].label == "cpu       ");
+    CHECK(tall[10].label == "memory    ");
+    CHECK(tall[9].value == fit("   12.5% ▁▄█ 0–12.5%", 50));
+    CHECK(tall[10].value == fit("  30.0mb ▁▄█ 10.0–30.0mb", 50));
     for (const auto& line : tall) CHECK(display_width(line.label + line.value) == 60);
 
     auto shorter = details_lines(info, nullptr, 79, 6);
@@ -206,6 +256,8 @@ TEST_CASE("details show every field when tall and six packed lines when short") 
     CHECK(shorter[0].value.find("online  pid 4242  up 2m  restarts 2") == 0);
     CHECK(shorter[1].value.find("…") == 0);  // the command line is not known yet
     CHECK(shorter[4].value.find("api-out-3.log  api-err-3.log  in /home/u/.tend/logs") == 0);
+    CHECK(shorter[5].value ==
+          fit(fit("   12.5% ▁▄█ 0–12.5%", 33) + "    30.0mb ▁▄█ 10.0–30.0mb", 69));
     for (const auto& line : shorter) CHECK(display_width(line.label + line.value) == 79);
 }
 

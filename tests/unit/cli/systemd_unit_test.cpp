@@ -17,7 +17,7 @@ bool has_line(const std::string& text, const std::string& line) {
 
 SystemdUnit alice_system_unit() {
     return {UnitScope::kSystem, "/opt/tend/bin/tend", "/opt/tend/bin/tendd", "alice",
-            "/home/alice/.tend"};
+            "/home/alice/.tend", ""};
 }
 
 std::string read_template(const std::string& name, const std::string& bindir) {
@@ -48,6 +48,13 @@ TEST_CASE("a system unit runs tendd as the user, resurrects after start and kill
     CHECK(systemd_unit_name(alice_system_unit()) == "tend-alice.service");
 }
 
+TEST_CASE("a unit with an HTTP address starts tendd with --http") {
+    SystemdUnit unit = alice_system_unit();
+    unit.http = "0.0.0.0:9615";
+    CHECK(has_line(systemd_unit_text(unit),
+                   "ExecStart=/opt/tend/bin/tendd --foreground --http 0.0.0.0:9615"));
+}
+
 TEST_CASE("a user unit has no User= line and is wanted by default.target") {
     SystemdUnit unit = alice_system_unit();
     unit.scope = UnitScope::kUser;
@@ -59,8 +66,8 @@ TEST_CASE("a user unit has no User= line and is wanted by default.target") {
 }
 
 TEST_CASE("the packaged unit templates are what tend startup generates") {
-    SystemdUnit system{UnitScope::kSystem, "/usr/bin/tend", "/usr/bin/tendd", "%i", ""};
+    SystemdUnit system{UnitScope::kSystem, "/usr/bin/tend", "/usr/bin/tendd", "%i", "", ""};
     CHECK(systemd_unit_text(system) == read_template("tend@.service.in", "/usr/bin"));
-    SystemdUnit user{UnitScope::kUser, "/usr/bin/tend", "/usr/bin/tendd", "", ""};
+    SystemdUnit user{UnitScope::kUser, "/usr/bin/tend", "/usr/bin/tendd", "", "", ""};
     CHECK(systemd_unit_text(user) == read_template("tend.service.in", "/usr/bin"));
 }
