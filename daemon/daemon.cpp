@@ -121,6 +121,7 @@ void Daemon::start_http() {
     if (!address) return;
     try {
         int fd = listen_http(*address);
+        p.metrics.emplace(&loop_, p.table, p.sink, options_.version);
         HttpAddress bound = address->with_port(bound_port(fd));
         p.http_api.serve_at(bound);
         p.http.start(fd);
@@ -242,6 +243,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.watcher.close();
     p.http.close();
     p.http_api.close();
+    if (p.metrics) p.metrics->close();
     for (auto& s : p.signals) s.close();
 }
 

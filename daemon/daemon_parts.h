@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "daemon/http/dashboard_page.h"
 #include "daemon/http/http_api.h"
 #include "daemon/http/http_server.h"
+#include "daemon/http/metrics_collector.h"
 #include "daemon/ipc/instance_channels.h"
 #include "daemon/ipc/notify_socket.h"
 #include "daemon/logs/log_sink.h"
@@ -101,8 +103,10 @@ struct Daemon::Parts {
               [this](const auto& app, auto status) {
                   table.set_watch_status(app, std::move(status));
               }),
-          http_api(loop, server, paths.home, daemon.options_.version,
-                   HttpPages{.metrics = {}, .dashboard = dashboard_html()}),
+          http_api(
+              loop, server, paths.home, daemon.options_.version,
+              HttpPages{.metrics = [this] { return metrics ? metrics->page() : std::string(); },
+                        .dashboard = dashboard_html()}),
           http(loop, [this](const auto& exchange) { http_api.handle(exchange); }) {}
 
     // First: the keeper hands over the home lock and what a dead daemon left.
@@ -133,6 +137,9 @@ struct Daemon::Parts {
     FileWatcher watcher;
     // HTTP (daemon/http/), when asked for: the API before the server, which
     // ends its exchanges (and so the API's calls) when it closes.
+    // GET /metrics' numbers: made by start_http, so its loop lag timer runs
+    // only while HTTP is on.
+    std::optional<MetricsCollector> metrics;
     HttpApi http_api;
     HttpServer http;
 };

@@ -35,6 +35,7 @@ json instance_json(const Instance& i) {
             {"stop_step", static_cast<int>(i.stop_step)},
             {"node_worker", i.node_worker},
             {"restarts", i.restarts},
+            {"restarts_by_reason", i.restarts_by_reason},
             {"unstable_restarts", i.history.unstable_restarts},
             {"backoff_ms", i.history.backoff_ms},
             {"exit_code", optional_int(i.exit_code)},
@@ -71,6 +72,7 @@ Instance instance_from(const json& j) {
     i.stop_step = static_cast<StopStep>(j.value("stop_step", 0));
     i.node_worker = j.value("node_worker", false);
     i.restarts = j.value("restarts", 0);
+    i.restarts_by_reason = j.value("restarts_by_reason", std::map<std::string, std::int64_t>{});
     i.history.unstable_restarts = j.value("unstable_restarts", 0);
     i.history.backoff_ms = j.value("backoff_ms", std::int64_t{0});
     i.exit_code = int_from(j, "exit_code");

@@ -352,4 +352,8 @@ std::size_t LogSink::queued_bytes() const {
     return total;
 }
 
+LogCounters LogSink::written() const {
+    return impl_->written;
+}
+
 }  // namespace tend

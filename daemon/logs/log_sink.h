@@ -37,6 +37,14 @@ struct LogSource {
     int instance = 0;
 };
 
+// What the sink has stored, for /metrics: bytes handed to log files (time
+// prefixes and split markers included) and lines, since the daemon started.
+// Nothing is ever dropped: an app that outpaces its disk waits on its pipe.
+struct LogCounters {
+    std::uint64_t bytes = 0;
+    std::uint64_t lines = 0;
+};
+
 class LogSink {
   public:
     using SubscriberId = std::uint64_t;
@@ -118,6 +126,8 @@ class LogSink {
 
     // Bytes queued in memory across all files (for tests and metrics).
     std::size_t queued_bytes() const;
+    // Bytes and lines stored so far (every reader's, closed ones too).
+    LogCounters written() const;
 
   private:
     struct Impl;

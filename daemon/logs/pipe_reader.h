@@ -43,6 +43,8 @@ class ReaderHost {
     // are in use, so another reader must not peek (a subscriber that stops
     // every reader mid-line).
     bool cutting = false;
+    // Every reader's stored bytes and lines, added up as they are cut.
+    LogCounters written;
 
   protected:
     ~ReaderHost() = default;
@@ -140,6 +142,8 @@ class PipeReader final : public DrainWaiter,
     CutMode begin_batch();
     void on_lines(std::string_view head, std::string_view tail) override;
     void on_line(std::string_view line, bool split) override;
+    // Adds whole lines stored to the host's counters.
+    void count_written(std::string_view head, std::string_view tail);
     void on_drained() override;
     void on_written() override;
     void on_edge() override;

@@ -3,6 +3,7 @@
 // the lines go to the log file and, one by one, to subscribers.
 #include "daemon/logs/pipe_reader.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -66,7 +67,10 @@ void PipeReader::cut(std::string_view chunk) {
     std::size_t front = cutter_.partial().size();
     std::string_view joined(chunk.data() - front, front + chunk.size());
     std::size_t whole = cutter_.feed_joined(joined, *this);
-    if (whole > 0) file_->write(joined.substr(0, whole));
+    if (whole > 0) {
+        file_->write(joined.substr(0, whole));
+        count_written(joined.substr(0, whole), "");
+    }
 }
 
 // Decides how the next chunk is cut: whole runs of lines when nobody needs
@@ -82,13 +86,32 @@ CutMode PipeReader::begin_batch() {
 
 void PipeReader::on_lines(std::string_view head, std::string_view tail) {
     file_->append(head, tail);
+    count_written(head, tail);
+}
+
+// Whole lines, each ending in '\n': counting them is one vectorised pass
+// over bytes that were just read, so in cache.
+void PipeReader::count_written(std::string_view head, std::string_view tail) {
+    if (host_ == nullptr) return;
+    host_->written.bytes += head.size() + tail.size();
+    host_->written.lines += static_cast<std::uint64_t>(std::count(head.begin(), head.end(), '\n') +
+                                                       std::count(tail.begin(), tail.end(), '\n'));
 }
 
 void PipeReader::on_line(std::string_view line, bool split) {
+    std::size_t bytes = prefix_.size();
     if (format_) {
-        file_->append(prefix_, format_->body(line), format_->ending(split));
+        std::string_view body = format_->body(line), ending = format_->ending(split);
+        file_->append(prefix_, body, ending);
+        bytes += body.size() + ending.size();
     } else {
-        file_->append(prefix_, line, split ? LineCutter::kSplitEnding : std::string_view("\n"));
+        std::string_view ending = split ? LineCutter::kSplitEnding : std::string_view("\n");
+        file_->append(prefix_, line, ending);
+        bytes += line.size() + ending.size();
+    }
+    if (host_ != nullptr) {
+        host_->written.bytes += bytes;
+        host_->written.lines += 1;
     }
     if (!publish_ || host_ == nullptr) return;
     line_.line.assign(line);

@@ -36,6 +36,7 @@ class MetricsSampler {
     std::uint64_t last_at_ms_ = 0;
     long ticks_per_second_;
     long page_size_;
+    std::uint64_t self_start_time_;  // tendd's own, in clock ticks after boot
 };
 
 }  // namespace tend

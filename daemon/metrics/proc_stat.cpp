@@ -59,6 +59,13 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
     return s;
 }
 
+std::optional<ProcStat> read_proc_stat(int pid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    auto text = read_small(path);
+    return text ? parse_proc_stat(*text) : std::nullopt;
+}
+
 std::unordered_map<int, std::vector<ProcStat>> scan_process_groups(
     const std::unordered_set<int>& pgids) {
     std::unordered_map<int, std::vector<ProcStat>> groups;

@@ -24,6 +24,9 @@ struct ProcStat {
 // Parses the text of /proc/<pid>/stat; nullopt when it is not one.
 std::optional<ProcStat> parse_proc_stat(std::string_view text);
 
+// /proc/<pid>/stat read and parsed; nullopt when pid is gone.
+std::optional<ProcStat> read_proc_stat(int pid);
+
 // Every live process whose process group is in pgids, by group. One pass
 // over /proc: a group's members are found however deep they were forked,
 // and a child that outlives its parent is still counted.

@@ -186,8 +186,7 @@ void ProcessTable::tick() {
         if (inst.state == InstanceState::kLaunching) {
             launch_overdue(inst);  // listen_timeout passed without a ready (health.cpp)
         } else if (inst.state == InstanceState::kWaitingRestart) {
-            inst.restarts++;
-            inst.last_reason = inst.pending_reason;
+            count_restart(inst, inst.pending_reason);
             spawn_or_error(inst);
         } else if (inst.state == InstanceState::kStopping && inst.pid != 0) {
             stop_overdue(inst.app, inst.pid, inst.stop_step, inst.deadline_ms);
@@ -220,9 +219,10 @@ void ProcessTable::when_settled(std::vector<int> ids, std::function<void()> done
     notify_waiters();
 }
 
-void ProcessTable::set_metrics(int id, double cpu, std::int64_t memory) {
+void ProcessTable::set_metrics(int id, double cpu, std::int64_t memory, double cpu_seconds) {
     Instance* inst = lookup(id);
     if (!inst) return;
+    if (cpu_seconds > 0) inst->cpu_seconds += cpu_seconds;
     inst->cpu = cpu;
     inst->memory = memory;
     inst->metrics.add(cpu, memory);
@@ -242,6 +242,12 @@ void ProcessTable::check_memory(Instance& inst) {
         "rss " + format_bytes(inst.memory) + " over max_memory_restart " + format_bytes(limit);
     begin_stop(inst, AfterStop::kRestart, {"memory", detail});
     notify_waiters();
+}
+
+void ProcessTable::count_restart(Instance& inst, const RestartReason& reason) {
+    inst.restarts++;
+    inst.restarts_by_reason[reason.kind]++;
+    inst.last_reason = reason;
 }
 
 void ProcessTable::spawn(Instance& inst) {
@@ -317,8 +323,7 @@ void ProcessTable::finish_stop(Instance& inst) {
         // A restart asked by the user starts fresh: the crash-loop count and
         // the backoff begin again, so an errored instance gets a new chance.
         inst.history = RestartHistory{};
-        inst.restarts++;
-        inst.last_reason = inst.pending_reason;
+        count_restart(inst, inst.pending_reason);
         spawn_or_error(inst);
         return;
     }
@@ -351,8 +356,7 @@ void ProcessTable::handle_crash(Instance& inst) {
                 inst.deadline_ms = clock_.now_ms() + d.delay_ms;
                 return;
             }
-            inst.restarts++;
-            inst.last_reason = inst.pending_reason;
+            count_restart(inst, inst.pending_reason);
             spawn_or_error(inst);
     }
 }

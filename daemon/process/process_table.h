@@ -40,6 +40,11 @@ struct RestartReason {
     std::string detail;  // "signal SIGSEGV", "exit code 3", "rss 250.0mb over 200.0mb"
 };
 
+// Every kind a restart can have, in the order /metrics lists them (each is
+// shown from 0 on, so a first restart is a rise Prometheus sees).
+inline constexpr const char* kRestartKinds[] = {"crash", "signal", "exit_code", "memory",
+                                                "user",  "watch",  "health",    "cron"};
+
 // The last kMetricsHistory samples of one instance, oldest first.
 struct MetricsHistory {
     std::deque<double> cpu;
@@ -69,6 +74,11 @@ struct Instance {
     StopStep stop_step = StopStep::kNone;  // of pid, while stopping
     bool node_worker = false;              // pid was started as a Node cluster worker
     int restarts = 0;
+    // /metrics' counters: restarts by reason kind, and CPU seconds of the
+    // instance's processes as sampled. Never lowered (`tend reset` zeroes
+    // restarts, not these): Prometheus reads a counter that falls as a reset.
+    std::map<std::string, std::int64_t> restarts_by_reason;
+    double cpu_seconds = 0;
     RestartHistory history;
     std::optional<int> exit_code;
     std::optional<int> exit_signal;
@@ -270,15 +280,19 @@ class ProcessTable {
                                     bool with_history = false) const;
     std::vector<int> all_ids() const;
     const Instance* find(int id) const;
+    // Whether inst passes its readiness gate (InstanceInfo::ready).
+    bool ready(const Instance& inst) const;
     const App* find_app(const std::string& name) const;
     // The app, or throws kNotFound "no app named 'x' (did you mean 'y'?)".
     const App& app_named(const std::string& name) const;
     // Every app's spec in start order (instances = the current count), for `tend save`.
     std::vector<AppSpec> specs() const;
-    // A new sample of instance id (summed over its process group). Records
-    // it, and restarts the instance gracefully, with reason "memory", once
-    // its RSS has stayed above max_memory_restart for kMemoryOverSamples.
-    void set_metrics(int id, double cpu, std::int64_t memory);
+    // A new sample of instance id (summed over its process group): CPU %,
+    // RSS, and the CPU seconds its processes spent since the last sample.
+    // Records it, and restarts the instance gracefully, with reason
+    // "memory", once its RSS has stayed above max_memory_restart for
+    // kMemoryOverSamples.
+    void set_metrics(int id, double cpu, std::int64_t memory, double cpu_seconds = 0);
     // Pids of running instances, for the metrics sampler and the reaper.
     std::vector<std::pair<int, int>> running() const;  // (id, pid)
     // Every live process of every instance, a reload's retiring one too.
@@ -330,6 +344,8 @@ class ProcessTable {
     void signal_group(int pid, int sig) { stopper_.signal_group(pid, sig); }
     // A stop deadline passed: the next step of ending pid, and when the one after is due.
     void stop_overdue(const std::string& app, int pid, StopStep& step, std::int64_t& deadline_ms);
+    // A restart of inst for reason: counted (in all, and by kind) and shown.
+    static void count_restart(Instance& inst, const RestartReason& reason);
     void spawn(Instance& inst);
     void become_online(Instance& inst);
     // Health probes (process_table_health.cpp): a new process starts with

@@ -50,8 +50,7 @@ void ProcessTable::start_replacement(Instance& inst) {
     inst.retiring_env = std::move(old_env);
     inst.retiring_started_ms = old_started;
     inst.retiring_started_wall_ms = old_wall;
-    inst.restarts++;
-    inst.last_reason = inst.pending_reason;
+    count_restart(inst, inst.pending_reason);
     inst.watch_started = inst.last_reason.kind == "watch";
     inst.history = RestartHistory{};
     reloading_id_ = inst.id;

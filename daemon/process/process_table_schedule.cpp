@@ -78,8 +78,7 @@ void ProcessTable::fire_schedule(const App& app, Instance& inst) {
             // until the user restarts it. Any other cron job runs again.
             if (!job || inst.schedule_paused) return;
             inst.history = RestartHistory{};
-            inst.restarts++;
-            inst.last_reason = cron_reason(spec);
+            count_restart(inst, cron_reason(spec));
             spawn_or_error(inst);
             return;
         default:

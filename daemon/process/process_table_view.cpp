@@ -55,6 +55,10 @@ std::vector<std::pair<int, int>> ProcessTable::running() const {
     return out;
 }
 
+bool ProcessTable::ready(const Instance& inst) const {
+    return inst.state == InstanceState::kOnline && (!gated_by_probe(inst) || inst.probe_ready);
+}
+
 InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const {
     const Instance& inst = instances_.at(id);
     const AppSpec& spec = apps_.at(inst.app).spec;
@@ -80,7 +84,7 @@ InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const
     i.err_log = inst.err_log;
     i.restart_reason = inst.last_reason.kind;
     i.restart_reason_detail = inst.last_reason.detail;
-    i.ready = inst.state == InstanceState::kOnline && (!gated_by_probe(inst) || inst.probe_ready);
+    i.ready = ready(inst);
     i.health = health_shown(inst);
     i.watch_status = apps_.at(inst.app).watch_status;
     // A firing acts on every instance but a stopped one (or a cron job the user stopped).

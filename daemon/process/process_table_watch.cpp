@@ -79,8 +79,7 @@ void ProcessTable::watch_tick(std::int64_t now) {
 void ProcessTable::start_on_change(Instance& inst, const RestartReason& reason) {
     inst.deadline_ms = 0;
     inst.history = RestartHistory{};
-    inst.restarts++;
-    inst.last_reason = reason;
+    count_restart(inst, reason);
     spawn_or_error(inst);
 }
 

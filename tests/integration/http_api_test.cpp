@@ -9,8 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
+#include <set>
+
 #include "harness.h"
 #include "http_api_client.h"
+#include "survival_support.h"
 
 using namespace tend::it;
 
@@ -262,4 +267,34 @@ TEST_CASE(
     CHECK(by_hand.exit_code == 2);
     CHECK(has_text(by_hand.err, "--http: bad HTTP address 'nowhere:1'"));
     ::close(taken);
+}
+
+TEST_CASE(
+    "an app started while HTTP clients are connected inherits none of their sockets, and a new "
+    "daemon serves HTTP again") {
+    TendHome t(with_http());
+    int port = http_port(t);
+    t.run_ok(start_fixture("quiet", {}, {"sleep"}));
+    EventStream open_stream(port, "/api/v1/logs/quiet?follow=1");
+    REQUIRE(open_stream.status() == 200);
+    t.run_ok(start_fixture("later", {}, {"sleep"}));
+    json later = t.wait_for(
+        "later", [](const json& i) { return i.size() == 1 && i[0]["status"] == "online"; },
+        "later online");
+    std::string fd_dir = "/proc/" + std::to_string(later[0]["pid"].get<int>()) + "/fd";
+    std::set<int> fds;
+    if (DIR* dir = ::opendir(fd_dir.c_str())) {
+        while (dirent* e = ::readdir(dir))
+            if (e->d_name[0] != '.') fds.insert(std::atoi(e->d_name));
+        ::closedir(dir);
+    }
+    CHECK(fds == std::set<int>{0, 1, 2, 3});  // stdio and the IPC channel only
+
+    // tendd killed: the next one takes the apps over and serves HTTP again.
+    kill_daemon_and_wait_for_next(t);
+    int next_port = http_port(t);
+    HttpResult apps = http_call(next_port, "GET", "/api/v1/apps");
+    REQUIRE(apps.status == 200);
+    CHECK(apps.json()["instances"].size() == 2);
+    CHECK(open_stream.closed_by_server(10s));
 }

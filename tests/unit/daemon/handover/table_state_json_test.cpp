@@ -22,6 +22,7 @@ Instance busy_instance() {
     i.stop_step = StopStep::kSignalled;
     i.node_worker = true;
     i.restarts = 6;
+    i.restarts_by_reason = {{"crash", 2}, {"user", 4}};
     i.history = RestartHistory{3, 800};
     i.exit_code = 2;
     i.exit_signal = 9;
@@ -83,6 +84,7 @@ TEST_CASE("the table's state comes back from its JSON field for field") {
     CHECK(i.history.unstable_restarts == 3);
     CHECK(i.exit_signal == 9);
     CHECK(i.schedule_paused);
+    CHECK(i.restarts_by_reason == std::map<std::string, std::int64_t>{{"crash", 2}, {"user", 4}});
     CHECK(back.apps.at("api").next_run_wall_ms == 1700000060000);
     CHECK(back.apps.at("api").schedule_check_ms == 8888);
     // Every other field: the same JSON again (each was set away from its default).
