@@ -84,7 +84,10 @@ void HttpApi::route(const std::shared_ptr<HttpExchange>& exchange) {
         exchange->reply(HttpReply{200,
                                   "text/html; charset=utf-8",
                                   std::string(pages_.dashboard),
-                                  {{"Cache-Control", "no-cache"}}});
+                                  // no other site may frame the page and trick a click
+                                  {{"Cache-Control", "no-cache"},
+                                   {"Content-Security-Policy", "frame-ancestors 'none'"},
+                                   {"X-Frame-Options", "DENY"}}});
         return;
     }
     if (r.path == "/metrics" && get && pages_.metrics) {

@@ -86,6 +86,11 @@ TEST_CASE("the HTTP API lists what jlist lists and refuses every write without a
     CHECK(after[0]["pid"] == before[0]["pid"]);
     CHECK(after[1]["status"] == "online");
 
+    HttpResult page = http_call(port, "GET", "/");
+    CHECK(page.status == 200);
+    CHECK(page.headers["content-type"] == "text/html; charset=utf-8");
+    CHECK(page.headers["x-frame-options"] == "DENY");
+    CHECK(page.headers["content-security-policy"] == "frame-ancestors 'none'");
     CHECK(http_call(port, "GET", "/api/v1/nothing").status == 404);
     CHECK(http_call(port, "DELETE", "/api/v1/apps").status == 405);
     CHECK(http_call(port, "GET", "/api/v1/apps/api/restart").status == 405);
