@@ -16,8 +16,9 @@ bool has_line(const std::string& text, const std::string& line) {
 }
 
 SystemdUnit alice_system_unit() {
-    return {UnitScope::kSystem, "/opt/tend/bin/tend", "/opt/tend/bin/tendd", "alice",
-            "/home/alice/.tend", ""};
+    return {UnitScope::kSystem,    "/opt/tend/bin/tend",
+            "/opt/tend/bin/tendd", "alice",
+            "/home/alice/.tend",   ""};
 }
 
 std::string read_template(const std::string& name, const std::string& bindir) {
