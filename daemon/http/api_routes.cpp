@@ -24,7 +24,7 @@ constexpr std::array kTargetActions{
     throw HttpError(404, "not_found", "no such path: " + r.path + " (see docs/http.md)");
 }
 
-[[noreturn]] void bad(const std::string& message) {
+[[noreturn]] void bad_input(const std::string& message) {
     throw HttpError(400, "bad_request", message);
 }
 
@@ -56,15 +56,16 @@ std::optional<int> int_query(const HttpRequest& r, const char* key) {
     if (it == r.query.end()) return std::nullopt;
     std::optional<std::int64_t> n = parse_int(it->second);
     if (!n || *n > 1'000'000'000)
-        bad(std::string("'") + key + "' must be a non-negative number, got '" + it->second + "'");
+        bad_input(std::string("'") + key + "' must be a non-negative number, got '" + it->second +
+                  "'");
     return static_cast<int>(*n);
 }
 
 json body_json(const HttpRequest& r) {
     if (r.body.empty()) return json::object();
     ParsedJson parsed = parse_json_limited(r.body);
-    if (parsed.problem == JsonProblem::kTooDeep) bad("the body nests too deep");
-    if (!parsed.ok()) bad("the body is not JSON");
+    if (parsed.problem == JsonProblem::kTooDeep) bad_input("the body nests too deep");
+    if (!parsed.ok()) bad_input("the body is not JSON");
     return std::move(parsed.value);
 }
 
@@ -98,13 +99,13 @@ ApiCall app_action(const HttpRequest& r, const std::string& target, const std::s
             if (count && text[0] == '-') count = -*count;
         }
         if (!count || *count > 1 << 20 || *count < -(1 << 20))
-            bad(R"(scale takes {"instances": N}, or "+N" / "-N" to add or remove)");
+            bad_input(R"(scale takes {"instances": N}, or "+N" / "-N" to add or remove)");
         scale.count = static_cast<int>(*count);
         return ApiCall{cmd::kScale, json(scale), Access::kWrite, false};
     }
     if (action == "signal") {
         if (!body.contains("signal") || !body["signal"].is_string())
-            bad(R"(signal takes {"signal": "SIGUSR2"})");
+            bad_input(R"(signal takes {"signal": "SIGUSR2"})");
         SignalArgs args{body["signal"].get<std::string>(), {target}};
         return ApiCall{cmd::kSignal, json(args), Access::kWrite, false};
     }
@@ -120,7 +121,7 @@ ApiCall apps(const HttpRequest& r, const std::vector<std::string>& parts) {
         if (r.method == "POST") {
             json body = body_json(r);
             if (!body.is_object() || !body.contains("spec"))
-                bad(R"(start takes {"spec": {...}}, an app as `tend start` sends it)");
+                bad_input(R"(start takes {"spec": {...}}, an app as `tend start` sends it)");
             return ApiCall{cmd::kStart, std::move(body), Access::kWrite, false};
         }
         require_method(r, "GET");
@@ -147,7 +148,7 @@ ApiCall logs(const HttpRequest& r, const std::string& target) {
     if (auto lines = int_query(r, "lines")) args.lines = std::min(*lines, kMaxLogLines);
     if (auto it = r.query.find("stream"); it != r.query.end()) {
         if (it->second != "out" && it->second != "err" && it->second != "both")
-            bad("'stream' must be out, err or both");
+            bad_input("'stream' must be out, err or both");
         args.streams = it->second == "out"   ? LogStreams::kOut
                        : it->second == "err" ? LogStreams::kErr
                                              : LogStreams::kBoth;
