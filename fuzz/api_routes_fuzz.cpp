@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/protocol.h"
 #include "daemon/http/api_routes.h"
 #include "daemon/http/http_error.h"
 
@@ -32,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     try {
         ApiCall call = api_call(request);
-        (void)call.args.dump();
+        // What the API writes on the control socket: invalid UTF-8 replaced.
+        (void)dump_json(call.args);
     } catch (const HttpError&) {
     }
     return 0;
