@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -143,6 +144,25 @@ def private_home(prefix):
     process's environment naming it; stop_daemon() removes both."""
     home = os.path.join(tempfile.mkdtemp(prefix=prefix), "home")
     return home, dict(os.environ, TEND_HOME=home)
+
+
+# --- CPU of a process, from /proc ----------------------------------------
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pid):
+    """utime + stime of pid, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def cpu_percent(pid, seconds):
+    """pid's CPU use over the next `seconds`, in % of one core."""
+    start_ticks, start = cpu_ticks(pid), time.monotonic()
+    time.sleep(seconds)
+    ticks, elapsed = cpu_ticks(pid) - start_ticks, time.monotonic() - start
+    return 100.0 * ticks / TICKS / elapsed
 
 
 # --- the loud writer (core.py's log capture, log_rotation.py) -------------

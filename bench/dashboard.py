@@ -21,29 +21,14 @@ import sys
 import tempfile
 import time
 
-from benchlib import has_env, kill_daemon, run_bench, run_command, tend_binaries
+from benchlib import (TICKS, cpu_percent, cpu_ticks, has_env, kill_daemon, run_bench, run_command,
+                      tend_binaries)
 
 INSTANCES = 20
 SECONDS = 60
 DEADLINE_S = 60.0
-TICKS = os.sysconf("SC_CLK_TCK")
 # Each instance says a line every 5 s: the logs panel has something to follow.
 APP = 'while :; do echo "tick $TEND_INSTANCE $(date +%s)"; sleep 5; done'
-
-
-def cpu_ticks(pid):
-    """utime + stime of pid, in clock ticks."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
-def cpu_percent(pid, seconds):
-    """pid's CPU use over the next `seconds`, in % of one core."""
-    start_ticks, start = cpu_ticks(pid), time.monotonic()
-    time.sleep(seconds)
-    ticks, elapsed = cpu_ticks(pid) - start_ticks, time.monotonic() - start
-    return 100.0 * ticks / TICKS / elapsed
 
 
 class Chromium:

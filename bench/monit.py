@@ -19,28 +19,13 @@ import tempfile
 import time
 import json
 
-from benchlib import has_env, kill_daemon, run_bench, run_command, tend_binaries
+from benchlib import (TICKS, cpu_percent, cpu_ticks, has_env, kill_daemon, run_bench, run_command,
+                      tend_binaries)
 
 INSTANCES = 100
 MONIT_SECONDS = 30
 DAEMON_SECONDS = 60
 DEADLINE_S = 60.0
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_ticks(pid):
-    """utime + stime of pid, in clock ticks."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
-def cpu_percent(pid, seconds):
-    """pid's CPU use over the next `seconds`, in % of one core."""
-    start_ticks, start = cpu_ticks(pid), time.monotonic()
-    time.sleep(seconds)
-    ticks, elapsed = cpu_ticks(pid) - start_ticks, time.monotonic() - start
-    return 100.0 * ticks / TICKS / elapsed
 
 
 def is_ours(pid, home, word):

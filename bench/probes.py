@@ -17,18 +17,11 @@ import socket
 import sys
 import time
 
-from benchlib import (alive, interrupt_on_signals, private_home, run_bench, run_command,
-                      serving_pid, stop_daemon, tend_binaries)
+from benchlib import (TICKS, alive, cpu_ticks, interrupt_on_signals, private_home, run_bench,
+                      run_command, serving_pid, stop_daemon, tend_binaries)
 
 INSTANCES = 100
 SECONDS = float(os.environ.get("PROBES_SECONDS", "20"))
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime
 
 
 def free_port():
