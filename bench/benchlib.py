@@ -146,6 +146,30 @@ def private_home(prefix):
     return home, dict(os.environ, TEND_HOME=home)
 
 
+def wait_until(what, predicate, deadline_s, poll_s=0.2):
+    """Polls predicate until it holds; raises naming what after deadline_s."""
+    end = time.monotonic() + deadline_s
+    while not predicate():
+        if time.monotonic() > end:
+            raise RuntimeError(f"timed out after {deadline_s:.0f} s waiting for {what}")
+        time.sleep(poll_s)
+
+
+def stop_daemon_and_apps(tend, env, home, daemon_pid, app_pids):
+    """`tend kill` for home's daemon, then SIGKILL for whatever of home
+    outlived it: the daemon (keeper first) and any app pid the bench saw,
+    each only while it still carries TEND_HOME=home (a reused pid is left)."""
+    try:
+        run_command([tend, "kill"], env, check=False, timeout=30)
+    except Exception as e:  # noqa: BLE001 - cleanup goes on regardless
+        print(f"bench: tend kill: {e}", file=sys.stderr)
+    if daemon_pid and has_env(daemon_pid, "TEND_HOME", home):
+        kill_daemon(daemon_pid, home)
+    for pid in app_pids:
+        if has_env(pid, "TEND_HOME", home):
+            os.kill(pid, signal.SIGKILL)
+
+
 # --- CPU of a process, from /proc ----------------------------------------
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -21,8 +21,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import (TICKS, cpu_percent, cpu_ticks, has_env, kill_daemon, run_bench, run_command,
-                      tend_binaries)
+from benchlib import (TICKS, cpu_percent, cpu_ticks, run_bench, run_command, stop_daemon_and_apps,
+                      tend_binaries, wait_until)
 
 INSTANCES = 20
 SECONDS = 60
@@ -150,11 +150,7 @@ class DashboardBench:
         return run_command([self.tend, *args], self.env, check, timeout)
 
     def wait_for(self, what, predicate):
-        end = time.monotonic() + DEADLINE_S
-        while not predicate():
-            if time.monotonic() > end:
-                raise RuntimeError(f"timed out after {DEADLINE_S:.0f} s waiting for {what}")
-            time.sleep(0.2)
+        wait_until(what, predicate, DEADLINE_S, 0.2)
 
     def start_instances(self):
         # The daemon the CLI starts reads config.json: HTTP on a port it chooses.
@@ -220,15 +216,7 @@ class DashboardBench:
     def cleanup(self):
         if self.chromium:
             self.chromium.stop()
-        try:
-            self.run("kill", check=False, timeout=30)
-        except Exception as e:  # noqa: BLE001 - cleanup goes on regardless
-            print(f"bench: tend kill: {e}", file=sys.stderr)
-        if self.daemon_pid and has_env(self.daemon_pid, "TEND_HOME", self.home):
-            kill_daemon(self.daemon_pid, self.home)
-        for pid in self.app_pids:  # only what our daemon started, should any outlive it
-            if has_env(pid, "TEND_HOME", self.home):
-                os.kill(pid, signal.SIGKILL)
+        stop_daemon_and_apps(self.tend, self.env, self.home, self.daemon_pid, self.app_pids)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

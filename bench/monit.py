@@ -20,7 +20,7 @@ import time
 import json
 
 from benchlib import (TICKS, cpu_percent, cpu_ticks, has_env, kill_daemon, run_bench, run_command,
-                      tend_binaries)
+                      tend_binaries, wait_until)
 
 INSTANCES = 100
 MONIT_SECONDS = 30
@@ -66,11 +66,7 @@ class MonitBench:
         return p.stdout.decode(errors="replace")
 
     def wait_for(self, what, predicate):
-        end = time.monotonic() + DEADLINE_S
-        while not predicate():
-            if time.monotonic() > end:
-                raise RuntimeError(f"timed out after {DEADLINE_S:.0f} s waiting for {what}")
-            time.sleep(0.2)
+        wait_until(what, predicate, DEADLINE_S, 0.2)
 
     # --- steps --------------------------------------------------------------
     def start_idle_instances(self):

@@ -23,8 +23,8 @@ import tempfile
 import termios
 import time
 
-from benchlib import (has_env, interrupt_on_signals, kill_daemon, run_bench, run_command,
-                      tend_binaries)
+from benchlib import (interrupt_on_signals, run_bench, run_command, stop_daemon_and_apps,
+                      tend_binaries, wait_until)
 
 CALLS = 200
 DEADLINE_S = 60.0
@@ -53,11 +53,7 @@ class StuckLogBench:
                  "numbered")
 
     def wait_for(self, what, predicate):
-        end = time.monotonic() + DEADLINE_S
-        while not predicate():
-            if time.monotonic() > end:
-                raise RuntimeError(f"timed out after {DEADLINE_S:.0f} s waiting for {what}")
-            time.sleep(0.1)
+        wait_until(what, predicate, DEADLINE_S, 0.1)
 
     def fifo_full(self):
         queued = struct.unpack("i", fcntl.ioctl(self.reader, termios.FIONREAD,
@@ -104,15 +100,7 @@ class StuckLogBench:
         return 0 if worst < TARGET_MS else 1
 
     def cleanup(self):
-        try:
-            self.run("kill", check=False, timeout=30)
-        except Exception as e:  # noqa: BLE001 - cleanup goes on regardless
-            print(f"bench: tend kill: {e}", file=sys.stderr)
-        if self.daemon_pid and has_env(self.daemon_pid, "TEND_HOME", self.home):
-            kill_daemon(self.daemon_pid, self.home)
-        for pid in self.app_pids:  # only what our daemon started, should any outlive it
-            if has_env(pid, "TEND_HOME", self.home):
-                os.kill(pid, signal.SIGKILL)
+        stop_daemon_and_apps(self.tend, self.env, self.home, self.daemon_pid, self.app_pids)
         if self.reader >= 0:
             os.close(self.reader)
         shutil.rmtree(self.tmp, ignore_errors=True)
