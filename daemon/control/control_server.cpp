@@ -150,47 +150,52 @@ void ControlServer::on_connection(uv_stream_t* server, int status) {
                 [server] { static_cast<ControlServer*>(server->data)->accept(); });
 }
 
-void ControlServer::accept() {
+// A new client's Connection, registered; nullptr when libuv cannot make
+// its pipe (logged with what, nothing to close).
+Connection* ControlServer::new_client(const char* what) {
     auto conn = std::make_unique<Connection>(*this, next_id_++);
     if (int rc = uv_pipe_init(loop_, conn->handle(), 0); rc != 0) {
-        spdlog::warn("accept: {}", uv_strerror(rc));  // never initialised: nothing to close
-        return;
+        spdlog::warn("{}: {}", what, uv_strerror(rc));
+        return nullptr;
     }
     Connection& c = *conn;
     clients_.emplace(c.id(), std::move(conn));
-    if (uv_accept(pipe_.stream(), reinterpret_cast<uv_stream_t*>(c.handle())) != 0) {
-        c.close();
+    return &c;
+}
+
+// Reads the client's requests, unless it is one too many.
+void ControlServer::serve(Connection& conn) {
+    if (refuse_over_limit(conn)) return;
+    conn.start_reading(on_line_);
+}
+
+void ControlServer::accept() {
+    Connection* c = new_client("accept");
+    if (!c) return;
+    if (uv_accept(pipe_.stream(), reinterpret_cast<uv_stream_t*>(c->handle())) != 0) {
+        c->close();
         return;
     }
-    if (!peer_allowed(c)) {
-        c.send(encode_error(std::nullopt, ErrorCode::kPermissionDenied,
-                            "permission denied: this daemon belongs to another user"));
-        c.close_after_flush();
+    if (!peer_allowed(*c)) {
+        c->send(encode_error(std::nullopt, ErrorCode::kPermissionDenied,
+                             "permission denied: this daemon belongs to another user"));
+        c->close_after_flush();
         return;
     }
-    if (refuse_over_limit(c)) return;
-    c.start_reading(on_line_);
+    serve(*c);
 }
 
 void ControlServer::serve_local(int fd) {
-    if (!pipe_) {
+    Connection* c = pipe_ ? new_client("serve_local") : nullptr;
+    int rc = c ? uv_pipe_open(c->handle(), fd) : 0;
+    if (!c || rc != 0) {
         ::close(fd);
-        throw TendError(ErrorCode::kShuttingDown, "the daemon is shutting down");
+        if (c) c->close();
+        throw TendError(
+            pipe_ ? ErrorCode::kInternal : ErrorCode::kShuttingDown,
+            pipe_ ? "cannot serve the HTTP API's connection" : "the daemon is shutting down");
     }
-    auto conn = std::make_unique<Connection>(*this, next_id_++);
-    if (int rc = uv_pipe_init(loop_, conn->handle(), 0); rc != 0) {
-        ::close(fd);
-        throw TendError(ErrorCode::kInternal, std::string("uv_pipe_init: ") + uv_strerror(rc));
-    }
-    Connection& c = *conn;
-    clients_.emplace(c.id(), std::move(conn));
-    if (int rc = uv_pipe_open(c.handle(), fd); rc != 0) {
-        ::close(fd);
-        c.close();
-        throw TendError(ErrorCode::kInternal, std::string("uv_pipe_open: ") + uv_strerror(rc));
-    }
-    if (refuse_over_limit(c)) return;
-    c.start_reading(on_line_);
+    serve(*c);
 }
 
 bool ControlServer::refuse_over_limit(Connection& conn) {

@@ -60,6 +60,8 @@ class ControlServer {
   private:
     static void on_connection(uv_stream_t* server, int status);
     void accept();
+    Connection* new_client(const char* what);
+    void serve(Connection& conn);
     bool peer_allowed(Connection& conn);
     bool refuse_over_limit(Connection& conn);
     void close_stragglers();
