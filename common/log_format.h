@@ -89,9 +89,12 @@ struct LogFormat {
     LogType type = LogType::kText;
     std::string date_format;  // text: the prefix ("" = none); json: the time field
     bool utc = false;
+    // text: each line starts with "<app>-<instance> | " (tend-runtime's
+    // console, where every app writes to one stream).
+    bool label = false;
 
     // Lines go to the file as the app wrote them: the fast path.
-    bool plain() const { return type == LogType::kText && date_format.empty(); }
+    bool plain() const { return type == LogType::kText && date_format.empty() && !label; }
     bool operator==(const LogFormat&) const = default;
 };
 

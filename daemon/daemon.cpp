@@ -16,6 +16,7 @@
 #include "daemon/control/handlers/handlers.h"
 #include "daemon/daemon_parts.h"
 #include "daemon/http/http_listener.h"
+#include "daemon/runtime/runtime_log_sink.h"
 #include "daemon/service_manager.h"
 #include "daemon/uv/guard.h"
 #include "keeper/wire.h"
@@ -42,7 +43,9 @@ void Daemon::prepare_home() {
     };
     sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_st>(
         paths_.daemon_log, 5 << 20, 3, false, handlers));
-    if (options_.log_to_stderr)
+    if (options_.runtime)
+        sinks.push_back(runtime_stderr_sink(options_.runtime->json));
+    else if (options_.log_to_stderr)
         sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_st>());
     auto logger = std::make_shared<spdlog::logger>("tendd", sinks.begin(), sinks.end());
     logger->flush_on(spdlog::level::info);
@@ -104,6 +107,7 @@ void Daemon::start_parts() {
     ::signal(SIGPIPE, SIG_IGN);
     p.health.follow();  // the apps taken over
     p.saver.save_now();
+    start_runtime();
     // Under `tend startup`'s unit: serving now. The keeper is the unit's main process.
     notify_service_ready(p.keeper.active() ? static_cast<int>(::getppid()) : ::getpid());
     p.keeper.serving();
@@ -131,6 +135,15 @@ void Daemon::start_http() {
         if (p.handover.last_status < 0) throw;
         spdlog::error("taking over without HTTP: {}", e.what());
     }
+}
+
+// tend-runtime: the apps are started once the daemon serves, by `tend
+// start` against it; the session ends the daemon when they are done.
+void Daemon::start_runtime() {
+    if (!options_.runtime) return;
+    Parts& p = *parts_;
+    p.runtime.emplace(&loop_, p.table, *options_.runtime, [this] { stop_everything(nullptr); });
+    p.runtime->start();
 }
 
 void Daemon::watch_signals() {
@@ -175,6 +188,7 @@ void Daemon::on_table_changed(std::optional<std::int64_t> next) {
     p.monit.mark_changed();
     p.saver.mark_dirty();
     p.health.follow();  // a new pid is probed, a gone one no more
+    if (p.runtime) p.runtime->on_table_changed();
     if (!next) {
         uv_timer_stop(p.deadline_timer.get());
         return;
@@ -213,9 +227,11 @@ void Daemon::stop_everything(std::function<void(std::size_t stopped)> then) {
     Parts& p = *parts_;
     p.services.shutting_down = true;
     std::vector<int> ids = p.table.all_ids();
+    if (p.runtime) p.runtime->before_stop();
     p.table.stop(ids);
     p.table.when_settled(ids, [this, then = std::move(then), n = ids.size()] {
         if (then) then(n);
+        if (parts_->runtime) exit_code_ = parts_->runtime->exit_code();
         begin_shutdown();
     });
 }
@@ -244,6 +260,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.http.close();
     p.http_api.close();
     if (p.metrics) p.metrics->close();
+    if (p.runtime) p.runtime->close();
     for (auto& s : p.signals) s.close();
 }
 

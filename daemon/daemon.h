@@ -14,6 +14,7 @@
 #include "common/http_address.h"
 #include "common/paths.h"
 #include "daemon/ipc/app_message.h"
+#include "daemon/runtime/runtime_options.h"
 
 namespace tend {
 
@@ -23,6 +24,9 @@ struct DaemonOptions {
     std::string version;  // what ping says and requests must match
     // --http: where to serve HTTP; wins over config.json's "http".
     std::optional<HttpAddress> http;
+    // tend-runtime: start these apps, write their lines to stdout/stderr,
+    // end when nothing is left to run (daemon/runtime/).
+    std::optional<RuntimeOptions> runtime;
 };
 
 class Daemon {
@@ -38,6 +42,7 @@ class Daemon {
     void prepare_home();
     void start_parts();
     void start_http();
+    void start_runtime();
     void watch_signals();
     // The table changed: the deadline timer goes to its next deadline, and
     // monit subscribers hear of it soon.

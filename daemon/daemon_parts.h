@@ -33,6 +33,7 @@
 #include "daemon/process/clock.h"
 #include "daemon/process/orphan_reaper.h"
 #include "daemon/process/uv_launcher.h"
+#include "daemon/runtime/runtime_session.h"
 #include "daemon/streams/message_bus.h"
 #include "daemon/streams/monit_hub.h"
 #include "daemon/uv/handle.h"
@@ -54,13 +55,17 @@ inline std::string find_node_preload() {
     return std::filesystem::is_regular_file(path, ec) ? path.string() : "";
 }
 
-inline TableConfig table_config(const Paths& paths) {
+inline TableConfig table_config(const Paths& paths, const DaemonOptions& options) {
+    ConsoleLogs console;
+    console.on = options.runtime.has_value();
+    console.json = options.runtime && options.runtime->json;
     return TableConfig{paths.home,
                        paths.log_dir,
                        current_environment(),
                        find_node_preload(),
                        paths.home + "/notify.sock",
-                       load_daemon_settings(paths.home).log_rotation};
+                       load_daemon_settings(paths.home).log_rotation,
+                       console};
 }
 
 }  // namespace daemon_parts
@@ -74,7 +79,8 @@ struct Daemon::Parts {
           channels(loop),
           launcher(loop, sink, channels, keeper),
           sockets(loop, channels, keeper),
-          table(TableSeams{launcher, sockets, channels, clock}, daemon_parts::table_config(paths)),
+          table(TableSeams{launcher, sockets, channels, clock},
+                daemon_parts::table_config(paths, daemon.options_)),
           health(loop, table),
           server(loop,
                  [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
@@ -94,7 +100,11 @@ struct Daemon::Parts {
                    ""},
           dispatcher(services),
           sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
-          reaper(loop, [this](int pid) { return launcher.owns(pid) || health.owns(pid); }),
+          reaper(loop,
+                 [this](int pid) {
+                     return launcher.owns(pid) || health.owns(pid) ||
+                            (runtime && runtime->owns(pid));
+                 }),
           saver(loop, keeper, [this] { return encode_state(table, sockets.cluster(), keeper); }),
           deadline_timer("deadline timer", uv_timer_init, loop, &daemon),
           watcher(
@@ -142,6 +152,8 @@ struct Daemon::Parts {
     std::optional<MetricsCollector> metrics;
     HttpApi http_api;
     HttpServer http;
+    // tend-runtime (daemon/runtime/): made by start_parts when asked for.
+    std::optional<RuntimeSession> runtime;
 };
 
 }  // namespace tend

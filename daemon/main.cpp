@@ -20,6 +20,7 @@
 #include "common/errors.h"
 #include "common/http_address.h"
 #include "common/paths.h"
+#include "common/self_path.h"
 #include "common/text.h"
 #include "common/version.h"
 #include "daemon/daemon.h"
@@ -158,14 +159,6 @@ int exec_with_listen_pid(char** program_argv) {
     return 127;
 }
 
-std::string beside_self(const std::string& name) {
-    char path[4096];
-    ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0) return "";
-    std::string self(path, static_cast<std::size_t>(n));
-    return self.substr(0, self.rfind('/') + 1) + name;
-}
-
 // tendd as the user starts it becomes tend-keeper (same pid), which runs
 // `tendd --serve` under it and starts a new one whenever it dies. The home
 // lock is taken here, so a second daemon is refused with a clear error
@@ -173,8 +166,8 @@ std::string beside_self(const std::string& name) {
 // keeper binary the daemon runs alone, as before it existed.
 int run_under_keeper(int argc, char** argv) {
     tend::Paths paths = tend::resolve_paths();
-    std::string keeper = beside_self("tend-keeper");
-    std::string self = beside_self("tendd");
+    std::string keeper = tend::program_beside_self("tend-keeper");
+    std::string self = tend::program_beside_self("tendd");
     if (keeper.empty() || ::access(keeper.c_str(), X_OK) != 0) return -1;
     tend::ensure_home(paths);
     tend::HomeLock lock(paths.pidfile);

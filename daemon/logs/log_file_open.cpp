@@ -96,6 +96,18 @@ int open_in_home(const fs::path& rel, const std::string& home, std::string& erro
     return fd;
 }
 
+// /dev/stdout or /dev/stderr on a socket (journald, some container
+// runtimes), which cannot be opened anew: the daemon's own descriptor, shared
+// (O_NONBLOCK then holds for the daemon's own writes to it too). -1 with
+// errno kept for any other path.
+int dup_std_stream(const std::string& path) {
+    int stream = path == "/dev/stdout" ? 1 : path == "/dev/stderr" ? 2 : -1;
+    if (stream < 0) return -1;
+    int fd = ::fcntl(stream, F_DUPFD_CLOEXEC, 3);
+    if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_APPEND | O_NONBLOCK);
+    return fd;
+}
+
 // Outside the home: the directories are the user's to arrange.
 int open_elsewhere(const std::string& path, std::string& error) {
     std::error_code ec;
@@ -107,6 +119,7 @@ int open_elsewhere(const std::string& path, std::string& error) {
     }
     bool device = path.rfind("/dev/", 0) == 0;  // /dev/stdout is a link to the daemon's fd 1
     int fd = ::open(path.c_str(), kOpenFlags | (device ? 0 : O_NOFOLLOW), kFileMode);
+    if (fd < 0 && errno == ENXIO) fd = dup_std_stream(path);
     if (fd < 0) error = open_error(AT_FDCWD, path, path, false);
     return fd;
 }

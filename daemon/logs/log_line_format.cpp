@@ -132,7 +132,11 @@ LineFormatter::LineFormatter(const LogFormat& format, const LineOrigin& origin)
       json_(format.type == LogType::kJson),
       utc_(format.utc) {
     if (!json_) {
-        tail_ = ": ";
+        if (format.label) {
+            head_.append(origin.app).append("-").append(std::to_string(origin.instance));
+            head_.append(" | ");
+        }
+        if (!format.date_format.empty()) tail_ = ": ";
         return;
     }
     head_ = R"({"time":")";

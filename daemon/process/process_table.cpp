@@ -256,6 +256,7 @@ void ProcessTable::spawn(Instance& inst) {
     inst.env = std::move(request.env);
     inst.node_worker = request.node_cluster;
     inst.stop_step = StopStep::kNone;
+    inst.stop_requested = false;
     if (request.node_cluster) sockets_.add_worker(inst.pid, request.name, request.listen_fd);
     const ListenOptions& listen = apps_.at(inst.app).spec.listen;
     // A readiness probe gates online as wait_ready does, but with no timeout.
@@ -328,6 +329,7 @@ void ProcessTable::finish_stop(Instance& inst) {
         return;
     }
     inst.state = InstanceState::kStopped;
+    inst.stop_requested = true;
 }
 
 void ProcessTable::handle_crash(Instance& inst) {

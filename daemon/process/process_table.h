@@ -113,6 +113,9 @@ struct Instance {
     // cron_restart (process_table_schedule.cpp): a cron job the user stopped
     // waits for a restart or start; set by stop(), cleared by the next spawn.
     bool schedule_paused = false;
+    // The last process ended because it was asked to stop (`tend stop`, a
+    // shutdown), not by itself: tend-runtime's exit status tells them apart.
+    bool stop_requested = false;
 };
 
 struct App {
@@ -165,6 +168,18 @@ inline TableView view_of(const TableState& s) {
     return {s.next_id, s.app_order, s.apps, s.instances, s.reload_queue, s.reloading_id};
 }
 
+// tend-runtime's console: every app's lines go to the daemon's own stdout
+// and stderr, each labelled with its app and instance (or as JSON lines),
+// instead of to files; the container's platform keeps them.
+struct ConsoleLogs {
+    bool on = false;
+    bool json = false;
+};
+// Where the console's lines go: opened anew (log_file_open.h allows /dev's
+// links), so the daemon's own descriptors 1 and 2 keep their flags.
+inline constexpr const char* kConsoleOut = "/dev/stdout";
+inline constexpr const char* kConsoleErr = "/dev/stderr";
+
 struct TableConfig {
     std::string home;                                // TEND_HOME, given to every instance
     std::string log_dir;                             // default log location
@@ -172,6 +187,7 @@ struct TableConfig {
     std::string node_preload;   // makes a Node app's listen(port) use fd 3; "" = none found
     std::string notify_socket;  // NOTIFY_SOCKET for sd_notify("READY=1"); "" = none
     LogRotation log_rotation;   // TEND_HOME/config.json's defaults for every app
+    ConsoleLogs console;        // tend-runtime: output to stdout/stderr, not files
 };
 
 // What the table acts through; each is faked in its unit tests.

@@ -62,10 +62,24 @@ void add_worker_env(SpawnRequest& r) {
     if (r.node_cluster) r.env["NODE_UNIQUE_ID"] = std::to_string(r.id);
 }
 
+// tend-runtime's lines: labelled text, or JSON lines (which name their app).
+LogFormat console_format(const ConsoleLogs& console) {
+    LogFormat format;
+    if (!console.json) {
+        format.label = true;
+        return format;
+    }
+    format.type = LogType::kJson;
+    format.date_format = kJsonTimeFormat;
+    format.utc = true;
+    return format;
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int index) const {
     const LogOptions& logs = spec.logs;
+    if (config_.console.on) return {kConsoleOut, kConsoleErr};
     std::string suffix;
     if (!logs.merge_logs) suffix.append("-").append(std::to_string(index));
     std::string out = config_.log_dir + "/" + spec.name + "-out" + suffix + ".log";
@@ -113,7 +127,7 @@ SpawnRequest ProcessTable::spawn_request(const Instance& inst) const {
     if (r.listen_fd >= 0) add_listen_env(r, spec);
     r.out_log = inst.out_log;
     r.err_log = inst.err_log;
-    r.log_format = log_format_of(spec.logs);
+    r.log_format = config_.console.on ? console_format(config_.console) : log_format_of(spec.logs);
     r.rotation = rotation_of(spec);
     r.run_as = resolve_run_as(spec.run_as, ::geteuid());
     return r;

@@ -104,6 +104,7 @@ struct Fixture {
                                    {{"PATH", "/bin"}},
                                    "/share/preload.js",
                                    "/home/t/notify.sock",
+                                   {},
                                    {}}};
     // What the table told its watcher, in order: the next deadline each time.
     std::vector<std::optional<std::int64_t>> told;
