@@ -10,10 +10,10 @@
 namespace tend {
 
 struct RuntimeArgs {
-    bool json = false;       // --json: apps' lines as JSON objects
-    bool auto_exit = true;   // --no-auto-exit: run on once nothing is left to run
-    bool help = false;       // -h, --help
-    bool version = false;    // --version
+    bool json = false;                     // --json: apps' lines as JSON objects
+    bool auto_exit = true;                 // --no-auto-exit: run on once nothing is left to run
+    bool help = false;                     // -h, --help
+    bool version = false;                  // --version
     std::vector<std::string> start_words;  // for `tend start`
 };
 

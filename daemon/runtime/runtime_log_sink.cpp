@@ -28,9 +28,9 @@ class RuntimeStderrSink final : public spdlog::sinks::base_sink<spdlog::details:
         std::string_view text(msg.payload.data(), msg.payload.size());
         std::string line;
         if (json_) {
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          msg.time.time_since_epoch())
-                          .count();
+            auto ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch())
+                    .count();
             line.append(R"({"time":")").append(time_.format(ms, true));
             line.append(R"(","app":"tend-runtime","level":")").append(level);
             line.append(R"(","message":")");

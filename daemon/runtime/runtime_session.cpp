@@ -45,8 +45,8 @@ std::vector<RuntimeInstance> runtime_view(const ProcessTable& table) {
     return out;
 }
 
-RuntimeSession::RuntimeSession(uv_loop_t* loop, const ProcessTable& table,
-                               RuntimeOptions options, std::function<void()> end)
+RuntimeSession::RuntimeSession(uv_loop_t* loop, const ProcessTable& table, RuntimeOptions options,
+                               std::function<void()> end)
     : table_(table),
       options_(std::move(options)),
       end_(std::move(end)),

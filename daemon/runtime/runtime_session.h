@@ -59,7 +59,7 @@ class RuntimeSession {
     int starter_pid_ = 0;
     std::optional<int> starter_failed_;  // its exit status, when not 0
     std::vector<RuntimeInstance> ended_before_stop_;
-    bool running_ = false;               // the apps are started: ending is armed
+    bool running_ = false;  // the apps are started: ending is armed
     bool ended_ = false;
     bool closed_ = false;
 };

@@ -99,7 +99,8 @@ class Runtime {
 
     // Waits until stdout holds a line that contains text.
     void wait_for_out(TendHome& home, const std::string& text) {
-        home.wait_until([&] { return contains(out(), text); }, "tend-runtime printed '" + text + "'");
+        home.wait_until([&] { return contains(out(), text); },
+                        "tend-runtime printed '" + text + "'");
     }
 
     // The runtime's exit status; FAILs (printing its output) when it still runs.
@@ -135,7 +136,9 @@ constexpr const char* kPolite =
 
 }  // namespace
 
-TEST_CASE("tend-runtime: apps' lines go labelled to its stdout and stderr and it exits 0 once they completed") {
+TEST_CASE(
+    "tend-runtime: apps' lines go labelled to its stdout and stderr and it exits 0 once they "
+    "completed") {
     TendHome home(TendHome::Options::without_daemon());
     std::string app = write_script(home, "hello.sh",
                                    "echo \"out $TEND_INSTANCE\"\n"
@@ -234,10 +237,13 @@ TEST_CASE("tend-runtime: as PID 1 it reaps an app's orphan and tend reaches it i
     std::string dir = home.scratch("runtime");
     // The orphan leaves the app's process group (setsid), so when the app
     // exits nothing kills it: it is re-parented to PID 1, and waits for go.
-    std::string orphaner = write_script(
-        home, "orphaner.sh",
-        "setsid sh -c 'while [ ! -e go ]; do sleep 0.02; done; exit 7' </dev/null "
-        ">/dev/null 2>&1 &\necho left");
+    // The app exits only once the orphan is in its own session: tend kills
+    // what is left in an exited app's group.
+    std::string orphaner =
+        write_script(home, "orphaner.sh",
+                     "setsid sh -c 'touch away; while [ ! -e go ]; do sleep 0.02; done; exit 7' "
+                     "</dev/null >/dev/null 2>&1 &\n"
+                     "while [ ! -e away ]; do sleep 0.01; done\necho left");
     std::string keeper = write_script(home, "keeper.sh", kPolite);
     json file = {{"apps",
                   {{{"name", "orphaner"}, {"script", orphaner}, {"autorestart", false}},

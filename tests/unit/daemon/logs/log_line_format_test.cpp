@@ -169,3 +169,16 @@ TEST_CASE("decode: ISO 8601 times, with or without milliseconds and zone") {
     }
     ::tzset();
 }
+
+TEST_CASE("line formatter: tend-runtime's label names the app and instance before the line") {
+    LogFormat label;
+    label.label = true;
+    CHECK_FALSE(label.plain());
+    LineFormatter f(label, kOrigin);
+    CHECK(stored(f, "listening") == "api-2 | listening\n");
+    LogFormat timed = label;
+    timed.date_format = "HH:mm:ss";
+    timed.utc = true;
+    LineFormatter t(timed, kOrigin);
+    CHECK(stored(t, "listening") == "api-2 | 18:59:01: listening\n");
+}
