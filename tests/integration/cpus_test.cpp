@@ -110,7 +110,7 @@ class OneCpuCgroup {
 
 }  // namespace
 
-TEST_CASE("cpus: -i max and -1 count the CPUs of tendd's affinity mask, not the CLI's") {
+TEST_CASE("cpus: -i max and -1 count the CPUs of tendd's affinity mask and not the CLI's") {
     auto taskset = find_taskset();
     if (!taskset) {
         MESSAGE("taskset is not installed: the affinity mask is not tested");
@@ -135,7 +135,7 @@ TEST_CASE("cpus: -i max and -1 count the CPUs of tendd's affinity mask, not the 
     CHECK(contains(t.run_ok({"describe", "wide"}).out, "-i max"));
 }
 
-TEST_CASE("cpus: -i max counts the CPUs of tendd's cgroup quota, not the CLI's") {
+TEST_CASE("cpus: -i max counts the CPUs of tendd's cgroup quota and not the CLI's") {
     OneCpuCgroup cgroup;
     if (cgroup.dir().empty()) {
         MESSAGE("no cgroup with a CPU limit could be made (" << cgroup.why()

@@ -42,7 +42,7 @@ std::string usage_error_of(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("instances: max, 0 and -N are left for the daemon to count, a number is itself") {
+TEST_CASE("instances: max and 0 and -N are left for the daemon to count while a number is itself") {
     CHECK(parse_instances("max") == InstancesFlag{1, "max"});
     CHECK(parse_instances("0") == InstancesFlag{1, "max"});
     CHECK(parse_instances("-1") == InstancesFlag{1, "-1"});

@@ -49,7 +49,7 @@ int cpus_of(const std::optional<CpuQuota>& quota) {
 
 }  // namespace
 
-TEST_CASE("cpu count: cpu.max is a quota per period; 'max', empty and garbage are no limit") {
+TEST_CASE("cpu count: cpu.max is a quota per period and max or garbage is no limit") {
     CHECK(cpus_of(parse_cpu_max("200000 100000\n")) == 2);
     CHECK(cpus_of(parse_cpu_max("100000 100000")) == 1);
     CHECK(cpus_of(parse_cpu_max("150000 100000\n")) == 2);  // 1.5 CPUs: 2 instances
@@ -66,7 +66,7 @@ TEST_CASE("cpu count: cpu.max is a quota per period; 'max', empty and garbage ar
     CHECK(parse_cpu_max("200000 100000\n")->period_us == 100000);
 }
 
-TEST_CASE("cpu count: cgroup v1's cfs quota, -1 being none") {
+TEST_CASE("cpu count: cgroup v1's cfs quota with -1 as none") {
     CHECK(cpus_of(parse_cfs_quota("300000\n", "100000\n")) == 3);
     CHECK(cpus_of(parse_cfs_quota("250000\n", "100000\n")) == 3);
     CHECK_FALSE(parse_cfs_quota("-1\n", "100000\n"));
@@ -81,7 +81,7 @@ TEST_CASE("cpu count: a quota's CPUs are rounded up and never 0 or past INT_MAX"
     CHECK(CpuQuota{INT64_MAX, 1, ""}.cpus() == INT_MAX);
 }
 
-TEST_CASE("cpu count: /proc/self/cgroup gives the v2 path, or the v1 path of a controller") {
+TEST_CASE("cpu count: /proc/self/cgroup gives the v2 path or the v1 path of a controller") {
     const char* text = "12:cpu,cpuacct:/system.slice/web.service\n4:memory:/m\n0::/user.slice/x\n";
     CHECK(cgroup_path(text, "") == "/user.slice/x");
     CHECK(cgroup_path(text, "cpu") == "/system.slice/web.service");
@@ -91,7 +91,7 @@ TEST_CASE("cpu count: /proc/self/cgroup gives the v2 path, or the v1 path of a c
     CHECK_FALSE(cgroup_path("garbage\n\n:", "cpu"));
 }
 
-TEST_CASE("cpu count: mountinfo's cgroup mounts, with their controllers and escapes") {
+TEST_CASE("cpu count: mountinfo's cgroup mounts with their controllers and escapes") {
     auto mounts = cgroup_mounts(kHybridMountinfo);
     REQUIRE(mounts.size() == 3);
     CHECK(mounts[0].mount_point == "/sys/fs/cgroup/cpu,cpuacct");
@@ -106,7 +106,7 @@ TEST_CASE("cpu count: mountinfo's cgroup mounts, with their controllers and esca
     CHECK(cgroup_mounts("no dash here\n30 25 0:26 / /x rw - cgroup2\n").empty());
 }
 
-TEST_CASE("cpu count: cgroup v2, the limit of an ancestor binds its descendants") {
+TEST_CASE("cpu count: cgroup v2 where the limit of an ancestor binds its descendants") {
     FakeRoot root;
     root.write("/sys/fs/cgroup/app/cpu.max", "200000 100000\n");
     root.write("/sys/fs/cgroup/app/web/cpu.max", "max 100000\n");
@@ -116,7 +116,7 @@ TEST_CASE("cpu count: cgroup v2, the limit of an ancestor binds its descendants"
     CHECK(quota->file == "/sys/fs/cgroup/app/cpu.max");
 }
 
-TEST_CASE("cpu count: nested limits, the smallest wins wherever it is") {
+TEST_CASE("cpu count: of nested limits the smallest wins wherever it is") {
     FakeRoot root;
     root.write("/sys/fs/cgroup/app/cpu.max", "400000 100000\n");
     root.write("/sys/fs/cgroup/app/web/cpu.max", "150000 100000\n");
@@ -152,7 +152,8 @@ TEST_CASE("cpu count: cgroup v1's cpu hierarchy on a hybrid host") {
     CHECK(quota->file == "/sys/fs/cgroup/cpu,cpuacct/tend/cpu.cfs_quota_us");
 }
 
-TEST_CASE("cpu count: v1 mounted at the container's own cgroup (a bind mount, no namespace)") {
+TEST_CASE(
+    "cpu count: v1 mounted at the container's own cgroup (a bind mount without a namespace)") {
     FakeRoot root;
     root.write("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "300000\n");
     root.write("/sys/fs/cgroup/cpu/cpu.cfs_period_us", "100000\n");
@@ -162,7 +163,7 @@ TEST_CASE("cpu count: v1 mounted at the container's own cgroup (a bind mount, no
     CHECK_FALSE(cgroup_cpu_quota("3:cpu:/docker/abcd\n", mountinfo, root.dir));
 }
 
-TEST_CASE("cpu count: missing files, garbage and no cgroup at all are no limit") {
+TEST_CASE("cpu count: missing files and garbage and no cgroup at all are no limit") {
     FakeRoot root;
     CHECK_FALSE(cgroup_cpu_quota("0::/app\n", kV2Mountinfo, root.dir));
     root.write("/sys/fs/cgroup/app/cpu.max", "\x01\x02 garbage\n");
@@ -171,7 +172,7 @@ TEST_CASE("cpu count: missing files, garbage and no cgroup at all are no limit")
     CHECK_FALSE(cgroup_cpu_quota("0::/../../etc\n", kV2Mountinfo, root.dir));
 }
 
-TEST_CASE("cpu count: usable is the smaller of the affinity mask and the quota, at least 1") {
+TEST_CASE("cpu count: usable is the smaller of the affinity mask and the quota and at least 1") {
     CpuQuota one{100000, 100000, "/sys/fs/cgroup/x/cpu.max"};
     CpuCount limited = combine_cpu_count(2, 16, one);
     CHECK(limited.usable == 1);

@@ -7,7 +7,7 @@
 
 using namespace tend;
 
-TEST_CASE("per-cpu words: max and 0 are every CPU, -N leaves N free; others are none") {
+TEST_CASE("per-cpu words: max and 0 are every CPU and -N leaves N free") {
     CHECK(per_cpu_word("max") == "max");
     CHECK(per_cpu_word("0") == "max");
     CHECK(per_cpu_word("-0") == "max");
@@ -21,7 +21,7 @@ TEST_CASE("per-cpu words: max and 0 are every CPU, -N leaves N free; others are 
     CHECK_FALSE(per_cpu_word("-99999999999999999999"));
 }
 
-TEST_CASE("per-cpu words: PM2's count, at least 1 and at most kMaxAppInstances") {
+TEST_CASE("per-cpu words: PM2's count is at least 1 and at most kMaxAppInstances") {
     CHECK(instances_for_cpus("max", 8) == 8);
     CHECK(instances_for_cpus("-1", 8) == 7);
     CHECK(instances_for_cpus("-1", 1) == 1);
@@ -33,7 +33,7 @@ TEST_CASE("per-cpu words: PM2's count, at least 1 and at most kMaxAppInstances")
     CHECK(instances_for_cpus("-9223372036854775807", 8) == 1);
 }
 
-TEST_CASE("per-cpu words: the spec resolves its word, checks it, and writes it only when set") {
+TEST_CASE("per-cpu words: the spec resolves and checks its word and writes it only when set") {
     AppSpec spec;
     spec.name = "api";
     spec.script = "/bin/true";

@@ -17,7 +17,7 @@ AppSpec per_cpu_app(const std::string& name, const std::string& word) {
 
 }  // namespace
 
-TEST_CASE("cpus: -i max starts one instance per CPU the daemon may use, -1 one fewer") {
+TEST_CASE("cpus: -i max starts one instance per CPU the daemon may use and -1 one fewer") {
     Fixture f;
     CHECK(f.table.start(per_cpu_app("every", "max")).size() == 3);
     CHECK(f.table.find_app("every")->spec.instances == 3);
@@ -27,7 +27,7 @@ TEST_CASE("cpus: -i max starts one instance per CPU the daemon may use, -1 one f
     CHECK(f.table.start(per_cpu_app("one", "-1")).size() == 1);  // never fewer than one
 }
 
-TEST_CASE("cpus: the count is asked at each start, and capped at kMaxAppInstances") {
+TEST_CASE("cpus: the count is asked at each start and capped at kMaxAppInstances") {
     Fixture f;
     f.usable_cpus = 5000;
     CHECK(f.table.start(per_cpu_app("big", "max")).size() ==
@@ -42,7 +42,8 @@ TEST_CASE("cpus: a bad word is refused before anything starts") {
     CHECK(f.launcher.spawned.empty());
 }
 
-TEST_CASE("cpus: a reload's spec saying max is counted again; a scale makes the count the user's") {
+TEST_CASE(
+    "cpus: a reload's spec saying max is counted again and a scale makes the count the user's") {
     Fixture f;
     f.table.start(per_cpu_app("api", "max"));
     f.usable_cpus = 2;
