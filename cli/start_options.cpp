@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
-#include <thread>
 
 #include "cli/usage_error.h"
 #include "common/environment.h"
@@ -77,7 +76,7 @@ void apply_extra_flags(const StartFlags& f, AppSpec& spec) {
 // under PM2: on one CPU `-i max` is still a Node cluster of one.
 void apply_exec_mode(const StartFlags& f, AppSpec& spec) {
     spec.exec_mode = parse_exec_mode(f.exec_mode);
-    bool per_cpu = f.instances == "max" || f.instances == "0" || f.instances.rfind('-', 0) == 0;
+    bool per_cpu = !spec.instances_per_cpu.empty();
     if (spec.exec_mode.empty() && per_cpu && runs_node(spec)) spec.exec_mode = "cluster";
 }
 
@@ -144,7 +143,6 @@ std::int64_t parse_memory_limit(std::string_view text) {
 StartEnvironment current_start_environment() {
     return StartEnvironment{std::filesystem::current_path().string(),
                             current_environment(),
-                            std::thread::hardware_concurrency(),
                             is_regular_file,
                             is_executable_file,
                             load_env_file,
@@ -155,7 +153,9 @@ AppSpec to_app_spec(const StartFlags& flags, const StartEnvironment& env) {
     if (flags.script.empty())
         throw UsageError("a script is required: tend start <script|binary> [options] [-- args...]");
     AppSpec spec;
-    spec.instances = resolve_instances(flags.instances, env.cpu_count);
+    InstancesFlag instances = parse_instances(flags.instances);
+    spec.instances = instances.count;
+    spec.instances_per_cpu = instances.per_cpu;
     apply_restart_flags(flags, spec.restart);
     spec.cwd = flags.cwd.empty() ? env.cwd : absolute_path(flags.cwd, env.cwd);
     spec.env = app_env(flags, spec.cwd, env);
@@ -193,20 +193,16 @@ std::string exec_mode_warning(const AppSpec& spec) {
            "makes Node cluster workers)";
 }
 
-int resolve_instances(std::string_view text, unsigned cpu_count) {
-    int cpus = static_cast<int>(std::max(1u, cpu_count));
-    if (text == "max") return cpus;
-    // As PM2: -N leaves N CPUs free, and never fewer than one instance.
-    bool fewer = !text.empty() && text.front() == '-';
-    auto n = parse_int(fewer ? text.substr(1) : text);
+InstancesFlag parse_instances(std::string_view text) {
+    if (auto word = per_cpu_word(text)) return InstancesFlag{1, *word};
+    auto n = parse_int(text);
     if (!n)
         throw UsageError("--instances: expected a number, 'max' or -N, got '" + std::string(text) +
                          "'");
-    if (fewer) return static_cast<int>(std::max<std::int64_t>(1, cpus - *n));
     if (*n > kMaxAppInstances)
         throw UsageError("--instances: at most " + std::to_string(kMaxAppInstances) + ", got '" +
                          std::string(text) + "'");
-    return *n == 0 ? cpus : static_cast<int>(*n);
+    return InstancesFlag{static_cast<int>(*n), ""};
 }
 
 std::map<std::string, std::string> parse_env_pairs(const std::vector<std::string>& pairs) {

@@ -1,6 +1,7 @@
 // Turning `tend start`'s parsed options into the AppSpec the daemon gets.
-// The conversion is pure: the shell's directory, environment, CPU count and
-// file checks come in a StartEnvironment, so tests inject them.
+// The conversion is pure: the shell's directory, environment and file
+// checks come in a StartEnvironment, so tests inject them. -i max is not
+// counted here: the daemon counts the CPUs it may use.
 #pragma once
 
 #include <functional>
@@ -80,16 +81,15 @@ struct StartFlags {
 struct StartEnvironment {
     std::string cwd;                         // the shell's directory, absolute
     std::map<std::string, std::string> env;  // the shell's environment; PATH is read here
-    unsigned cpu_count = 1;
-    FileCheck is_file;        // a regular file at this absolute path
-    FileCheck is_executable;  // an executable regular file at this absolute path
+    FileCheck is_file;                       // a regular file at this absolute path
+    FileCheck is_executable;                 // an executable regular file at this absolute path
     // The variables of an env file: (absolute path, the path as typed).
     std::function<std::map<std::string, std::string>(const std::string&, const std::string&)>
         read_env_file = load_env_file;
     FileCheck is_directory;  // a directory at this absolute path; empty = never
 };
 
-// The real environment: current directory, environ, hardware_concurrency, stat.
+// The real environment: current directory, environ, stat.
 StartEnvironment current_start_environment();
 
 // The spec for flags. Bad values throw UsageError with the option named;
@@ -108,9 +108,17 @@ std::string exec_mode_warning(const AppSpec& spec);
 // --max-memory-restart: "200M", "1G", "512K" or bytes; throws UsageError.
 std::int64_t parse_memory_limit(std::string_view text);
 
-// -i: "max" or "0" = cpu_count, "-N" = cpu_count - N (at least 1), or
-// 1..kMaxAppInstances.
-int resolve_instances(std::string_view text, unsigned cpu_count);
+// -i as the spec carries it: a count 1..kMaxAppInstances, or a word that
+// counts the daemon's CPUs ("max" or "0" = every usable CPU, "-N" = N
+// fewer, at least 1: common's per_cpu_word), which the daemon resolves.
+struct InstancesFlag {
+    int count = 1;
+    std::string per_cpu;  // canonical word; "" = count
+
+    bool operator==(const InstancesFlag&) const = default;
+};
+// Throws UsageError naming --instances.
+InstancesFlag parse_instances(std::string_view text);
 
 // --env KEY=VAL pairs into a map; a pair without '=' or key throws.
 std::map<std::string, std::string> parse_env_pairs(const std::vector<std::string>& pairs);

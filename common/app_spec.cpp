@@ -11,6 +11,7 @@
 #include "common/log_format.h"
 #include "common/probe_spec.h"
 #include "common/signals.h"
+#include "common/text.h"
 
 namespace tend {
 namespace {
@@ -96,6 +97,27 @@ std::string canonical_exec_mode(const std::string& mode) {
     if (mode == "fork_mode") return "fork";
     if (mode == "cluster_mode") return "cluster";
     return mode;
+}
+
+std::optional<std::string> per_cpu_word(std::string_view text) {
+    if (text == "max" || text == "0") return "max";
+    if (text.size() < 2 || text.front() != '-') return std::nullopt;
+    auto fewer = parse_int(text.substr(1));
+    if (!fewer) return std::nullopt;
+    return *fewer == 0 ? "max" : "-" + std::to_string(*fewer);
+}
+
+int instances_for_cpus(std::string_view word, int cpus) {
+    std::string canonical = per_cpu_word(word).value_or("max");
+    std::int64_t fewer = canonical == "max" ? 0 : parse_int(canonical.substr(1)).value_or(0);
+    // As PM2: -N leaves N CPUs free, and never fewer than one instance.
+    std::int64_t count = static_cast<std::int64_t>(std::max(cpus, 1)) - fewer;
+    return static_cast<int>(std::clamp<std::int64_t>(count, 1, kMaxAppInstances));
+}
+
+void resolve_instances_per_cpu(AppSpec& spec, int cpus) {
+    if (!spec.instances_per_cpu.empty())
+        spec.instances = instances_for_cpus(spec.instances_per_cpu, cpus);
 }
 
 void resolve_exec_mode(AppSpec& spec) {
@@ -205,6 +227,8 @@ void validate(const AppSpec& spec) {
     if (spec.instances < 1) bad("instances must be at least 1");
     if (spec.instances > kMaxAppInstances)
         bad("instances must be at most " + std::to_string(kMaxAppInstances));
+    if (!spec.instances_per_cpu.empty() && !per_cpu_word(spec.instances_per_cpu))
+        bad("instances_per_cpu must be 'max', 0 or -N, not '" + spec.instances_per_cpu + "'");
     if (std::string mode = canonical_exec_mode(spec.exec_mode);
         !mode.empty() && mode != "fork" && mode != "cluster")
         bad("exec_mode must be 'fork' or 'cluster', not '" + spec.exec_mode + "'");
@@ -269,6 +293,8 @@ void to_json(json& j, const AppSpec& s) {
              {"increment_var", s.vars.increment_var},
              {"uid", s.run_as.uid},
              {"gid", s.run_as.gid}};
+    // Only when set: specs of every other app keep their exact JSON.
+    if (!s.instances_per_cpu.empty()) j["instances_per_cpu"] = s.instances_per_cpu;
     write_rotation(j, s.logs.rotation);
     if (s.health.readiness.enabled()) j["readiness"] = write_probe(s.health.readiness);
     if (s.health.liveness.enabled()) j["liveness"] = write_probe(s.health.liveness);
@@ -296,6 +322,7 @@ void from_json(const json& j, AppSpec& s) {
     read_field(j, "cwd", s.cwd, "a string");
     read_field(j, "interpreter", s.interpreter, "a string");
     read_field(j, "instances", s.instances, "an integer");
+    read_field(j, "instances_per_cpu", s.instances_per_cpu, "a string");
     read_field(j, "exec_mode", s.exec_mode, "a string");
     read_field(j, "env", s.env, "an object of strings");
     read_field(j, "base_env", s.base_env, "an object of strings");

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,15 +124,27 @@ struct InstanceVars {
 inline constexpr int kMaxAppInstances = 1024;
 inline constexpr int kMaxTotalInstances = 4096;
 
+// -i's words that count CPUs, as PM2: "max" and "0" (one instance per
+// usable CPU) and "-N" (N fewer). Their canonical form ("0" is "max"),
+// or nullopt for any other text (a plain count, or garbage).
+std::optional<std::string> per_cpu_word(std::string_view text);
+// What a per-CPU word comes to with cpus usable: cpus - N, at least 1 and
+// at most kMaxAppInstances. word must be one (per_cpu_word).
+int instances_for_cpus(std::string_view word, int cpus);
+
 struct AppSpec {
     std::string name;
     // PM2's `namespace`: a group of apps that is a target for every command.
     std::string ns = "default";
     std::string script;  // absolute path, or a command found in PATH
     std::vector<std::string> args;
-    std::string cwd;                              // absolute
-    std::string interpreter;                      // "" = by extension, "none" = exec script itself
-    int instances = 1;                            // already resolved from max / -1 by the CLI
+    std::string cwd;          // absolute
+    std::string interpreter;  // "" = by extension, "none" = exec script itself
+    int instances = 1;        // the count; with instances_per_cpu, what the daemon resolved it to
+    // -i max / 0 / -N, canonical ("max", "-N"); "" = instances is the count
+    // as given. The daemon resolves it against the CPUs it may use
+    // (common/cpu_count.h), not the CLI: `tend` may run in another cgroup.
+    std::string instances_per_cpu;
     std::string exec_mode;                        // "fork", "cluster", "" = resolve_exec_mode()
     std::map<std::string, std::string> env;       // --env KEY=VAL, shown by describe
     std::map<std::string, std::string> base_env;  // the starting shell's environment
@@ -191,6 +204,10 @@ std::vector<std::string> command_line(const AppSpec& spec);
 // Throws TendError(kBadRequest) when that value is not an integer.
 std::string incremented_value(const AppSpec& spec, const std::map<std::string, std::string>& env,
                               int index);
+
+// Sets spec.instances from spec.instances_per_cpu, if any, for cpus usable
+// CPUs; the daemon calls it when a spec arrives (start, reload of a file).
+void resolve_instances_per_cpu(AppSpec& spec, int cpus);
 
 // Checks values a type check cannot (empty name, instances < 1, bad signal);
 // throws TendError(kBadRequest) naming the field.

@@ -236,8 +236,13 @@ struct PingResult {
     std::string version;
     std::string home;
     std::string http;  // where the HTTP endpoint listens ("http://127.0.0.1:9615"); "" when off
+    // The CPUs the daemon may use, what -i max comes to, and why:
+    // "1 (cgroup quota 100000/100000 in /sys/fs/cgroup/x/cpu.max; affinity 2; 2 online)".
+    int cpus = 0;
+    std::string cpus_detail;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PingResult, pid, version, home, http)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PingResult, pid, version, home, http, cpus,
+                                                cpus_detail)
 
 // flush: TargetsArgs' targets (the same object), and with archives
 // (`--all`) the rotated archives of each file are removed too.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cpu_count.h"
 #include "common/environment.h"
 #include "daemon/cluster/node_socket_broker.h"
 #include "daemon/control/context.h"
@@ -65,7 +66,8 @@ inline TableConfig table_config(const Paths& paths, const DaemonOptions& options
                        find_node_preload(),
                        paths.home + "/notify.sock",
                        load_daemon_settings(paths.home).log_rotation,
-                       console};
+                       console,
+                       [] { return count_usable_cpus().usable; }};
 }
 
 }  // namespace daemon_parts

@@ -15,7 +15,6 @@ inline StartEnvironment fake_start_environment() {
     StartEnvironment env;
     env.cwd = "/home/u";
     env.env = {{"PATH", "/usr/bin"}, {"HOME", "/home/u"}, {"N", "7"}};
-    env.cpu_count = 4;
     std::set<std::string> files{"/srv/app/server.js", "/srv/app/worker.js", "/srv/app/job.py",
                                 "/usr/bin/sleep"};
     env.is_file = [files](const std::string& p) { return files.count(p) > 0; };

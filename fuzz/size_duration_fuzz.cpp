@@ -35,8 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)format_uptime(parse_duration_ms(text).value_or(0));
     refused_or([&] { (void)parse_memory_limit(text); });
     refused_or([&] {
-        int n = resolve_instances(text, 4);
-        if (n < 1) std::abort();
+        InstancesFlag flag = parse_instances(text);
+        int n = flag.per_cpu.empty() ? flag.count : instances_for_cpus(flag.per_cpu, 4);
+        if (n < 1 || n > kMaxAppInstances) std::abort();
     });
     refused_or([&] { (void)parse_stop_exit_codes(text); });
     refused_or([&] { (void)canonical_signal(text); });

@@ -1,6 +1,7 @@
 // `tend report`: what a bug report needs, in one paste: versions, TEND_HOME
-// and its permissions, the daemon's pid, version, uptime and memory, and the
-// last lines of tendd.log. Never starts a daemon: a report on a daemon that
+// and its permissions, the daemon's pid, version, uptime and memory, the
+// CPUs it may use (what -i max comes to, and why), and the last lines of
+// tendd.log. Never starts a daemon: a report on a daemon that
 // will not start is the one most needed.
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -78,9 +79,12 @@ std::string daemon_text(const CommandContext& ctx) {
         auto list = decode_result<InstancesResult>(ctx.call(cmd::kList, ListArgs{}));
         std::set<std::string> apps;
         for (const auto& info : list.instances) apps.insert(info.name);
-        return "pid " + std::to_string(ping.pid) + ", version " + ping.version + ", " +
-               process_text(ping.pid) + ", " + std::to_string(apps.size()) + " app(s), " +
-               std::to_string(list.instances.size()) + " instance(s)";
+        std::string text = "pid " + std::to_string(ping.pid) + ", version " + ping.version + ", " +
+                           process_text(ping.pid) + ", " + std::to_string(apps.size()) +
+                           " app(s), " + std::to_string(list.instances.size()) + " instance(s)";
+        // The daemon's count, not this shell's: -i max is resolved there.
+        if (!ping.cpus_detail.empty()) text.append("\ncpus:    ").append(ping.cpus_detail);
+        return text;
     } catch (const TendError& e) {
         return e.what();
     }

@@ -110,6 +110,16 @@ void add_probe_fields(std::vector<Field>& fields, const HealthChecks& health) {
     if (health.liveness.enabled()) fields.push_back({"liveness", probe_text(health.liveness)});
 }
 
+// "2", or "2 (-i max: the CPUs tendd may use)" for a count the daemon made.
+std::string per_cpu_instances_text(const AppSpec& spec) {
+    std::string text = std::to_string(spec.instances);
+    if (spec.instances_per_cpu.empty()) return text;
+    text.append(" (-i ").append(spec.instances_per_cpu);
+    text.append(spec.instances_per_cpu == "max" ? ": the CPUs tendd may use)"
+                                                : " of the CPUs tendd may use)");
+    return text;
+}
+
 void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
     const RestartPolicy& r = spec.restart;
     fields.insert(
@@ -118,7 +128,7 @@ void add_spec_fields(std::vector<Field>& fields, const AppSpec& spec) {
             {"command line", join_command_line(command_line(spec))},
             {"cwd", spec.cwd},
             {"interpreter", effective_interpreter(spec)},
-            {"instances", std::to_string(spec.instances)},
+            {"instances", per_cpu_instances_text(spec)},
             {"exec_mode", spec.exec_mode.empty() ? "-" : spec.exec_mode},
             {"autorestart", r.autorestart ? "true" : "false"},
             {"max_restarts", std::to_string(r.max_restarts)},

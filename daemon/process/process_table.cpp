@@ -62,6 +62,7 @@ std::vector<int> ProcessTable::start(const AppSpec& given) {
     Changing changing(*this);
     validate(given);
     AppSpec spec = given;
+    resolve_instances_per_cpu(spec, usable_cpus());
     resolve_exec_mode(spec);  // settled now: scaling later does not change it
     if (apps_.count(spec.name))
         throw TendError(ErrorCode::kAlreadyExists, "an app named '" + spec.name +

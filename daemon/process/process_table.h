@@ -188,6 +188,9 @@ struct TableConfig {
     std::string notify_socket;  // NOTIFY_SOCKET for sd_notify("READY=1"); "" = none
     LogRotation log_rotation;   // TEND_HOME/config.json's defaults for every app
     ConsoleLogs console;        // tend-runtime: output to stdout/stderr, not files
+    // The CPUs the daemon may use (common/cpu_count.h), asked each time a
+    // spec with -i max / -N arrives; empty = 1.
+    std::function<int()> usable_cpus;
 };
 
 // What the table acts through; each is faked in its unit tests.
@@ -354,6 +357,11 @@ class ProcessTable {
     };
 
     Instance& add_instance(App& app, int index);
+    // scale() without making the count the user's: a reload's new spec may
+    // still say "max".
+    std::vector<int> resize(App& app, std::int64_t count);
+    // What -i max comes to now (TableConfig::usable_cpus).
+    int usable_cpus() const { return config_.usable_cpus ? config_.usable_cpus() : 1; }
     // Throws kLimitExceeded when more instances would pass kMaxTotalInstances.
     void check_total_instances(std::int64_t more) const;
     // Signals pid's group; a Node worker being signalled is dealt no more connections.

@@ -137,13 +137,20 @@ std::vector<int> ProcessTable::send_message(const std::vector<int>& ids, const s
 
 std::vector<int> ProcessTable::scale(const std::string& name, std::int64_t count) {
     Changing changing(*this);
-    app_named(name);
+    App& app = apps_.at(app_named(name).spec.name);
+    std::vector<int> changed = resize(app, count);
+    // A count the user chose: no longer one per CPU (a resurrect keeps it).
+    app.spec.instances_per_cpu.clear();
+    return changed;
+}
+
+std::vector<int> ProcessTable::resize(App& app, std::int64_t count) {
+    const std::string& name = app.spec.name;
     if (count < 1 || count > kMaxInstances)
         throw TendError(ErrorCode::kBadRequest, "cannot scale '" + name + "' to " +
                                                     std::to_string(count) + " instances (1.." +
                                                     std::to_string(kMaxInstances) +
                                                     "; use 'tend stop " + name + "' to stop it)");
-    App& app = apps_.at(name);
     check_total_instances(count - static_cast<std::int64_t>(app.ids.size()));
     app.spec.instances = static_cast<int>(count);
     std::vector<int> changed;
@@ -178,6 +185,7 @@ std::vector<int> ProcessTable::scale_down(const std::string& name, int index) {
             "cannot scale '" + name + "' to 0 instances (use 'tend stop " + name + "' to stop it)");
     int id = *it;
     app.spec.instances = static_cast<int>(app.ids.size()) - 1;
+    app.spec.instances_per_cpu.clear();
     begin_stop(instances_.at(id), AfterStop::kDelete);
     notify_waiters();
     return {id};

@@ -37,6 +37,7 @@ std::vector<int> ProcessTable::replace_spec(AppSpec spec) {
     // worker would not share a port in between.
     if (spec.exec_mode.empty()) spec.exec_mode = app.spec.exec_mode;
     resolve_exec_mode(spec);
+    resolve_instances_per_cpu(spec, usable_cpus());
     int count = spec.instances;
     spec.instances = app.spec.instances;
     bool new_schedule = !(app.spec.schedule == spec.schedule);
@@ -48,7 +49,7 @@ std::vector<int> ProcessTable::replace_spec(AppSpec spec) {
         std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, inst.index);
     }
     if (count == app.spec.instances) return {};
-    return scale(app.spec.name, count);
+    return resize(app, count);
 }
 
 }  // namespace tend

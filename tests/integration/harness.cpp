@@ -247,6 +247,7 @@ TendHome::TendHome(Options options) {
     try {
         daemon_args_ = options.daemon_args;
         daemon_env_ = options.daemon_env;
+        daemon_wrapper_ = options.daemon_wrapper;
         if (options.start_daemon) start_daemon();
     } catch (...) {
         cleanup();
@@ -275,7 +276,8 @@ std::string TendHome::scratch(const std::string& name) const {
 void TendHome::start_daemon() {
     int out =
         ::open((base_ + "/tendd.stdio").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    std::vector<std::string> argv{TENDD_BIN, "--foreground"};
+    std::vector<std::string> argv = daemon_wrapper_;
+    argv.insert(argv.end(), {TENDD_BIN, "--foreground"});
     argv.insert(argv.end(), daemon_args_.begin(), daemon_args_.end());
     std::vector<std::string> env = this->env();
     env.insert(env.end(), daemon_env_.begin(), daemon_env_.end());

@@ -58,6 +58,9 @@ class TendHome {
         bool start_daemon = true;
         std::vector<std::string> daemon_args;  // after `tendd --foreground`
         std::vector<std::string> daemon_env;   // KEY=VALUE, besides TEND_HOME
+        // A command tendd runs under, which must exec it (same pid):
+        // {"taskset", "-c", "0"} pins the daemon and not the CLI.
+        std::vector<std::string> daemon_wrapper;
 
         // A home whose test starts the daemon itself, or checks none runs.
         static Options without_daemon() {
@@ -140,6 +143,7 @@ class TendHome {
     std::string home_;
     std::vector<std::string> daemon_args_;
     std::vector<std::string> daemon_env_;
+    std::vector<std::string> daemon_wrapper_;
     pid_t daemon_pid_ = -1;
     bool daemon_reaped_ = true;
     std::optional<int> daemon_exit_code_;

@@ -10,7 +10,7 @@ namespace tend::handlers {
 std::optional<json> update(const Request&, Context& ctx) {
     ctx.services.hand_over();
     return json(PingResult{static_cast<int>(::getpid()), ctx.services.version,
-                           ctx.services.paths.home, ctx.services.http_url});
+                           ctx.services.paths.home, ctx.services.http_url, 0, ""});
 }
 
 }  // namespace tend::handlers

@@ -18,7 +18,6 @@ StartEnvironment fake_environment() {
     StartEnvironment env;
     env.cwd = "/home/u";
     env.env = {{"PATH", "/usr/bin"}, {"HOME", "/home/u"}};
-    env.cpu_count = 4;
     std::set<std::string> files{"/srv/app/server.js", "/srv/app/worker.js", "/srv/app/sub/job.py",
                                 "/usr/bin/sleep"};
     env.is_file = [files](const std::string& p) { return files.count(p) > 0; };
@@ -63,7 +62,7 @@ TEST_CASE("ecosystem: every option of an app reaches its spec, paths from the fi
     CHECK(s.script == "/srv/app/server.js");
     CHECK(s.cwd == "/srv/app");
     CHECK(s.args == std::vector<std::string>{"--port", "3000", "--msg", "a b"});
-    CHECK(s.instances == 4);
+    CHECK(s.instances_per_cpu == "max");  // the daemon counts its CPUs
     CHECK(s.exec_mode == "cluster");
     CHECK(s.listen.port == 8080);
     CHECK(s.listen.wait_ready);
@@ -100,7 +99,7 @@ TEST_CASE(
     CHECK(apps.specs[0].args == std::vector<std::string>{"-v", "2"});
     CHECK(apps.specs[1].script == "/usr/bin/sleep");
     CHECK(apps.specs[1].interpreter == "none");
-    CHECK(apps.specs[1].instances == 3);
+    CHECK(apps.specs[1].instances_per_cpu == "-1");
 }
 
 TEST_CASE("ecosystem: --env NAME lays env_NAME over env, and KEY=VAL pairs over both") {

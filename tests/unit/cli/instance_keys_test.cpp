@@ -20,7 +20,6 @@ StartEnvironment keys_environment() {
     StartEnvironment env;
     env.cwd = "/srv/app";
     env.env = {{"PATH", "/usr/bin"}};
-    env.cpu_count = 4;
     env.is_file = [](const std::string& p) { return p == "/srv/app/server.js"; };
     env.is_executable = env.is_file;
     env.read_env_file = [](const std::string& path, const std::string& label) {

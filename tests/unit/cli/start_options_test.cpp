@@ -20,7 +20,6 @@ StartEnvironment fake_environment(std::set<std::string> files, std::set<std::str
     StartEnvironment env;
     env.cwd = "/home/u/app";
     env.env = {{"PATH", "/usr/local/bin:/usr/bin"}, {"HOME", "/home/u"}};
-    env.cpu_count = 8;
     env.is_file = [files](const std::string& p) { return files.count(p) > 0; };
     env.is_executable = [executables](const std::string& p) { return executables.count(p) > 0; };
     return env;
@@ -43,33 +42,31 @@ std::string usage_error_of(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("instances: max and 0 mean the CPU count, -1 one less, a number itself") {
-    CHECK(resolve_instances("max", 8) == 8);
-    CHECK(resolve_instances("0", 8) == 8);
-    CHECK(resolve_instances("-1", 8) == 7);
-    CHECK(resolve_instances("-1", 1) == 1);
-    CHECK(resolve_instances("3", 8) == 3);
-    CHECK(resolve_instances("max", 0) == 1);  // hardware_concurrency() may not know
-}
-
-TEST_CASE("instances: -N leaves N CPUs free, at least one instance, as PM2") {
-    CHECK(resolve_instances("-2", 8) == 6);
-    CHECK(resolve_instances("-8", 8) == 1);
-    CHECK(resolve_instances("-100", 8) == 1);
-    CHECK(resolve_instances("1024", 8) == 1024);
+TEST_CASE("instances: max and 0 and -N are left for the daemon to count while a number is itself") {
+    CHECK(parse_instances("max") == InstancesFlag{1, "max"});
+    CHECK(parse_instances("0") == InstancesFlag{1, "max"});
+    CHECK(parse_instances("-1") == InstancesFlag{1, "-1"});
+    CHECK(parse_instances("-02") == InstancesFlag{1, "-2"});
+    CHECK(parse_instances("-0") == InstancesFlag{1, "max"});
+    CHECK(parse_instances("3") == InstancesFlag{3, ""});
+    CHECK(parse_instances("1024") == InstancesFlag{1024, ""});
 }
 
 TEST_CASE("instances: anything else is refused with the documented text") {
-    CHECK(usage_error_of([] { resolve_instances("lots", 8); }) ==
+    CHECK(usage_error_of([] { parse_instances("lots"); }) ==
           "--instances: expected a number, 'max' or -N, got 'lots'");
-    CHECK(usage_error_of([] { resolve_instances("-x", 8); }) ==
+    CHECK(usage_error_of([] { parse_instances("-x"); }) ==
           "--instances: expected a number, 'max' or -N, got '-x'");
-    CHECK(usage_error_of([] { resolve_instances("", 8); }) ==
+    CHECK(usage_error_of([] { parse_instances("-"); }) ==
+          "--instances: expected a number, 'max' or -N, got '-'");
+    CHECK(usage_error_of([] { parse_instances(""); }) ==
           "--instances: expected a number, 'max' or -N, got ''");
-    CHECK(usage_error_of([] { resolve_instances("1025", 8); }) ==
+    CHECK(usage_error_of([] { parse_instances("1025"); }) ==
           "--instances: at most 1024, got '1025'");
-    CHECK(usage_error_of([] { resolve_instances("99999999999999999999", 8); }) ==
+    CHECK(usage_error_of([] { parse_instances("99999999999999999999"); }) ==
           "--instances: expected a number, 'max' or -N, got '99999999999999999999'");
+    CHECK(usage_error_of([] { parse_instances("-99999999999999999999"); }) ==
+          "--instances: expected a number, 'max' or -N, got '-99999999999999999999'");
 }
 
 TEST_CASE("--env pairs split at the first '=', and a pair without one is refused") {
@@ -218,7 +215,7 @@ TEST_CASE("to_app_spec builds the whole spec from the options") {
     CHECK(spec.script == "/home/u/app/server.js");
     CHECK(spec.args == std::vector<std::string>{"--port", "3000"});
     CHECK(spec.cwd == "/home/u/app");
-    CHECK(spec.instances == 7);
+    CHECK(spec.instances_per_cpu == "-1");  // counted by the daemon
     CHECK(spec.env == std::map<std::string, std::string>{{"NODE_ENV", "production"}});
     CHECK(spec.base_env == env.env);
     CHECK_FALSE(spec.restart.autorestart);
@@ -336,12 +333,12 @@ TEST_CASE("--exec-mode: fork or cluster, PM2's _mode spellings too; empty keeps 
 TEST_CASE("-i max and -1 mean cluster mode for a node script even on one CPU, as PM2") {
     StartEnvironment one_cpu =
         fake_environment({"/home/u/app/app.js", "/home/u/app/srv"}, {"/home/u/app/srv"});
-    one_cpu.cpu_count = 1;
     StartFlags flags = flags_for("app.js");
     for (std::string per_cpu : {"max", "-1", "0"}) {
         flags.instances = per_cpu;
         AppSpec spec = to_app_spec(flags, one_cpu);
-        CHECK(spec.instances == 1);
+        CHECK(spec.instances == 1);  // a placeholder: the daemon resolves the word
+        CHECK(spec.instances_per_cpu == (per_cpu == "-1" ? "-1" : "max"));
         CHECK(spec.exec_mode == "cluster");
     }
     flags.instances = "1";

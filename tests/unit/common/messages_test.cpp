@@ -63,8 +63,9 @@ TEST_CASE("results and events are written with every key, an absent missed id le
     CHECK(json(DumpResult{"/h/dump.json", 2}).dump() == R"({"apps":2,"path":"/h/dump.json"})");
     CHECK(json(ResurrectResult{"/d", {"a"}, {"b"}, {"c: x"}}).dump() ==
           R"({"failed":["c: x"],"path":"/d","skipped":["b"],"started":["a"]})");
-    CHECK(json(PingResult{7, "0.1.0", "/h", "http://127.0.0.1:9615"}).dump() ==
-          R"({"home":"/h","http":"http://127.0.0.1:9615","pid":7,"version":"0.1.0"})");
+    CHECK(json(PingResult{7, "0.1.0", "/h", "http://127.0.0.1:9615", 2, "2 (x)"}).dump() ==
+          R"j({"cpus":2,"cpus_detail":"2 (x)","home":"/h","http":"http://127.0.0.1:9615",)j"
+          R"j("pid":7,"version":"0.1.0"})j");
     CHECK(json(FlushResult{{"/a.log"}}).dump() == R"({"files":["/a.log"]})");
     CHECK(json(MissedEvent{4, std::nullopt}).dump() == R"({"count":4})");
     CHECK(json(MissedEvent{4, 2}).dump() == R"({"count":4,"id":2})");

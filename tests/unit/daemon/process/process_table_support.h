@@ -98,6 +98,7 @@ struct Fixture {
     FakeLauncher launcher;
     FakeSockets sockets;
     FakeMessenger messenger;
+    int usable_cpus = 3;  // what -i max comes to
     ProcessTable table{TableSeams{launcher, sockets, messenger, clock},
                        TableConfig{"/home/t",
                                    "/home/t/logs",
@@ -105,7 +106,8 @@ struct Fixture {
                                    "/share/preload.js",
                                    "/home/t/notify.sock",
                                    {},
-                                   {}}};
+                                   {},
+                                   [this] { return usable_cpus; }}};
     // What the table told its watcher, in order: the next deadline each time.
     std::vector<std::optional<std::int64_t>> told;
     Fixture() {
