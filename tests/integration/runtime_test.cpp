@@ -59,11 +59,14 @@ std::string cmdline_of(pid_t pid) {
 // destructor kills it (and unshare) by pid and reaps them.
 class Runtime {
   public:
-    Runtime(const TendHome& home, std::vector<std::string> args, std::vector<std::string> env = {})
+    // wrapper: words that run tend-runtime (taskset -c 0).
+    Runtime(const TendHome& home, std::vector<std::string> args, std::vector<std::string> env = {},
+            std::vector<std::string> wrapper = {})
         : out_path_(home.scratch("runtime") + "/out.txt"),
           err_path_(home.scratch("runtime") + "/err.txt") {
         std::vector<std::string> argv = pid_namespace_prefix();
         namespaced_ = !argv.empty();
+        argv.insert(argv.end(), wrapper.begin(), wrapper.end());
         argv.push_back(RUNTIME_BIN);
         argv.insert(argv.end(), args.begin(), args.end());
         if (env.empty()) env.push_back("TEND_HOME=" + home.home());
@@ -290,4 +293,16 @@ TEST_CASE("tend-runtime: its temporary home is removed at exit and a bad command
     Result missing = home.run_program({RUNTIME_BIN, home.scratch("runtime") + "/nothing.sh"});
     CHECK(missing.exit_code == 1);
     CHECK(contains(missing.err, "could not all be started"));
+}
+
+TEST_CASE("tend-runtime: -i max counts the CPUs the runtime may use (taskset)") {
+    TendHome home(TendHome::Options::without_daemon());
+    std::string app = write_script(home, "one.sh", "echo \"up $TEND_INSTANCE\"");
+    Runtime runtime(home, {app, "-i", "max", "--no-autorestart"}, {},
+                    {"/usr/bin/taskset", "-c", "0"});
+    CHECK(runtime.wait_exit() == 0);
+    std::string out = runtime.out();
+    CHECK(contains(out, "one-0 | up 0"));
+    CHECK_FALSE(contains(out, "one-1"));  // this machine has 2 CPUs; the runtime may use 1
+    CHECK(contains(runtime.err(), "one (1 instance)"));
 }
