@@ -170,7 +170,7 @@ TEST_CASE("systemd export: a cron job is a oneshot service run by NAME.timer") {
     CHECK(unit.find("[Install]") == std::string::npos);
 }
 
-TEST_CASE("systemd export: depends_on orders units; what systemd cannot wait for is a comment") {
+TEST_CASE("systemd export: depends_on orders units and what systemd cannot wait for is a comment") {
     AppSpec db = systemd_test_spec("db", "/srv/db/run");
     AppSpec migrate = systemd_test_spec("migrate", "/srv/migrate/run");
     migrate.restart.autorestart = false;
