@@ -13,6 +13,7 @@
 #include "cli/commands/commands.h"
 #include "cli/ecosystem/ecosystem_apps.h"
 #include "cli/ecosystem/ecosystem_loader.h"
+#include "cli/env_file.h"
 #include "cli/export/export_target.h"
 #include "cli/path_lookup.h"
 #include "cli/usage_error.h"
@@ -96,6 +97,25 @@ std::string export_absolute_command(const std::string& word) {
     return word;
 }
 
+// An env_file's variables are in the spec's env (tend read the file at
+// start); the unit names the file (EnvironmentFile=) instead of copying them,
+// since unit files and `systemctl show` are readable by every user. Those
+// whose value the file still gives are left out of env.
+void export_drop_env_file_vars(AppSpec& spec) {
+    if (spec.env_file.empty()) return;
+    try {
+        for (const auto& [key, value] : load_env_file(spec.env_file, spec.env_file)) {
+            auto it = spec.env.find(key);
+            if (it != spec.env.end() && it->second == value) spec.env.erase(it);
+        }
+    } catch (const TendError& e) {
+        std::fputs(("[tend] warning: " + std::string(e.what()) +
+                    ": its variables are written with the others\n")
+                       .c_str(),
+                   stderr);
+    }
+}
+
 void export_resolve_commands(std::vector<AppSpec>& specs) {
     for (auto& spec : specs) {
         std::string interp =
@@ -105,6 +125,7 @@ void export_resolve_commands(std::vector<AppSpec>& specs) {
         else
             spec.interpreter = export_absolute_command(interp);
         spec.base_env.clear();  // the shell's environment is not the app's definition
+        export_drop_env_file_vars(spec);
     }
 }
 

@@ -46,6 +46,8 @@ TEST_CASE("export systemd FILE -o DIR writes units systemd-analyze verify accept
     db["wait_ready"] = true;
     db["max_memory_restart"] = "200M";
     db["env"] = {{"GREETING", "hello world"}, {"RATIO", "50%"}};
+    db["env_file"] = ".env";
+    write_text(dir + "/.env", "SECRET=hunter2\n");
     json api = export_fixture_app("api");
     api["instances"] = 2;
     api["port"] = 3000;  // written into api.socket only: nothing binds it here
@@ -65,6 +67,11 @@ TEST_CASE("export systemd FILE -o DIR writes units systemd-analyze verify accept
                        "/api.socket\n[tend] wrote " + out + "/api@.service\n[tend] wrote " + out +
                        "/api.target\n[tend] wrote " + out + "/migrate.service\n[tend] wrote " +
                        out + "/report.service\n[tend] wrote " + out + "/report.timer\n");
+    // The env file is named, its secret not copied into a unit anyone may read.
+    std::string db_unit = read_file(out + "/db.service");
+    CHECK(contains(db_unit, "\nEnvironmentFile=" + dir + "/.env\n"));
+    CHECK(contains(db_unit, "\nEnvironment=\"GREETING=hello world\"\n"));
+    CHECK_FALSE(contains(db_unit, "hunter2"));
     std::string api_unit = read_file(out + "/api@.service");
     CHECK(contains(api_unit, "\nExecStart=" + std::string(FIXTURE_BIN) + " sleep\n"));
     CHECK(contains(api_unit, "\nAfter=migrate.service\n"));
