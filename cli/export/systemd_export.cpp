@@ -21,6 +21,10 @@ namespace sdunits {
 // tend's exponential backoff doubles the delay up to this (restart_policy.cpp).
 constexpr std::int64_t kBackoffCeilingMs = 15'000;
 
+// StartLimitIntervalSec='s ceiling: a window longer than a day is no limit
+// anyone meant, and the product below could overflow.
+constexpr std::int64_t kStartWindowCeilingMs = 86'400'000;
+
 // How the units of one app are named, and how others refer to it.
 struct AppUnits {
     const AppSpec* spec = nullptr;
@@ -204,7 +208,11 @@ std::string start_limit_lines(const RestartPolicy& r) {
     std::int64_t delay =
         r.exp_backoff_restart_delay_ms > 0 ? r.exp_backoff_restart_delay_ms : r.restart_delay_ms;
     std::int64_t burst = static_cast<std::int64_t>(r.max_restarts) + 1;
-    std::int64_t window = burst * (r.min_uptime_ms + delay);
+    std::int64_t window = 0;
+    // Absurd values (spec fields are not bounded this far) are capped, not wrapped.
+    if (__builtin_mul_overflow(burst, r.min_uptime_ms + delay, &window) ||
+        window > kStartWindowCeilingMs)
+        window = kStartWindowCeilingMs;
     return comment("max_restarts " + std::to_string(r.max_restarts) + " with min_uptime " +
                    systemd_time_span(r.min_uptime_ms) +
                    ": tend counts short runs in a row, systemd starts in a window") +

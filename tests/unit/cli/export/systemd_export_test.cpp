@@ -207,6 +207,15 @@ TEST_CASE("systemd export: depends_on orders units and what systemd cannot wait 
     CHECK(unit.find("# tend: liveness probe {") != std::string::npos);
 }
 
+TEST_CASE("systemd export: the start limit window is capped at a day") {
+    AppSpec spec = systemd_test_spec("loop", "/srv/loop/run");
+    spec.restart.max_restarts = 1'000'000'000;
+    spec.restart.min_uptime_ms = 1'000'000'000'000;
+    const std::string unit = export_systemd({spec}, {})[0].text;
+    CHECK(systemd_test_has_line(unit, "StartLimitIntervalSec=86400s"));
+    CHECK(systemd_test_has_line(unit, "StartLimitBurst=1000000001"));
+}
+
 TEST_CASE("systemd export: cron expressions as OnCalendar= values") {
     CHECK(systemd_calendar("*/15 9-17 * * 1-5", "") ==
           std::vector<std::string>{"Mon,Tue,Wed,Thu,Fri *-*-* 09..17:00,15,30,45:00"});
