@@ -4,6 +4,7 @@
 // NAME.socket, shared by its instances (systemd's own fd 3 contract); a cron
 // job (autorestart false + cron) gets NAME.timer. What systemd has no
 // setting for is written as a "# tend:" comment where it would go.
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,6 +14,7 @@
 #include "cli/export/systemd_syntax.h"
 #include "common/cron_schedule.h"
 #include "common/probe_spec.h"
+#include "common/signals.h"
 
 namespace tend {
 namespace {
@@ -220,8 +222,16 @@ std::string start_limit_lines(const RestartPolicy& r) {
            "StartLimitBurst=" + std::to_string(burst) + "\n";
 }
 
+// "TERM" and "15" as systemd's "SIGTERM"; a signal without a name by number.
+std::string kill_signal_word(const std::string& given) {
+    int number = signal_number(given);
+    std::string name = signal_name(number);
+    bool named = name.size() > 3 && !std::isdigit(static_cast<unsigned char>(name[3]));
+    return named ? name : std::to_string(number);
+}
+
 std::string stop_lines(const AppSpec& spec) {
-    std::string text = "KillSignal=" + spec.restart.kill_signal + "\n" +
+    std::string text = "KillSignal=" + kill_signal_word(spec.restart.kill_signal) + "\n" +
                        "TimeoutStopSec=" + systemd_time_span(spec.restart.kill_timeout_ms) + "\n";
     if (spec.restart.max_memory_bytes > 0)
         text += comment(

@@ -207,13 +207,15 @@ TEST_CASE("systemd export: depends_on orders units and what systemd cannot wait 
     CHECK(unit.find("# tend: liveness probe {") != std::string::npos);
 }
 
-TEST_CASE("systemd export: the start limit window is capped at a day") {
+TEST_CASE("systemd export: the start limit window is capped at a day and signals are named") {
     AppSpec spec = systemd_test_spec("loop", "/srv/loop/run");
+    spec.restart.kill_signal = "15";
     spec.restart.max_restarts = 1'000'000'000;
     spec.restart.min_uptime_ms = 1'000'000'000'000;
     const std::string unit = export_systemd({spec}, {})[0].text;
     CHECK(systemd_test_has_line(unit, "StartLimitIntervalSec=86400s"));
     CHECK(systemd_test_has_line(unit, "StartLimitBurst=1000000001"));
+    CHECK(systemd_test_has_line(unit, "KillSignal=SIGTERM"));
 }
 
 TEST_CASE("systemd export: cron expressions as OnCalendar= values") {
