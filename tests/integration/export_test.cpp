@@ -95,7 +95,12 @@ TEST_CASE("export systemd without a file prints the running apps' units, as many
     TendHome t;
     t.run_ok(start_fixture("worker", {"-i", "2", "--env", "GREETING=hello world"}, {"sleep"}));
     t.wait_for("worker", all_online(2), "worker online");
-    t.run_ok(start_fixture("single", {}, {"sleep"}));
+    // depends_on travels in the daemon's spec, so the running app keeps its order.
+    json single = export_fixture_app("single");
+    single["depends_on"] = {{"worker", "started"}};
+    std::string file = t.scratch("eco") + "/single.json";
+    write_text(file, json{{"apps", {single}}}.dump());
+    t.run_ok({"start", file});
     t.wait_for("single", all_online(1), "single online");
 
     Result r = t.run_ok({"export", "systemd", "--only", "worker"});
@@ -107,6 +112,8 @@ TEST_CASE("export systemd without a file prints the running apps' units, as many
 
     std::string out = t.scratch("units");
     t.run_ok({"export", "systemd", "-o", out});
+    CHECK(contains(read_file(out + "/single.service"),
+                   "\nAfter=worker.target\nRequires=worker.target\n"));
     export_verify_units({out + "/worker@0.service", out + "/worker@1.service",
                          out + "/worker.target", out + "/single.service"});
 }
