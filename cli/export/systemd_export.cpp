@@ -97,25 +97,21 @@ std::string environment_lines(const AppUnits& u) {
     std::string text;
     if (!u.spec->env_file.empty())
         text += "EnvironmentFile=" + systemd_escape_specifiers(u.spec->env_file) + "\n";
-    for (const auto& [key, value] : instance_env(u)) {
+    std::map<std::string, std::string> env = instance_env(u);
+    const auto& vars = u.spec->vars;
+    if (!vars.increment_var.empty() && !u.templated)
+        env[vars.increment_var] = incremented_value(*u.spec, env, 0);
+    for (const auto& [key, value] : env) {
         // The index's "%i" is the one specifier meant as such.
         bool specifier =
             u.templated && (key == "TEND_INSTANCE" || key == u.spec->vars.instance_var);
         text +=
             "Environment=" + (specifier ? key + "=%i" : systemd_env_assignment(key, value)) + "\n";
     }
-    const auto& vars = u.spec->vars;
-    if (!vars.increment_var.empty()) {
-        if (u.templated)
-            text += comment(vars.increment_var + " counts up from " + vars.increment_var +
-                            " by the instance index: each " + u.base +
-                            "@N.service.d/increment.conf sets it");
-        else
-            text += "Environment=" +
-                    systemd_env_assignment(vars.increment_var,
-                                           incremented_value(*u.spec, instance_env(u), 0)) +
-                    "\n";
-    }
+    if (!vars.increment_var.empty() && u.templated)
+        text += comment(vars.increment_var + " counts up from " + vars.increment_var +
+                        " by the instance index: each " + u.base +
+                        "@N.service.d/increment.conf sets it");
     text += comment(
         "the environment of the shell that started tend is not copied: add what the app "
         "needs above");
@@ -292,6 +288,11 @@ std::string exec_lines(const AppSpec& spec) {
 
 std::string socket_use_lines(const AppUnits& u) {
     const AppSpec& spec = *u.spec;
+    if (spec.listen.port == 0 && u.templated && runs_node_workers(spec, spec.env))
+        return comment(
+            "cluster mode: tendd, as Node's cluster primary, shared whatever port the "
+            "instances listen on; under systemd each instance binds its own (give the app a "
+            "port: a socket unit shares it)");
     if (spec.listen.port == 0) return "";
     std::string text = "Sockets=" + u.base + ".socket\n";
     if (runs_node(spec))
