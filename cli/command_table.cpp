@@ -18,6 +18,7 @@ constexpr std::array kCommands{
     CommandSpec{registered("ecosystem"),     {"init", ""},    "write a commented sample ecosystem.config.js here", false, setup_ecosystem},
     CommandSpec{registered(cmd::kEnv),       {"", ""},        "print the environment an instance was started with", false, setup_env},
     CommandSpec{registered(cmd::kEvents),    {"", ""},        "stream the messages instances send (JSON lines)",   false, setup_events},
+    CommandSpec{registered("export"),        {"", ""},        "write the apps as systemd units, Kubernetes manifests or a Compose file", false, setup_export},
     CommandSpec{registered(cmd::kFlush),     {"", ""},        "empty log files (every app's without a target)",    false, setup_flush},
     CommandSpec{registered("help"),          {"", ""},        "list the commands, or show one command's options",  false, setup_help},
     CommandSpec{registered("http"),          {"", ""},        "where the daemon serves HTTP; 'tend http token' prints the API's write token", false, setup_http},

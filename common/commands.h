@@ -63,6 +63,7 @@ inline constexpr std::array kCommandRegistry{
     CommandInfo{"ecosystem",     kNoRequest,      false,         false},
     CommandInfo{cmd::kEnv,       cmd::kEnv,       true,          false},
     CommandInfo{cmd::kEvents,    cmd::kEvents,    true,          false},
+    CommandInfo{"export",        cmd::kDescribe,  false,         false},
     CommandInfo{cmd::kFlush,     cmd::kFlush,     true,          true},
     CommandInfo{"help",          kNoRequest,      false,         false},
     CommandInfo{"http",          cmd::kPing,      false,         false},

@@ -43,6 +43,18 @@ class CronSchedule {
 
     bool has_seconds() const { return has_seconds_; }
 
+    // The values each field allows, for writing the expression in another
+    // syntax (`tend export systemd`'s OnCalendar=). A day field given as
+    // `*...` is not restricted: with either one so, a day must match both.
+    const std::bitset<60>& seconds() const { return seconds_; }
+    const std::bitset<60>& minutes() const { return minutes_; }
+    const std::bitset<24>& hours() const { return hours_; }
+    const std::bitset<32>& days() const { return days_; }
+    const std::bitset<13>& months() const { return months_; }
+    const std::bitset<7>& weekdays() const { return weekdays_; }
+    bool days_restricted() const { return !days_star_; }
+    bool weekdays_restricted() const { return !weekdays_star_; }
+
   private:
     bool day_matches(int year, int month, int day) const;
     // The first firing at or after start (seconds), walking local times from

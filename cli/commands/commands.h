@@ -33,6 +33,7 @@ CommandRunner setup_monit(CLI::App& app);
 CommandRunner setup_ping(CLI::App& app);
 CommandRunner setup_prettylist(CLI::App& app);
 CommandRunner setup_events(CLI::App& app);
+CommandRunner setup_export(CLI::App& app);
 CommandRunner setup_reload(CLI::App& app);
 CommandRunner setup_reload_logs(CLI::App& app);
 CommandRunner setup_report(CLI::App& app);

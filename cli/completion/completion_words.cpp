@@ -24,6 +24,7 @@ ArgumentCompletion completion_for_type(const std::string& type, bool positional)
     if (type == "COMMAND") return words_of(command_candidates());
     if (type == "SHELL") return words_of(completion_shells());
     if (type == "INIT") return words_of({"systemd"});
+    if (type == "EXPORT") return words_of({"compose", "kubernetes", "systemd"});
     return {};
 }
 

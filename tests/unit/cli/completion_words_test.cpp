@@ -44,6 +44,10 @@ TEST_CASE("arguments complete by their type: targets, files, commands, shells") 
     CHECK(argument_completion("completion", {}).words ==
           std::vector<std::string>{"bash", "fish", "zsh"});
     CHECK(argument_completion("startup", {}).words == std::vector<std::string>{"systemd"});
+    CHECK(argument_completion("export", {}).words ==
+          std::vector<std::string>{"compose", "kubernetes", "systemd"});
+    CHECK(argument_completion("export", {"systemd"}).kind == Kind::kFiles);
+    CHECK(argument_completion("export", {"systemd", "-o"}).kind == Kind::kFiles);
     CHECK(argument_completion("scale", {}).kind == Kind::kTargets);
     CHECK(argument_completion("scale", {"api"}).kind == Kind::kNone);
     CHECK(argument_completion("nope", {}).kind == Kind::kNone);
