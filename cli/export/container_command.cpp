@@ -152,6 +152,11 @@ std::vector<std::string> platform_notes(const AppSpec& spec, bool direct) {
     if (!spec.vars.increment_var.empty())
         notes.push_back("increment_var " + spec.vars.increment_var +
                         ": every replica is instance 0 of its own, so each gets the same value");
+    if (!spec.instances_per_cpu.empty())
+        notes.push_back("instances: -i " + spec.instances_per_cpu +
+                        " is one per CPU tendd may use; written as " +
+                        std::to_string(spec.instances) +
+                        ": set the replicas this platform should run");
     if (direct && spec.listen.wait_ready)
         notes.emplace_back(
             "--direct: nothing waits for the app's ready message (wait_ready); a "

@@ -272,6 +272,10 @@ std::string unit_section(const AppUnits& u, const std::map<std::string, AppUnits
     std::string text = "[Unit]\nDescription=tend app " + systemd_escape_specifiers(spec.name);
     text += u.templated ? ", instance %i\n" : "\n";
     text += "Documentation=man:tend(1)\n";
+    if (!spec.instances_per_cpu.empty())
+        text += comment("instances: -i " + spec.instances_per_cpu +
+                        " is one per CPU tendd may use; written as " +
+                        std::to_string(spec.instances) + ": set the count this host should run");
     if (u.templated) text += "PartOf=" + u.base + ".target\n";
     if (spec.listen.port > 0)
         text += "After=" + u.base + ".socket\nRequires=" + u.base + ".socket\n";

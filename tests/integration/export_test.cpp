@@ -1,8 +1,9 @@
-// `tend export systemd` end to end: the units of an ecosystem file and of a
+// `tend export` end to end: the units of an ecosystem file and of a
 // running daemon's apps, written with -o and checked by systemd's own
 // `systemd-analyze verify` (offline: it loads the given files and their
 // directory, and needs each ExecStart binary to exist, so the apps run the
-// fixture). Also the command's errors.
+// fixture); the same file's Kubernetes manifests read by Debian's kubectl
+// and its compose.yaml by docker-compose. Also the command's errors.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -37,7 +38,73 @@ void export_verify_units(const std::vector<std::string>& units) {
         CHECK_MESSAGE(!contains(r.err, std::filesystem::path(unit).filename().string()), unit);
 }
 
+// Debian's kubectl: /usr/bin/kubectl when kubernetes-client owns it, else
+// where .ci/run unpacks it (another package owns /usr/bin/kubectl here).
+std::string export_debian_kubectl() {
+    Result owner = run_command({{"/usr/bin/dpkg-query", "-S", "/usr/bin/kubectl"}, {}, ""}, 30s);
+    if (owner.exit_code == 0 && owner.out.rfind("kubernetes-client:", 0) == 0)
+        return "/usr/bin/kubectl";
+    std::string unpacked = "/opt/tend-ci/kubernetes-client/usr/bin/kubectl";
+    return ::access(unpacked.c_str(), X_OK) == 0 ? unpacked : "";
+}
+
 }  // namespace
+
+TEST_CASE("export kubernetes and compose FILE -o DIR write what kubectl and docker-compose read") {
+    TendHome t{TendHome::Options::without_daemon()};
+    std::string dir = t.scratch("eco");
+    json web = export_fixture_app("web");
+    web["instances"] = 3;
+    web["port"] = 8080;
+    web["max_memory_restart"] = "256M";
+    web["env"] = {{"GREETING", "hello $USER"}};
+    json job = export_fixture_app("migrate");
+    job["autorestart"] = false;
+    web["depends_on"] = {{"migrate", "completed_successfully"}};
+    write_text(dir + "/apps.json", json{{"apps", {web, job}}}.dump());
+
+    std::string kube = t.scratch("kube");
+    Result k = t.run_ok({"export", "kubernetes", dir + "/apps.json", "-o", kube, "--image",
+                         "registry.example/web:1"});
+    CHECK(k.out == "[tend] wrote " + kube + "/web.yaml\n[tend] wrote " + kube + "/migrate.yaml\n");
+    std::string manifest = read_file(kube + "/web.yaml");
+    CHECK(contains(manifest, "kind: Deployment"));
+    CHECK(contains(manifest, "replicas: 3"));
+    CHECK(contains(manifest, "kind: Service"));
+    CHECK(contains(manifest, "# tend: depends_on"));  // no Kubernetes field: a comment
+    CHECK(contains(read_file(kube + "/migrate.yaml"), "kind: Job"));
+    std::string kubectl = export_debian_kubectl();
+    if (kubectl.empty()) {
+        MESSAGE("no kubectl from Debian's kubernetes-client: manifests not read back");
+    } else {
+        // Offline, `set env --local` decodes the objects into Kubernetes' types.
+        Result r = run_command({{kubectl, "set", "env", "--local", "-f", kube + "/migrate.yaml",
+                                 "CHECKED=1", "-o", "yaml"},
+                                {"KUBECONFIG=/dev/null", "HOME=" + kube},
+                                kube},
+                               60s);
+        INFO("kubectl: " << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(contains(r.out, "registry.example/web:1"));
+    }
+
+    std::string compose = t.scratch("compose");
+    t.run_ok({"export", "compose", dir + "/apps.json", "-o", compose});
+    std::string text = read_file(compose + "/compose.yaml");
+    CHECK(contains(text, "condition: service_completed_successfully"));
+    if (::access("/usr/bin/docker-compose", X_OK) != 0) {
+        MESSAGE("docker-compose is not installed: compose.yaml not checked");
+        return;
+    }
+    Result c =
+        run_command({{"/usr/bin/docker-compose", "-f", compose + "/compose.yaml", "config"},
+                     {"DOCKER_HOST=unix://" + compose + "/no-docker.sock", "HOME=" + compose},
+                     compose},
+                    60s);
+    INFO("docker-compose: " << c.err);
+    CHECK(c.exit_code == 0);
+    CHECK(contains(c.out, "replicas: 3"));
+}
 
 TEST_CASE("export systemd FILE -o DIR writes units systemd-analyze verify accepts") {
     TendHome t{TendHome::Options::without_daemon()};
