@@ -1,7 +1,7 @@
 // `tend export compose`: one compose.yaml, a service per app. Replicas,
 // restart policy, stop signal and grace, memory limit, a healthcheck from
 // the readiness probe and depends_on conditions map to Compose's keys; what
-// has none is a `# tend:` comment in the service. docs/deploy-compose.md.
+// has none is a `# tend:` comment in the service. docs/deploy.md ("Docker Compose").
 #include <algorithm>
 #include <map>
 

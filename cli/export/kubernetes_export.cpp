@@ -1,7 +1,7 @@
 // `tend export kubernetes`: one file per app, its objects as YAML documents:
 // a Deployment (a Job for a one-shot app, a CronJob for a scheduled one) and
 // a Service for a --port. What Kubernetes has no field for is a `# tend:`
-// comment beside where it would go. docs/deploy-kubernetes.md has the table.
+// comment beside where it would go. docs/deploy.md ("Kubernetes") has the table.
 #include <algorithm>
 #include <cctype>
 
