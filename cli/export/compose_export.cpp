@@ -34,19 +34,6 @@ std::string compose_bytes(std::int64_t bytes) {
     return std::to_string(bytes);
 }
 
-// word in single quotes for the /bin/sh of CMD-SHELL.
-std::string compose_sh_word(const std::string& word) {
-    std::string out("'");
-    for (char c : word) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    out += '\'';
-    return out;
-}
-
 std::string compose_url(const Probe& p) {
     return "http://" + p.host + ":" + std::to_string(p.port) + p.path;
 }
@@ -68,7 +55,7 @@ std::vector<std::string> compose_probe_test(YamlWriter& y, const Probe& p) {
         "http_get probe: Docker runs a command in the container; this one needs curl or "
         "wget\n(healthy: 200-399" +
         std::string(p.headers.empty() ? "" : "; the probe's headers are not sent") + ")");
-    std::string url = compose_sh_word(compose_url(p));
+    std::string url = single_quoted(compose_url(p));
     return {"CMD-SHELL", "curl -fsS -o /dev/null " + url + " || wget -q -O /dev/null " + url};
 }
 

@@ -13,16 +13,7 @@ std::string runtime_shell_word(const std::string& word) {
     for (char c : word)
         if (std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '"' || c == '\\')
             plain = false;
-    if (plain) return word;
-    std::string out("'");
-    for (char c : word) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    out += '\'';
-    return out;
+    return plain ? word : single_quoted(word);
 }
 
 void runtime_option(std::vector<std::string>& argv, const char* name, const std::string& value) {
@@ -165,6 +156,18 @@ std::vector<std::string> platform_notes(const AppSpec& spec, bool direct) {
         notes.push_back("--direct: tend set " + spec.vars.instance_var +
                         " per instance; replicas get no index");
     return notes;
+}
+
+std::string single_quoted(const std::string& word) {
+    std::string out("'");
+    for (char c : word) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    out += '\'';
+    return out;
 }
 
 std::string text_of(std::initializer_list<std::string_view> pieces) {

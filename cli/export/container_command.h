@@ -38,6 +38,10 @@ std::vector<std::string> container_command(const AppSpec& spec, bool direct);
 // increment_var, and (direct) the instance index.
 std::vector<std::string> platform_notes(const AppSpec& spec, bool direct);
 
+// word in single quotes, as sh and split_command_words() read it ('\''
+// for a single quote inside).
+std::string single_quoted(const std::string& word);
+
 // The pieces appended in place: GCC 12 at -O3 warns falsely on a literal
 // plus a temporary std::string.
 std::string text_of(std::initializer_list<std::string_view> pieces);
