@@ -100,7 +100,9 @@ std::string canonical_exec_mode(const std::string& mode) {
 }
 
 std::optional<std::string> per_cpu_word(std::string_view text) {
-    if (text == "max" || text == "0") return "max";
+    if (text == "max") return "max";
+    // "0", and any other way of writing it ("000"), is PM2's max.
+    if (auto n = parse_int(text); n && *n == 0) return "max";
     if (text.size() < 2 || text.front() != '-') return std::nullopt;
     auto fewer = parse_int(text.substr(1));
     if (!fewer) return std::nullopt;

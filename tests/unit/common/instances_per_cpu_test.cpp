@@ -10,6 +10,7 @@ using namespace tend;
 TEST_CASE("per-cpu words: max and 0 are every CPU and -N leaves N free") {
     CHECK(per_cpu_word("max") == "max");
     CHECK(per_cpu_word("0") == "max");
+    CHECK(per_cpu_word("000") == "max");  // found by size_duration_fuzz: it parsed as 0 instances
     CHECK(per_cpu_word("-0") == "max");
     CHECK(per_cpu_word("-1") == "-1");
     CHECK(per_cpu_word("-007") == "-7");
