@@ -146,9 +146,12 @@ bool no_plain_archive(const std::string& live) {
 
 TEST_CASE("rotation under full load: at most retain archives, a whole contiguous tail") {
     TendHome home;
-    // Eight writers as fast as they can for 20 s, into a file each.
-    home.run_ok(start_fixture(
-        "flood", {"-i", "8", "--max-size", "5M", "--retain", "5", "--compress"}, {"flood", "20"}));
+    // Eight writers as fast as they can for 20 s, into a file each; and,
+    // however loaded the machine, at least 1,000,000 lines of about 42
+    // bytes each: more than the 6 files of 5M kept, so the oldest are pruned.
+    home.run_ok(start_fixture("flood",
+                              {"-i", "8", "--max-size", "5M", "--retain", "5", "--compress"},
+                              {"flood", "20", "--at-least", "1000000"}));
     auto live = [&](int i) {
         return home.home() + "/logs/flood-out-" + std::to_string(i) + ".log";
     };
