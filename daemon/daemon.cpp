@@ -16,7 +16,7 @@
 #include "daemon/control/handlers/handlers.h"
 #include "daemon/daemon_parts.h"
 #include "daemon/http/http_listener.h"
-#include "daemon/runtime/runtime_log_sink.h"
+#include "daemon/logs/log_file.h"
 #include "daemon/service_manager.h"
 #include "daemon/uv/guard.h"
 #include "keeper/wire.h"
@@ -43,9 +43,10 @@ void Daemon::prepare_home() {
     };
     sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_st>(
         paths_.daemon_log, 5 << 20, 3, false, handlers));
-    if (options_.runtime)
-        sinks.push_back(runtime_stderr_sink(options_.runtime->json));
-    else if (options_.log_to_stderr)
+    if (options_.runtime) {
+        runtime_log_ = std::make_shared<RuntimeStderrSink>(options_.runtime->json);
+        sinks.push_back(runtime_log_);
+    } else if (options_.log_to_stderr)
         sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_st>());
     auto logger = std::make_shared<spdlog::logger>("tendd", sinks.begin(), sinks.end());
     logger->flush_on(spdlog::level::info);
@@ -104,6 +105,13 @@ void Daemon::start_parts() {
     take_over_apps();
     p.watcher.sync(p.table.watch_targets());  // a take-over's apps are watched anew
     watch_signals();
+    // tend-runtime blocks SIGTERM and SIGINT until now: PID 1 would drop
+    // them without a handler. Held pending, they arrive here.
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGINT);
+    ::sigprocmask(SIG_UNBLOCK, &stops, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
     p.health.follow();  // the apps taken over
     p.saver.save_now();
@@ -142,7 +150,17 @@ void Daemon::start_http() {
 void Daemon::start_runtime() {
     if (!options_.runtime) return;
     Parts& p = *parts_;
-    p.runtime.emplace(&loop_, p.table, *options_.runtime, [this] { stop_everything(nullptr); });
+    // The runtime's own lines share the apps' stderr file from now on.
+    ConsoleLogs where;
+    where.same_stream = options_.runtime->same_stream;
+    std::shared_ptr<LogFile> console = p.sink.open(where.err_path());
+    runtime_log_->route_to([console](std::string_view line) {
+        console->append(line);
+        console->flush();
+    });
+    p.runtime.emplace(&loop_, p.table, *options_.runtime, [this] {
+        if (!parts_->services.shutting_down) stop_everything(nullptr);
+    });
     p.runtime->start();
 }
 
@@ -242,6 +260,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     Parts& p = *parts_;
     if (p.closed) return;
     p.closed = true;
+    if (runtime_log_) runtime_log_->route_to(nullptr);  // its file closes below
     p.server.close(handing_over);
     p.sampler.close();
     p.health.close();

@@ -18,6 +18,8 @@
 
 namespace tend {
 
+class RuntimeStderrSink;  // daemon/runtime/runtime_log_sink.h
+
 struct DaemonOptions {
     bool log_to_stderr = false;  // --foreground
     std::int64_t sample_interval_ms = 1000;
@@ -68,6 +70,8 @@ class Daemon {
     uv_loop_t loop_{};
     std::unique_ptr<Parts> parts_;
     int exit_code_ = 0;
+    // tend-runtime's lines on stderr (the daemon's log sink there).
+    std::shared_ptr<RuntimeStderrSink> runtime_log_;
 };
 
 }  // namespace tend

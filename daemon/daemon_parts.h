@@ -34,6 +34,7 @@
 #include "daemon/process/clock.h"
 #include "daemon/process/orphan_reaper.h"
 #include "daemon/process/uv_launcher.h"
+#include "daemon/runtime/runtime_log_sink.h"
 #include "daemon/runtime/runtime_session.h"
 #include "daemon/streams/message_bus.h"
 #include "daemon/streams/monit_hub.h"
@@ -60,6 +61,7 @@ inline TableConfig table_config(const Paths& paths, const DaemonOptions& options
     ConsoleLogs console;
     console.on = options.runtime.has_value();
     console.json = options.runtime && options.runtime->json;
+    console.same_stream = options.runtime && options.runtime->same_stream;
     return TableConfig{paths.home,
                        paths.log_dir,
                        current_environment(),

@@ -171,14 +171,16 @@ inline TableView view_of(const TableState& s) {
 // tend-runtime's console: every app's lines go to the daemon's own stdout
 // and stderr, each labelled with its app and instance (or as JSON lines),
 // instead of to files; the container's platform keeps them.
-struct ConsoleLogs {
-    bool on = false;
-    bool json = false;
-};
 // Where the console's lines go: opened anew (log_file_open.h allows /dev's
 // links), so the daemon's own descriptors 1 and 2 keep their flags.
 inline constexpr const char* kConsoleOut = "/dev/stdout";
 inline constexpr const char* kConsoleErr = "/dev/stderr";
+struct ConsoleLogs {
+    bool on = false;
+    bool json = false;
+    bool same_stream = false;  // stdout and stderr are one file: one writer for both
+    const char* err_path() const { return same_stream ? kConsoleOut : kConsoleErr; }
+};
 
 struct TableConfig {
     std::string home;                                // TEND_HOME, given to every instance

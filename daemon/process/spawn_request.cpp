@@ -79,7 +79,7 @@ LogFormat console_format(const ConsoleLogs& console) {
 
 std::pair<std::string, std::string> ProcessTable::log_paths(const AppSpec& spec, int index) const {
     const LogOptions& logs = spec.logs;
-    if (config_.console.on) return {kConsoleOut, kConsoleErr};
+    if (config_.console.on) return {kConsoleOut, config_.console.err_path()};
     std::string suffix;
     if (!logs.merge_logs) suffix.append("-").append(std::to_string(index));
     std::string out = config_.log_dir + "/" + spec.name + "-out" + suffix + ".log";

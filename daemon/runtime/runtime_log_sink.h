@@ -4,12 +4,39 @@
 // every line.
 #pragma once
 
-#include <spdlog/sinks/sink.h>
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/log_format.h"
 
 namespace tend {
 
-std::shared_ptr<spdlog::sinks::sink> runtime_stderr_sink(bool json);
+class RuntimeStderrSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+  public:
+    explicit RuntimeStderrSink(bool json);
+    // While the daemon runs, lines go through the writer the apps' stderr
+    // lines go through (the console's LogFile: whole lines, never blocking
+    // the loop, never torn by an app's line); before and after, straight to
+    // fd 2. An empty writer goes back to fd 2.
+    void route_to(std::function<void(std::string_view line)> writer) {
+        writer_ = std::move(writer);
+    }
+
+  protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override;
+    void flush_() override {}
+
+  private:
+    std::string line_of(const spdlog::details::log_msg& msg) const;
+
+    bool json_;
+    DateFormat time_;
+    std::function<void(std::string_view)> writer_;
+};
 
 }  // namespace tend

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -36,7 +38,23 @@ void append_to_std_files() {
     }
 }
 
+// Whether stdout and stderr are the same file or pipe.
+bool same_std_stream() {
+    struct stat out {};
+    struct stat err {};
+    return ::fstat(1, &out) == 0 && ::fstat(2, &err) == 0 && out.st_dev == err.st_dev &&
+           out.st_ino == err.st_ino;
+}
+
 int run(const tend::RuntimeArgs& args) {
+    // As PID 1, a signal without a handler is dropped: `docker stop` in the
+    // first milliseconds would be lost. Blocked, it waits until the daemon
+    // handles it (Daemon::start_parts unblocks them).
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGINT);
+    ::sigprocmask(SIG_BLOCK, &stops, nullptr);
     tend::RuntimeHome home;
     // Whatever started us may have left descriptors open: none may reach an app.
     ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -45,7 +63,7 @@ int run(const tend::RuntimeArgs& args) {
     options.log_to_stderr = true;
     options.version = tend::kVersion;
     options.runtime = tend::RuntimeOptions{args.start_words, args.json, args.auto_exit,
-                                           tend::program_beside_self("tend")};
+                                           tend::program_beside_self("tend"), same_std_stream()};
     tend::Daemon daemon(tend::resolve_paths(), options);
     return daemon.run();
 }

@@ -12,6 +12,9 @@ struct RuntimeOptions {
     bool json = false;                     // apps' lines as JSON objects
     bool auto_exit = true;                 // end once nothing is left to run
     std::string tend_program;              // the CLI that starts the apps
+    // stdout and stderr are one file or pipe (`2>&1`, a terminal): the
+    // apps' lines go through one writer, so none can tear another.
+    bool same_stream = false;
 };
 
 }  // namespace tend

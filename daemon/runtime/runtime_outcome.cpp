@@ -34,7 +34,8 @@ std::string failure_of(const RuntimeInstance& inst) {
     if (inst.state == InstanceState::kErrored) return who + " errored";
     // SIGKILL is never asked for gracefully: the process outlived its
     // kill_timeout, or something (the OOM killer) ended it from outside.
-    if (inst.exit_signal == SIGKILL) return who + " was killed (SIGKILL)";
+    bool asked = inst.stop_requested && inst.stops_with_sigkill;
+    if (inst.exit_signal == SIGKILL && !asked) return who + " was killed (SIGKILL)";
     if (inst.state != InstanceState::kStopped || inst.stop_requested) return "";
     if (inst.exit_signal) return who + " ended by " + signal_name(*inst.exit_signal);
     if (!inst.exit_code || *inst.exit_code == 0) return "";

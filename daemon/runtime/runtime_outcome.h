@@ -24,6 +24,7 @@ struct RuntimeInstance {
     bool stop_requested = false;     // it ended because it was asked to stop
     bool scheduled = false;          // a cron job whose next run is still to come
     std::vector<int> stop_exit_codes;
+    bool stops_with_sigkill = false;  // its kill_signal is SIGKILL
 };
 
 // Whether the instance may still run without anyone asking.

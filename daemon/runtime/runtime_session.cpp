@@ -7,6 +7,7 @@
 
 #include "common/environment.h"
 #include "common/errors.h"
+#include "common/signals.h"
 #include "daemon/uv/c_strings.h"
 #include "daemon/uv/guard.h"
 
@@ -40,7 +41,8 @@ std::vector<RuntimeInstance> runtime_view(const ProcessTable& table) {
         if (!app) continue;
         out.push_back(RuntimeInstance{inst->app, inst->index, inst->state, inst->exit_code,
                                       inst->exit_signal, inst->stop_requested,
-                                      scheduled(*app, *inst), app->spec.restart.stop_exit_codes});
+                                      scheduled(*app, *inst), app->spec.restart.stop_exit_codes,
+                                      signal_number(app->spec.restart.kill_signal) == SIGKILL});
     }
     return out;
 }
@@ -102,7 +104,10 @@ void RuntimeSession::start() {
 void RuntimeSession::on_starter_exit(std::int64_t status, int signal) {
     starter_ = nullptr;
     starter_pid_ = 0;
-    if (closed_) return;  // stopped with the runtime: not a failure to start
+    // Stopped with the runtime (SIGTERM while apps were starting: the daemon
+    // refuses starts once it stops, Ctrl-C reaches the starter too): not a
+    // failure to start.
+    if (closed_ || stopping_) return;
     if (status != 0 || signal != 0) {
         starter_failed_ = status != 0 ? static_cast<int>(status) : 1;
         spdlog::error("the apps could not all be started (tend start exited {}): stopping",
@@ -134,9 +139,14 @@ void RuntimeSession::check() {
 }
 
 void RuntimeSession::before_stop() {
+    stopping_ = true;
     ended_before_stop_.clear();
+    // By state, not by may_run_again: a cron job whose last run failed is
+    // judged by that run, though it would have run again.
     for (RuntimeInstance& inst : runtime_view(table_))
-        if (!may_run_again(inst)) ended_before_stop_.push_back(std::move(inst));
+        if (inst.state == InstanceState::kStopped || inst.state == InstanceState::kErrored ||
+            inst.state == InstanceState::kCompleted)
+            ended_before_stop_.push_back(std::move(inst));
 }
 
 int RuntimeSession::exit_code() const {

@@ -61,6 +61,7 @@ class RuntimeSession {
     std::vector<RuntimeInstance> ended_before_stop_;
     bool running_ = false;  // the apps are started: ending is armed
     bool ended_ = false;
+    bool stopping_ = false;  // every app is being stopped
     bool closed_ = false;
 };
 

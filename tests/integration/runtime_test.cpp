@@ -6,6 +6,7 @@
 // ended errored or was killed, 2 on a bad command line.
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -59,11 +60,12 @@ std::string cmdline_of(pid_t pid) {
 // destructor kills it (and unshare) by pid and reaps them.
 class Runtime {
   public:
-    // wrapper: words that run tend-runtime (taskset -c 0).
+    // wrapper: words that run tend-runtime (taskset -c 0). merged: stderr
+    // is stdout's file (`2>&1`).
     Runtime(const TendHome& home, std::vector<std::string> args, std::vector<std::string> env = {},
-            std::vector<std::string> wrapper = {})
+            std::vector<std::string> wrapper = {}, bool merged = false)
         : out_path_(home.scratch("runtime") + "/out.txt"),
-          err_path_(home.scratch("runtime") + "/err.txt") {
+          err_path_(merged ? out_path_ : home.scratch("runtime") + "/err.txt") {
         std::vector<std::string> argv = pid_namespace_prefix();
         namespaced_ = !argv.empty();
         argv.insert(argv.end(), wrapper.begin(), wrapper.end());
@@ -71,10 +73,12 @@ class Runtime {
         argv.insert(argv.end(), args.begin(), args.end());
         if (env.empty()) env.push_back("TEND_HOME=" + home.home());
         int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        int err = merged
+                      ? out
+                      : ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         pid_ = spawn_command({argv, env, home.scratch("runtime")}, out, err);
         ::close(out);
-        ::close(err);
+        if (!merged) ::close(err);
     }
     ~Runtime() {
         if (!exit_code_) kill_child(pid_);
@@ -123,6 +127,16 @@ class Runtime {
     bool namespaced_ = false;
     std::optional<int> exit_code_;
 };
+
+// The first CPU this process may run on (taskset -c 0 fails where 0 is not).
+int first_allowed_cpu() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) == 0)
+        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+            if (CPU_ISSET(cpu, &set)) return cpu;
+    return 0;
+}
 
 std::string write_script(const TendHome& home, const std::string& name, const std::string& body) {
     std::string path = home.scratch("runtime") + "/" + name;
@@ -210,12 +224,13 @@ TEST_CASE("tend-runtime: exits 1 when a one-shot app fails and 0 when it succeed
 TEST_CASE("tend-runtime: SIGTERM runs the apps' SIGINT handlers and exits 0") {
     TendHome home(TendHome::Options::without_daemon());
     std::string app = write_script(home, "serve.sh", kPolite);
-    Runtime runtime(home, {app, "-i", "2"});
+    // A kill_timeout no loaded machine reaches: the handlers must run.
+    Runtime runtime(home, {app, "-i", "2", "--kill-timeout", "10000"});
     runtime.wait_for_out(home, "serve-0 | up 0");
     runtime.wait_for_out(home, "serve-1 | up 1");
     pid_t pid = runtime.runtime_pid(home);
     REQUIRE(::kill(pid, SIGTERM) == 0);
-    // The apps' kill_timeout is 1.6 s; bench/runtime.py times the stop.
+    // bench/runtime.py times the stop against kill_timeout + 1 s.
     CHECK(runtime.wait_exit() == 0);
     std::string out = runtime.out();
     CHECK(contains(out, "serve-0 | bye 0"));
@@ -299,10 +314,33 @@ TEST_CASE("tend-runtime: -i max counts the CPUs the runtime may use (taskset)") 
     TendHome home(TendHome::Options::without_daemon());
     std::string app = write_script(home, "one.sh", "echo \"up $TEND_INSTANCE\"");
     Runtime runtime(home, {app, "-i", "max", "--no-autorestart"}, {},
-                    {"/usr/bin/taskset", "-c", "0"});
+                    {"/usr/bin/taskset", "-c", std::to_string(first_allowed_cpu())});
     CHECK(runtime.wait_exit() == 0);
     std::string out = runtime.out();
     CHECK(contains(out, "one-0 | up 0"));
     CHECK_FALSE(contains(out, "one-1"));  // this machine has 2 CPUs; the runtime may use 1
     CHECK(contains(runtime.err(), "one (1 instance)"));
+}
+
+TEST_CASE("tend-runtime: with stdout and stderr on one pipe every line stays whole") {
+    TendHome home(TendHome::Options::without_daemon());
+    // Both streams at once from four instances, then exit: whole lines only.
+    std::string app =
+        write_script(home, "both.sh",
+                     "i=0\nwhile [ $i -lt 300 ]; do\n"
+                     "  echo \"out $TEND_INSTANCE $i\"; echo \"err $TEND_INSTANCE $i\" >&2\n"
+                     "  i=$((i+1))\ndone");
+    Runtime runtime(home, {app, "-i", "4", "--no-autorestart"}, {}, {}, true);
+    CHECK(runtime.wait_exit() == 0);
+    int app_lines = 0;
+    for (const std::string& line : split_lines(runtime.out())) {
+        if (line.rfind("tend-runtime ", 0) == 0) continue;  // the runtime's own
+        auto w = words(line);
+        REQUIRE_MESSAGE(w.size() == 5, line);  // "both-N | out|err N i"
+        CHECK(w[0] == "both-" + w[3]);
+        CHECK(w[1] == "|");
+        CHECK((w[2] == "out" || w[2] == "err"));
+        ++app_lines;
+    }
+    CHECK(app_lines == 4 * 300 * 2);
 }

@@ -59,6 +59,12 @@ TEST_CASE("runtime outcome: errored or killed apps exit 1 and are named") {
     CHECK(failure_of(ended(InstanceState::kStopped, std::nullopt, SIGSEGV)) ==
           "api-1 ended by SIGSEGV");
     CHECK(failure_of(ended(InstanceState::kStopped, 3)) == "api-1 exited with code 3");
+    // SIGKILL as the app's own stop signal is a clean stop; unasked, a kill.
+    RuntimeInstance by_sigkill = ended(InstanceState::kStopped, std::nullopt, SIGKILL, true);
+    by_sigkill.stops_with_sigkill = true;
+    CHECK(failure_of(by_sigkill).empty());
+    by_sigkill.stop_requested = false;
+    CHECK(failure_of(by_sigkill) == "api-1 was killed (SIGKILL)");
     // Asked to stop, a non-zero exit is the app's way of stopping.
     CHECK(failure_of(ended(InstanceState::kStopped, 130, std::nullopt, true)).empty());
     RuntimeInstance other = ended(InstanceState::kErrored);
