@@ -151,9 +151,7 @@ void Daemon::start_runtime() {
     if (!options_.runtime) return;
     Parts& p = *parts_;
     // The runtime's own lines share the apps' stderr file from now on.
-    ConsoleLogs where;
-    where.same_stream = options_.runtime->same_stream;
-    std::shared_ptr<LogFile> console = p.sink.open(where.err_path());
+    std::shared_ptr<LogFile> console = p.sink.open(daemon_parts::console_logs(options_).err_path());
     runtime_log_->route_to([console](std::string_view line) {
         console->append(line);
         console->flush();

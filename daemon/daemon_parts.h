@@ -57,18 +57,23 @@ inline std::string find_node_preload() {
     return std::filesystem::is_regular_file(path, ec) ? path.string() : "";
 }
 
-inline TableConfig table_config(const Paths& paths, const DaemonOptions& options) {
+// tend-runtime's console (off for a daemon the CLI starts).
+inline ConsoleLogs console_logs(const DaemonOptions& options) {
     ConsoleLogs console;
     console.on = options.runtime.has_value();
     console.json = options.runtime && options.runtime->json;
     console.same_stream = options.runtime && options.runtime->same_stream;
+    return console;
+}
+
+inline TableConfig table_config(const Paths& paths, const DaemonOptions& options) {
     return TableConfig{paths.home,
                        paths.log_dir,
                        current_environment(),
                        find_node_preload(),
                        paths.home + "/notify.sock",
                        load_daemon_settings(paths.home).log_rotation,
-                       console,
+                       console_logs(options),
                        [] { return count_usable_cpus().usable; }};
 }
 
