@@ -2,6 +2,7 @@
 // the daemon is nobody's child and lives in its own session; a close-on-exec
 // pipe reports a failed exec at once instead of after the 5 s wait.
 #include "cli/daemon_launcher.h"
+#include "common/self_path.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -109,12 +110,9 @@ Client connect_or_launch(const Paths& paths) {
 
 std::string find_daemon_binary() {
     if (const char* bin = std::getenv("TEND_DAEMON_BIN"); bin && *bin) return bin;
-    std::error_code ec;
-    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        std::string beside = (self.parent_path() / "tendd").string();
-        if (is_executable_file(beside)) return beside;
-    }
+    if (std::string beside = program_beside_self("tendd");
+        !beside.empty() && is_executable_file(beside))
+        return beside;
     const char* path = std::getenv("PATH");
     if (auto found = search_path("tendd", path ? path : "", is_executable_file)) return *found;
     throw TendError(ErrorCode::kDaemonUnavailable,
