@@ -199,8 +199,8 @@ InstancesFlag parse_instances(std::string_view text) {
     if (!n)
         throw UsageError("--instances: expected a number, 'max' or -N, got '" + std::string(text) +
                          "'");
-    if (*n > kMaxAppInstances)
-        throw UsageError("--instances: at most " + std::to_string(kMaxAppInstances) + ", got '" +
+    if (*n > kInstancesCeiling)
+        throw UsageError("--instances: at most " + std::to_string(kInstancesCeiling) + ", got '" +
                          std::string(text) + "'");
     return InstancesFlag{static_cast<int>(*n), ""};
 }

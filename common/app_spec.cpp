@@ -227,8 +227,8 @@ void validate(const AppSpec& spec) {
             "' is not allowed (no spaces or '/', not 'all', not a number)");
     if (spec.script.empty()) bad("a script is required");
     if (spec.instances < 1) bad("instances must be at least 1");
-    if (spec.instances > kMaxAppInstances)
-        bad("instances must be at most " + std::to_string(kMaxAppInstances));
+    if (spec.instances > kInstancesCeiling)
+        bad("instances must be at most " + std::to_string(kInstancesCeiling));
     if (!spec.instances_per_cpu.empty() && !per_cpu_word(spec.instances_per_cpu))
         bad("instances_per_cpu must be 'max', 0 or -N, not '" + spec.instances_per_cpu + "'");
     if (std::string mode = canonical_exec_mode(spec.exec_mode);

@@ -118,11 +118,20 @@ struct InstanceVars {
     std::string increment_var;                       // its value + the index; "" = none
 };
 
-// The most instances an app may have, and all apps of one daemon together:
-// more is a typo (`-i 100000`), not a plan, and each instance holds three
+// The most instances an app may have, and all apps of one daemon together,
+// unless TEND_HOME/config.json's "max_instances" raises both: more is
+// usually a typo (`-i 100000`), not a plan, and each instance holds five
 // descriptors in tendd and three in the keeper. docs/security.md lists them.
 inline constexpr int kMaxAppInstances = 1024;
 inline constexpr int kMaxTotalInstances = 4096;
+// What no spec may ask and "max_instances" may not pass.
+inline constexpr int kInstancesCeiling = 100000;
+
+// The limits a daemon applies (the defaults, or "max_instances" for both).
+struct InstanceLimits {
+    int per_app = kMaxAppInstances;
+    int total = kMaxTotalInstances;
+};
 
 // -i's words that count CPUs, as PM2: "max" and "0" (one instance per
 // usable CPU) and "-N" (N fewer). Their canonical form ("0" is "max"),

@@ -269,6 +269,7 @@ void Daemon::begin_shutdown(bool handing_over) {
     p.reaper.close();
     p.sink.close_all();
     if (handing_over) p.launcher.release_all();
+    p.launcher.close_spawner();  // it exits at once, and libuv reaps it
     p.saver.close();
     p.keeper.close();
     p.deadline_timer.close();

@@ -29,6 +29,9 @@ struct DaemonOptions {
     // tend-runtime: start these apps, write their lines to stdout/stderr,
     // end when nothing is left to run (daemon/runtime/).
     std::optional<RuntimeOptions> runtime;
+    // The open-file limit apps get (tendd raises its own: common/fd_limit.h);
+    // 0: whatever tendd has.
+    long child_nofile = 0;
 };
 
 class Daemon {

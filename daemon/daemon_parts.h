@@ -67,14 +67,16 @@ inline ConsoleLogs console_logs(const DaemonOptions& options) {
 }
 
 inline TableConfig table_config(const Paths& paths, const DaemonOptions& options) {
+    DaemonSettings settings = load_daemon_settings(paths.home);
     return TableConfig{paths.home,
                        paths.log_dir,
                        current_environment(),
                        find_node_preload(),
                        paths.home + "/notify.sock",
-                       load_daemon_settings(paths.home).log_rotation,
+                       settings.log_rotation,
                        console_logs(options),
-                       [] { return count_usable_cpus().usable; }};
+                       [] { return count_usable_cpus().usable; },
+                       settings.instance_limits};
 }
 
 }  // namespace daemon_parts
@@ -86,7 +88,7 @@ struct Daemon::Parts {
           lock(paths.pidfile, handover.take("lock")),
           sink(loop, paths.home),
           channels(loop),
-          launcher(loop, sink, channels, keeper),
+          launcher(loop, sink, channels, keeper, daemon.options_.child_nofile),
           sockets(loop, channels, keeper),
           table(TableSeams{launcher, sockets, channels, clock},
                 daemon_parts::table_config(paths, daemon.options_)),

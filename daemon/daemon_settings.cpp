@@ -35,6 +35,16 @@ std::optional<HttpAddress> read_http(const json& object) {
     return address;
 }
 
+// "max_instances": N raises (or lowers) both limits to N.
+InstanceLimits read_instance_limits(const json& value) {
+    if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
+        value.get<std::int64_t>() > kInstancesCeiling)
+        throw TendError(ErrorCode::kBadRequest, "'max_instances' must be a whole number 1.." +
+                                                    std::to_string(kInstancesCeiling));
+    int n = static_cast<int>(value.get<std::int64_t>());
+    return InstanceLimits{n, n};
+}
+
 }  // namespace
 
 DaemonSettings load_daemon_settings(const std::string& home) {
@@ -47,8 +57,12 @@ DaemonSettings load_daemon_settings(const std::string& home) {
         if (!parsed.ok() || !parsed.value.is_object())
             throw TendError(ErrorCode::kBadRequest, "not a JSON object");
         for (const auto& [key, value] : parsed.value.items()) {
-            if (key != "logs" && key != "http")
+            if (key != "logs" && key != "http" && key != "max_instances")
                 throw TendError(ErrorCode::kBadRequest, "unknown key '" + key + "'");
+            if (key == "max_instances") {
+                settings.instance_limits = read_instance_limits(value);
+                continue;
+            }
             if (!value.is_object())
                 throw TendError(ErrorCode::kBadRequest, "'" + key + "' must be an object");
             if (key == "http") {

@@ -9,12 +9,18 @@
 //
 //   {"http": {"listen": "127.0.0.1:9615"}}
 //
+// and how many instances it runs (read at start only), raising both the
+// daemon's limit of 4096 and an app's of 1024 to N (at most 100000):
+//
+//   {"max_instances": 10000}
+//
 // Read when tendd starts and again on `tend reloadLogs`.
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "common/app_spec.h"
 #include "common/http_address.h"
 #include "common/log_rotation.h"
 
@@ -23,6 +29,7 @@ namespace tend {
 struct DaemonSettings {
     LogRotation log_rotation;         // unset options: the built-in defaults
     std::optional<HttpAddress> http;  // "http": {"listen": ...}; none: no HTTP
+    InstanceLimits instance_limits;   // "max_instances", or the defaults
 };
 
 // The settings in home's config.json; none set when there is no file.

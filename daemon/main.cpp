@@ -18,6 +18,7 @@
 
 #include "common/cli11_errors.h"
 #include "common/errors.h"
+#include "common/fd_limit.h"
 #include "common/http_address.h"
 #include "common/paths.h"
 #include "common/self_path.h"
@@ -196,6 +197,7 @@ int run(int argc, char** argv) {
     // The keeper's channel and the home lock are opened or passed on anew.
     ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     tend::DaemonOptions options = daemon_options(flags);
+    options.child_nofile = tend::raise_fd_limit();
     if (!flags.serve) {
         int rc = run_under_keeper(argc, argv);
         if (rc >= 0) return rc;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fd_limit.h"
 #include "keeper/fd_store.h"
 #include "keeper/keeper.h"
 
@@ -43,6 +44,9 @@ std::string own_path(const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // It holds three descriptors of every instance (tendd sets
+    // TEND_NOFILE_SOFT before it execs the keeper in its own place).
+    tend::raise_fd_limit();
     tend::keeper::FdStore store;
     tend::keeper::KeeperConfig config;
     config.self_path = own_path(argv[0]);

@@ -73,6 +73,7 @@ std::vector<int> ProcessTable::start(const AppSpec& given) {
         throw TendError(ErrorCode::kSpawnFailed,
                         "cannot share port " + std::to_string(spec.listen.port) + " with '" +
                             spec.name + "': tend's node preload (preload.js) is not installed");
+    check_app_instances(spec.name, spec.instances);
     check_total_instances(spec.instances);
     // Bound before anything is added: a port in use fails the start cleanly.
     int listen_fd =
@@ -99,12 +100,21 @@ std::vector<int> ProcessTable::start(const AppSpec& given) {
 
 void ProcessTable::check_total_instances(std::int64_t more) const {
     auto total = static_cast<std::int64_t>(instances_.size()) + more;
-    if (total > kMaxTotalInstances)
-        throw TendError(ErrorCode::kLimitExceeded, "cannot run " + std::to_string(total) +
-                                                       " instances: a daemon runs at most " +
-                                                       std::to_string(kMaxTotalInstances) +
-                                                       " (it has " +
-                                                       std::to_string(instances_.size()) + ")");
+    if (total > config_.limits.total)
+        throw TendError(ErrorCode::kLimitExceeded,
+                        "cannot run " + std::to_string(total) +
+                            " instances: a daemon runs at most " +
+                            std::to_string(config_.limits.total) + " (it has " +
+                            std::to_string(instances_.size()) +
+                            "; \"max_instances\" in config.json raises it)");
+}
+
+void ProcessTable::check_app_instances(const std::string& name, std::int64_t count) const {
+    if (count > config_.limits.per_app)
+        throw TendError(ErrorCode::kLimitExceeded,
+                        "cannot run " + std::to_string(count) + " instances of '" + name +
+                            "': an app runs at most " + std::to_string(config_.limits.per_app) +
+                            " (\"max_instances\" in config.json raises it)");
 }
 
 Instance& ProcessTable::add_instance(App& app, int index) {
@@ -114,8 +124,12 @@ Instance& ProcessTable::add_instance(App& app, int index) {
     inst.app = app.spec.name;
     inst.created_wall_ms = clock_.wall_ms();
     std::tie(inst.out_log, inst.err_log) = log_paths(app.spec, index);
-    auto at = std::find_if(app.ids.begin(), app.ids.end(),
-                           [&](int id) { return instances_.at(id).index > index; });
+    // Kept in index order. A start or a scale up adds past the end: checked
+    // first, so adding n instances costs n, not n squared.
+    auto at = app.ids.empty() || instances_.at(app.ids.back()).index < index
+                  ? app.ids.end()
+                  : std::find_if(app.ids.begin(), app.ids.end(),
+                                 [&](int id) { return instances_.at(id).index > index; });
     app.ids.insert(at, inst.id);
     return instances_.emplace(inst.id, std::move(inst)).first->second;
 }

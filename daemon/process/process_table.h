@@ -193,6 +193,7 @@ struct TableConfig {
     // The CPUs the daemon may use (common/cpu_count.h), asked each time a
     // spec with -i max / -N arrives; empty = 1.
     std::function<int()> usable_cpus;
+    InstanceLimits limits;  // config.json's "max_instances", or the defaults
 };
 
 // What the table acts through; each is faked in its unit tests.
@@ -238,9 +239,8 @@ class ProcessTable {
     // stop and go) the app to count instances; returns the ids added or
     // being removed. Throws kNotFound / kBadRequest.
     // count is 64-bit so a relative count from a client cannot overflow on
-    // its way here; 1..kMaxInstances is checked here.
+    // its way here; 1..the per-app limit is checked here.
     std::vector<int> scale(const std::string& name, std::int64_t count);
-    static constexpr std::int64_t kMaxInstances = kMaxAppInstances;
     // Shrinks the app by one, stopping and removing its instance index
     // (`tend scale api -1 --instance 0`); returns that id. Throws kNotFound
     // for an index it lacks, kBadRequest for its last instance.
@@ -364,8 +364,10 @@ class ProcessTable {
     std::vector<int> resize(App& app, std::int64_t count);
     // What -i max comes to now (TableConfig::usable_cpus).
     int usable_cpus() const { return config_.usable_cpus ? config_.usable_cpus() : 1; }
-    // Throws kLimitExceeded when more instances would pass kMaxTotalInstances.
+    // Throws kLimitExceeded when more instances would pass the daemon's limit.
     void check_total_instances(std::int64_t more) const;
+    // Throws kLimitExceeded when an app of count instances passes the per-app limit.
+    void check_app_instances(const std::string& name, std::int64_t count) const;
     // Signals pid's group; a Node worker being signalled is dealt no more connections.
     void signal_group(int pid, int sig) { stopper_.signal_group(pid, sig); }
     // A stop deadline passed: the next step of ending pid, and when the one after is due.

@@ -3,6 +3,7 @@
 // process_table.cpp.
 #include <algorithm>
 #include <csignal>
+#include <unordered_set>
 
 #include "common/errors.h"
 #include "common/signals.h"
@@ -146,18 +147,19 @@ std::vector<int> ProcessTable::scale(const std::string& name, std::int64_t count
 
 std::vector<int> ProcessTable::resize(App& app, std::int64_t count) {
     const std::string& name = app.spec.name;
-    if (count < 1 || count > kMaxInstances)
+    if (count < 1 || count > config_.limits.per_app)
         throw TendError(ErrorCode::kBadRequest, "cannot scale '" + name + "' to " +
                                                     std::to_string(count) + " instances (1.." +
-                                                    std::to_string(kMaxInstances) +
+                                                    std::to_string(config_.limits.per_app) +
                                                     "; use 'tend stop " + name + "' to stop it)");
     check_total_instances(count - static_cast<std::int64_t>(app.ids.size()));
     app.spec.instances = static_cast<int>(count);
     std::vector<int> changed;
+    // The lowest free indexes, found in one pass (app.ids is in index order).
+    std::unordered_set<int> used;
+    for (int id : app.ids) used.insert(instances_.at(id).index);
     for (int index = 0; static_cast<int>(app.ids.size()) < count; ++index) {
-        bool used = std::any_of(app.ids.begin(), app.ids.end(),
-                                [&](int id) { return instances_.at(id).index == index; });
-        if (used) continue;
+        if (used.count(index)) continue;
         Instance& inst = add_instance(app, index);
         changed.push_back(inst.id);
         spawn_or_error(inst);

@@ -17,6 +17,7 @@
 #include <filesystem>
 
 #include "common/errors.h"
+#include "common/self_path.h"
 #include "daemon/logs/log_file.h"
 #include "daemon/uv/c_strings.h"
 #include "daemon/uv/guard.h"
@@ -41,6 +42,8 @@ struct Pipe {
     }
 };
 
+}  // namespace
+
 // Throws why an instance cannot start, from an errno of the daemon's own (a pipe, a
 // socket, the spawn). Running out of descriptors names the limit to raise.
 [[noreturn]] void throw_start_error(const std::string& name, const std::string& what, int err) {
@@ -54,6 +57,8 @@ struct Pipe {
     }
     throw TendError(ErrorCode::kSpawnFailed, text);
 }
+
+namespace {
 
 void open_pipe(Pipe& p, const std::string& name) {
     int fds[2];
@@ -71,8 +76,14 @@ int release(int& fd) {
 }  // namespace
 
 UvLauncher::UvLauncher(uv_loop_t* loop, LogSink& sink, InstanceChannels& channels,
-                       KeeperLink& keeper)
-    : loop_(loop), sink_(sink), channels_(channels), keeper_(keeper) {
+                       KeeperLink& keeper, long child_nofile)
+    : loop_(loop),
+      sink_(sink),
+      channels_(channels),
+      keeper_(keeper),
+      spawner_(loop, program_beside_self("tend-spawner"), child_nofile) {
+    if (!spawner_.available())
+        spdlog::warn("tend-spawner not found beside tendd: instances are started by forking tendd");
     char path[4096];
     std::size_t size = sizeof path;
     if (uv_exepath(path, &size) == 0) self_exe_.assign(path, size);
@@ -81,6 +92,7 @@ UvLauncher::UvLauncher(uv_loop_t* loop, LogSink& sink, InstanceChannels& channel
 UvLauncher::~UvLauncher() {
     // Exit callbacks that never ran (the loop ended first) must not reach us.
     for (auto& [pid, child] : live_) child->owner = nullptr;
+    let_go_of_watched(false);
 }
 
 namespace {
@@ -174,29 +186,40 @@ int UvLauncher::spawn(const SpawnRequest& r) {
         out_file->give_to(r.run_as->uid, r.run_as->gid);
         err_file->give_to(r.run_as->uid, r.run_as->gid);
     }
-    std::vector<std::string> argv =
-        r.inherits_listener() ? with_listen_pid_shim(self_exe_, r) : r.argv;
     Pipe out, err, ipc;
     open_pipe(out, r.name);
     open_pipe(err, r.name);
     open_socketpair(ipc, r.name);
+    // fd 1, 2, then the listening socket (fd 3) when it has one, then IPC.
+    std::vector<int> fds{out.write_fd, err.write_fd};
+    if (r.inherits_listener()) fds.push_back(r.listen_fd);
+    fds.push_back(ipc.write_fd);
+    int pid = spawner_.available() ? start_by_spawner(r, fds) : start_by_libuv(r, fds);
+    ::close(release(out.write_fd));
+    ::close(release(err.write_fd));
+    ::close(release(ipc.write_fd));
+    hold_streams(pid, out.read_fd, err.read_fd, ipc.read_fd);
+    LogSource source{r.id, r.name, r.instance};
+    sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.log_format);
+    sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.log_format);
+    channels_.open(release(ipc.read_fd), r.id, pid);
+    spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
+    return pid;
+}
 
+// The fallback when tend-spawner is missing: libuv forks tendd itself.
+int UvLauncher::start_by_libuv(const SpawnRequest& r, const std::vector<int>& fds) {
+    std::vector<std::string> argv =
+        r.inherits_listener() ? with_listen_pid_shim(self_exe_, r) : r.argv;
     uv::CStrings args{argv, {}};
     uv::CStrings env = uv::CStrings::from_env(r.env);
     uv_stdio_container_t stdio[5];
     int count = 0;
     stdio[count++].flags = UV_IGNORE;
-    for (int fd : {out.write_fd, err.write_fd}) {
+    for (int fd : fds) {
         stdio[count].flags = UV_INHERIT_FD;
         stdio[count++].data.fd = fd;
     }
-    if (r.inherits_listener()) {
-        stdio[count].flags = UV_INHERIT_FD;
-        stdio[count++].data.fd = r.listen_fd;
-    }
-    stdio[count].flags = UV_INHERIT_FD;  // at r.ipc_fd_number()
-    stdio[count++].data.fd = ipc.write_fd;
-
     uv_process_options_t options{};
     options.file = argv.front().c_str();
     options.args = args.get();
@@ -218,18 +241,8 @@ int UvLauncher::spawn(const SpawnRequest& r) {
         uv::close_and_delete(child, &child->process);
         throw_start_error(r.name, r.argv.front(), -rc);
     }
-    int pid = child->process.pid;
-    live_[pid] = child;
-    ::close(release(out.write_fd));
-    ::close(release(err.write_fd));
-    ::close(release(ipc.write_fd));
-    hold_streams(pid, out.read_fd, err.read_fd, ipc.read_fd);
-    LogSource source{r.id, r.name, r.instance};
-    sink_.attach(release(out.read_fd), source, StreamKind::kOut, out_file, r.log_format);
-    sink_.attach(release(err.read_fd), source, StreamKind::kErr, err_file, r.log_format);
-    channels_.open(release(ipc.read_fd), r.id, pid);
-    spdlog::info("started {} ({}:{}) pid {}", r.name, r.id, r.instance, pid);
-    return pid;
+    live_[child->process.pid] = child;
+    return child->process.pid;
 }
 
 // Named by pid: a process has one of each, and its pid is unique while it lives.
@@ -259,7 +272,9 @@ void UvLauncher::release_all() {
         uv::close_and_delete(child, &child->process);  // closing a process handle kills nothing
     }
     live_.clear();
+    let_go_of_watched(true);  // closing a pidfd kills nothing
     adopted_.clear();
+    spawner_.close();
 }
 
 bool UvLauncher::on_keeper_exit(int pid, int status) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/fd_limit.h"
 #include "common/paths.h"
 #include "common/self_path.h"
 #include "common/version.h"
@@ -62,6 +63,7 @@ int run(const tend::RuntimeArgs& args) {
     tend::DaemonOptions options;
     options.log_to_stderr = true;
     options.version = tend::kVersion;
+    options.child_nofile = tend::raise_fd_limit();
     options.runtime = tend::RuntimeOptions{args.start_words, args.json, args.auto_exit,
                                            tend::program_beside_self("tend"), same_std_stream()};
     tend::Daemon daemon(tend::resolve_paths(), options);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -198,6 +199,18 @@ bool process_alive(pid_t pid) {
     if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
     char state = stat[paren + 2];
     return state != 'Z' && state != 'X';
+}
+
+std::vector<pid_t> children_of(pid_t pid) {
+    std::vector<pid_t> out;
+    std::error_code ec;
+    for (const auto& task :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream in(task.path() / "children");
+        pid_t child = 0;
+        while (in >> child) out.push_back(child);
+    }
+    return out;
 }
 
 pid_t parent_pid(pid_t pid) {

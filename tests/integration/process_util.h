@@ -52,6 +52,9 @@ bool process_alive(pid_t pid);
 // The parent of pid from /proc; 0 when pid is gone.
 pid_t parent_pid(pid_t pid);
 
+// Children of pid, from /proc (the kernel lists them per thread).
+std::vector<pid_t> children_of(pid_t pid);
+
 // True when the process's environment holds exactly this "KEY=value" entry;
 // used to make sure a pid still belongs to the test before killing it.
 bool process_has_env(pid_t pid, const std::string& entry);

@@ -37,18 +37,6 @@ std::vector<std::string> pid_namespace_prefix() {
     return prefix;
 }
 
-// Children of pid, from /proc (the kernel lists them per thread).
-std::vector<pid_t> children_of(pid_t pid) {
-    std::vector<pid_t> out;
-    std::error_code ec;
-    for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-        std::ifstream in(task.path() / "children");
-        pid_t child = 0;
-        while (in >> child) out.push_back(child);
-    }
-    return out;
-}
-
 std::string cmdline_of(pid_t pid) {
     std::string text = read_file("/proc/" + std::to_string(pid) + "/cmdline");
     for (char& c : text)

@@ -61,8 +61,9 @@ TEST_CASE("instances: anything else is refused with the documented text") {
           "--instances: expected a number, 'max' or -N, got '-'");
     CHECK(usage_error_of([] { parse_instances(""); }) ==
           "--instances: expected a number, 'max' or -N, got ''");
-    CHECK(usage_error_of([] { parse_instances("1025"); }) ==
-          "--instances: at most 1024, got '1025'");
+    // Past the ceiling even a raised daemon limit refuses: a typo.
+    CHECK(usage_error_of([] { parse_instances("100001"); }) ==
+          "--instances: at most 100000, got '100001'");
     CHECK(usage_error_of([] { parse_instances("99999999999999999999"); }) ==
           "--instances: expected a number, 'max' or -N, got '99999999999999999999'");
     CHECK(usage_error_of([] { parse_instances("-99999999999999999999"); }) ==

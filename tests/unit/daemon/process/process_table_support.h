@@ -107,7 +107,8 @@ struct Fixture {
                                    "/home/t/notify.sock",
                                    {},
                                    {},
-                                   [this] { return usable_cpus; }}};
+                                   [this] { return usable_cpus; },
+                                   {}}};
     // What the table told its watcher, in order: the next deadline each time.
     std::vector<std::optional<std::int64_t>> told;
     Fixture() {

@@ -372,11 +372,13 @@ TEST_CASE("a daemon runs at most kMaxTotalInstances, by start or by scale") {
     f.table.start(app("app3", 1000));
     f.table.start(app("app4", 20));
     CHECK_THROWS_WITH(f.table.scale("app4", 30),
-                      "cannot run 4102 instances: a daemon runs at most 4096 (it has 4092)");
+                      "cannot run 4102 instances: a daemon runs at most 4096 (it has 4092; "
+                      "\"max_instances\" in config.json raises it)");
     f.table.scale("app4", 24);
     CHECK(f.table.all_ids().size() == 4096);
     CHECK_THROWS_WITH(f.table.start(app("one-more", 1)),
-                      "cannot run 4097 instances: a daemon runs at most 4096 (it has 4096)");
+                      "cannot run 4097 instances: a daemon runs at most 4096 (it has 4096; "
+                      "\"max_instances\" in config.json raises it)");
     CHECK(f.table.find_app("one-more") == nullptr);
 }
 
