@@ -168,6 +168,15 @@ class Tend(Manager):
         with open(os.path.join(self.home, "tendd.pid")) as f:
             self.daemon = int(f.read().split()[0])
 
+    def log_tail(self):
+        """The last line of tendd.log that says something (why a daemon stopped)."""
+        try:
+            with open(os.path.join(self.home, "tendd.log"), errors="replace") as f:
+                lines = [line.strip() for line in f if line.strip()]
+            return lines[-1] if lines else "(tendd.log empty)"
+        except OSError:
+            return "(no tendd.log)"
+
     def start(self, n, name="s"):
         self.run("start", "/bin/sleep", "--interpreter", "none", "--name", name, "-i", str(n),
                  "--", "infinity", timeout=600)
@@ -466,7 +475,11 @@ class Bench:
         self.managers.append(m)
         who = "tend"
         try:
-            m.start_daemon()
+            try:
+                m.start_daemon()
+            except RuntimeError as e:  # e.g. a daemon that does not know the key
+                self.fail(who, "online10k", f"refused: {e}: {m.log_tail()}")
+                return
             t0 = time.monotonic()
             try:
                 m.start(10000)
