@@ -22,6 +22,7 @@
 #include "daemon/handover/state_saver.h"
 #include "daemon/handover/takeover.h"
 #include "daemon/health/health_monitor.h"
+#include "daemon/heap_trimmer.h"
 #include "daemon/home_lock.h"
 #include "daemon/http/dashboard_page.h"
 #include "daemon/http/http_api.h"
@@ -93,8 +94,12 @@ struct Daemon::Parts {
           table(TableSeams{launcher, sockets, channels, clock},
                 daemon_parts::table_config(paths, daemon.options_)),
           health(loop, table),
+          trimmer(loop),
           server(loop,
-                 [this](Connection& c, std::string_view line) { dispatcher.dispatch(c, line); }),
+                 [this](Connection& c, std::string_view line) {
+                     dispatcher.dispatch(c, line);
+                     trimmer.after_work();
+                 }),
           monit(loop, table),
           notify(loop, [&daemon](int pid) { daemon.on_ready(pid); }),
           services{table,
@@ -141,6 +146,7 @@ struct Daemon::Parts {
     NodeSocketBroker sockets;
     ProcessTable table;
     HealthMonitor health;  // probes what the table runs (daemon/health/)
+    HeapTrimmer trimmer;   // the heap's free pages back to the kernel after requests
     ControlServer server;
     MonitHub monit;
     MessageBus messages;

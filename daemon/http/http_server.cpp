@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/errors.h"
+#include "daemon/http/mhd_library.h"
 #include "daemon/uv/guard.h"
 
 namespace tend {
@@ -26,8 +27,8 @@ MHD_Result collect_query(void* cls, MHD_ValueKind, const char* key, const char* 
     return MHD_YES;
 }
 
-std::string header(MHD_Connection* c, const char* name) {
-    const char* value = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+std::string header(const MhdLibrary& mhd, MHD_Connection* c, const char* name) {
+    const char* value = mhd.lookup_connection_value(c, MHD_HEADER_KIND, name);
     return value ? value : "";
 }
 
@@ -57,7 +58,7 @@ struct HttpServer::Callbacks {
         auto*& holder = reinterpret_cast<Holder*&>(*con_cls);
         if (!holder) {
             holder = new Holder(std::make_shared<HttpExchange>(*server, c));
-            read_request(**holder, c, url, method);
+            read_request(*server->mhd_, **holder, c, url, method);
             return MHD_YES;
         }
         HttpExchange& exchange = **holder;
@@ -82,14 +83,14 @@ struct HttpServer::Callbacks {
         return answer(*server, *holder, c);
     }
 
-    static void read_request(HttpExchange& exchange, MHD_Connection* c, const char* url,
-                             const char* method) {
+    static void read_request(const MhdLibrary& mhd, HttpExchange& exchange, MHD_Connection* c,
+                             const char* url, const char* method) {
         HttpRequest& r = exchange.request_;
         r.method = method;
         r.path = url;
-        r.host = header(c, MHD_HTTP_HEADER_HOST);
-        r.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, &collect_query, &r.query);
+        r.host = header(mhd, c, MHD_HTTP_HEADER_HOST);
+        r.authorization = header(mhd, c, MHD_HTTP_HEADER_AUTHORIZATION);
+        mhd.get_connection_values(c, MHD_GET_ARGUMENT_KIND, &collect_query, &r.query);
     }
 
     // Queues what the exchange has, or suspends the connection until it has
@@ -97,39 +98,41 @@ struct HttpServer::Callbacks {
     static MHD_Result answer(HttpServer& server, const Holder& holder, MHD_Connection* c) {
         HttpExchange& exchange = *holder;
         if (exchange.queued_) return MHD_YES;
-        if (exchange.reply_) return queue_reply(exchange, c);
+        if (exchange.reply_) return queue_reply(*server.mhd_, exchange, c);
         if (exchange.streaming_) return queue_stream(server, holder, c);
         suspend(server, exchange);
         return MHD_YES;
     }
 
-    static MHD_Result queue_reply(HttpExchange& exchange, MHD_Connection* c) {
+    static MHD_Result queue_reply(const MhdLibrary& mhd, HttpExchange& exchange,
+                                  MHD_Connection* c) {
         const HttpReply& reply = *exchange.reply_;
-        MHD_Response* response = MHD_create_response_from_buffer(
+        MHD_Response* response = mhd.create_response_from_buffer(
             reply.body.size(), const_cast<char*>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
         if (!response) return MHD_NO;
         if (!reply.content_type.empty())
-            MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+            mhd.add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
                                     reply.content_type.c_str());
         for (const auto& [name, value] : reply.headers)
-            MHD_add_response_header(response, name.c_str(), value.c_str());
-        MHD_Result result = MHD_queue_response(c, static_cast<unsigned>(reply.status), response);
-        MHD_destroy_response(response);
+            mhd.add_response_header(response, name.c_str(), value.c_str());
+        MHD_Result result = mhd.queue_response(c, static_cast<unsigned>(reply.status), response);
+        mhd.destroy_response(response);
         exchange.queued_ = true;
         return result;
     }
 
     static MHD_Result queue_stream(HttpServer& server, const Holder& holder, MHD_Connection* c) {
         HttpExchange& exchange = *holder;
-        MHD_Response* response = MHD_create_response_from_callback(
+        const MhdLibrary& mhd = *server.mhd_;
+        MHD_Response* response = mhd.create_response_from_callback(
             MHD_SIZE_UNKNOWN, kStreamBlock, &read_stream, new Holder(holder),
             [](void* cls) { delete static_cast<Holder*>(cls); });
         if (!response) return MHD_NO;
-        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+        mhd.add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 exchange.reply_content_type_.c_str());
-        MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-        MHD_Result result = MHD_queue_response(c, MHD_HTTP_OK, response);
-        MHD_destroy_response(response);
+        mhd.add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        MHD_Result result = mhd.queue_response(c, MHD_HTTP_OK, response);
+        mhd.destroy_response(response);
         exchange.queued_ = true;
         server.streams_.insert(&exchange);
         return result;
@@ -155,7 +158,7 @@ struct HttpServer::Callbacks {
     }
 
     static void suspend(HttpServer& server, HttpExchange& exchange) {
-        MHD_suspend_connection(exchange.connection_);
+        server.mhd_->suspend_connection(exchange.connection_);
         exchange.suspended_ = true;
         server.suspended_.insert(&exchange);
     }
@@ -223,9 +226,17 @@ void HttpServer::start(int listen_fd) {
     sockaddr_storage bound{};
     socklen_t size = sizeof bound;
     ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&bound), &size);
+    if (!mhd_) {
+        try {
+            mhd_ = std::make_unique<MhdLibrary>(MhdLibrary::load());
+        } catch (const TendError&) {
+            ::close(listen_fd);
+            throw;
+        }
+    }
     unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (bound.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
-    daemon_ = MHD_start_daemon(
+    daemon_ = mhd_->start_daemon(
         flags, 0, nullptr, nullptr, &Callbacks::access, this, MHD_OPTION_LISTEN_SOCKET, listen_fd,
         MHD_OPTION_CONNECTION_LIMIT, http_limits::kMaxConnections, MHD_OPTION_CONNECTION_TIMEOUT,
         http_limits::kIdleTimeoutSeconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -235,7 +246,7 @@ void HttpServer::start(int listen_fd) {
         ::close(listen_fd);
         throw TendError(ErrorCode::kInternal, "cannot start the HTTP server");
     }
-    const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_EPOLL_FD);
+    const MHD_DaemonInfo* info = mhd_->get_daemon_info(daemon_, MHD_DAEMON_INFO_EPOLL_FD);
     poll_ = uv::Handle<uv_poll_t>("http poll", uv_poll_init, loop_, this, info->epoll_fd);
     timeout_ = uv::Handle<uv_timer_t>("http timer", uv_timer_init, loop_, this);
     soon_ = uv::Handle<uv_timer_t>("http timer", uv_timer_init, loop_, this);
@@ -263,15 +274,15 @@ void HttpServer::close() {
     // one) and answered: 503 for a request, the end for a stream.
     for (HttpExchange* exchange : std::unordered_set<HttpExchange*>(suspended_)) {
         exchange->suspended_ = false;
-        MHD_resume_connection(exchange->connection_);
+        mhd_->resume_connection(exchange->connection_);
     }
     suspended_.clear();
-    MHD_run(daemon_);
+    mhd_->run(daemon_);
     uv_poll_stop(poll_.get());
     for (HttpExchange* exchange : std::unordered_set<HttpExchange*>(suspended_))
-        MHD_resume_connection(exchange->connection_);
+        mhd_->resume_connection(exchange->connection_);
     suspended_.clear();
-    MHD_stop_daemon(daemon_);  // closes the listening socket and every client
+    mhd_->stop_daemon(daemon_);  // closes the listening socket and every client
     daemon_ = nullptr;
     poll_.close();
     timeout_.close();
@@ -283,7 +294,7 @@ void HttpServer::wake(HttpExchange& exchange) {
     if (!exchange.suspended_ || !exchange.connection_ || !daemon_) return;
     exchange.suspended_ = false;
     suspended_.erase(&exchange);
-    MHD_resume_connection(exchange.connection_);
+    mhd_->resume_connection(exchange.connection_);
     run_soon();
 }
 
@@ -306,13 +317,13 @@ void HttpServer::run_soon() {
 
 void HttpServer::run() {
     if (!daemon_) return;
-    MHD_run(daemon_);
+    mhd_->run(daemon_);
     arm_timeout();
 }
 
 void HttpServer::arm_timeout() {
     MHD_UNSIGNED_LONG_LONG ms = 0;
-    if (MHD_get_timeout(daemon_, &ms) != MHD_YES) {
+    if (mhd_->get_timeout(daemon_, &ms) != MHD_YES) {
         uv_timer_stop(timeout_.get());
         return;
     }

@@ -24,6 +24,8 @@ struct MHD_Connection;
 
 namespace tend {
 
+struct MhdLibrary;
+
 namespace http_limits {
 // Clients at once; the next waits in the kernel's backlog.
 inline constexpr unsigned kMaxConnections = 64;
@@ -67,6 +69,7 @@ class HttpServer {
 
     uv_loop_t* loop_;
     OnRequest on_request_;
+    std::unique_ptr<const MhdLibrary> mhd_;  // loaded by the first start()
     MHD_Daemon* daemon_ = nullptr;
     uv::Handle<uv_poll_t> poll_;
     uv::Handle<uv_timer_t> timeout_;

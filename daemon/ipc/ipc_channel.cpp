@@ -3,6 +3,9 @@
 
 #include <unistd.h>
 
+#include <memory>
+#include <new>
+
 #include "daemon/uv/guard.h"
 #include "daemon/uv/handle.h"
 #include "daemon/uv/stream_write.h"
@@ -26,9 +29,12 @@ IpcChannel* IpcChannel::open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on
         channel->close();
         return nullptr;
     }
-    auto alloc = [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
-        auto* self = static_cast<IpcChannel*>(h->data);
-        *buf = uv_buf_init(self->buffer_, sizeof self->buffer_);
+    // A buffer per read, given back as soon as the read is cut into lines:
+    // most instances never send a message, and a buffer each would cost
+    // 16 KiB per instance (heap pages partly touched) for nothing.
+    auto alloc = [](uv_handle_t*, std::size_t, uv_buf_t* buf) {
+        *buf = uv_buf_init(new (std::nothrow) char[kReadSize], kReadSize);
+        if (!buf->base) buf->len = 0;  // libuv reports UV_ENOBUFS
     };
     if (uv_read_start(reinterpret_cast<uv_stream_t*>(&channel->pipe_), alloc,
                       &IpcChannel::on_read) != 0) {
@@ -39,6 +45,7 @@ IpcChannel* IpcChannel::open(uv_loop_t* loop, int fd, OnLine on_line, OnClose on
 }
 
 void IpcChannel::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+    std::unique_ptr<char[]> owned(buf->base);  // from alloc; null when none was given
     auto* self = static_cast<IpcChannel*>(stream->data);
     uv::guarded("ipc channel", [&] { self->handle_read(nread, buf); });
 }

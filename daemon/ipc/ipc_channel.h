@@ -41,12 +41,13 @@ class IpcChannel {
     // speaking the protocol, and its line must not grow the daemon.
     static constexpr std::size_t kMaxLine = 1 << 20;
     static constexpr std::size_t kMaxQueued = 4 << 20;
+    // Bytes asked for per read, in a buffer that lives for that read only.
+    static constexpr unsigned kReadSize = 16 * 1024;
 
     uv_pipe_t pipe_{};
     LineFramer framer_{kMaxLine};
     OnLine on_line_;
     OnClose on_close_;
-    char buffer_[16 * 1024];
     bool closing_ = false;
 };
 
