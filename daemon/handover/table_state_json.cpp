@@ -50,8 +50,8 @@ json instance_json(const Instance& i) {
             {"retire_step", static_cast<int>(i.retire_step)},
             {"retiring_started_ms", i.retiring_started_ms},
             {"retiring_started_wall_ms", i.retiring_started_wall_ms},
-            {"env", i.env},
-            {"retiring_env", i.retiring_env},
+            {"env", i.env.to_map()},
+            {"retiring_env", i.retiring_env.to_map()},
             {"probe_ready", i.probe_ready},
             {"health", i.health},
             {"watch_started", i.watch_started},
@@ -87,8 +87,8 @@ Instance instance_from(const json& j) {
     i.retire_step = static_cast<StopStep>(j.value("retire_step", 0));
     i.retiring_started_ms = j.value("retiring_started_ms", std::int64_t{0});
     i.retiring_started_wall_ms = j.value("retiring_started_wall_ms", std::int64_t{0});
-    i.env = j.value("env", std::map<std::string, std::string>{});
-    i.retiring_env = j.value("retiring_env", std::map<std::string, std::string>{});
+    i.env = InstanceEnv(j.value("env", EnvMap{}));
+    i.retiring_env = InstanceEnv(j.value("retiring_env", EnvMap{}));
     i.probe_ready = j.value("probe_ready", false);
     i.health = j.value("health", "");
     i.watch_started = j.value("watch_started", false);

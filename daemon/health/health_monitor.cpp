@@ -113,7 +113,7 @@ void HealthMonitor::fire(Slot& slot) {
     const Instance* inst = table_.find(slot.id);
     if (!inst) return;
     const AppSpec& spec = table_.find_app(inst->app)->spec;
-    ExecContext context{inst->env, spec.cwd, std::nullopt, slot.pid};
+    ExecContext context{inst->env.to_map(), spec.cwd, std::nullopt, slot.pid};
     try {
         context.run_as = resolve_run_as(spec.run_as, ::geteuid());
     } catch (const TendError& e) {

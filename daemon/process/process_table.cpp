@@ -268,7 +268,7 @@ void ProcessTable::count_restart(Instance& inst, const RestartReason& reason) {
 void ProcessTable::spawn(Instance& inst) {
     SpawnRequest request = spawn_request(inst);
     inst.pid = launcher_.spawn(request);
-    inst.env = std::move(request.env);
+    inst.env = InstanceEnv::sharing(std::move(request.env), apps_.at(inst.app).shared_env);
     inst.node_worker = request.node_cluster;
     inst.stop_step = StopStep::kNone;
     inst.stop_requested = false;

@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "daemon/ipc/messenger.h"
 #include "daemon/process/clock.h"
 #include "daemon/process/graceful_stop.h"
+#include "daemon/process/instance_env.h"
 #include "daemon/process/launcher.h"
 #include "daemon/process/restart_policy.h"
 #include "daemon/process/target_resolver.h"
@@ -99,8 +101,8 @@ struct Instance {
     std::int64_t retiring_started_wall_ms = 0;
     // The environment the current process was started with (`tend env`),
     // and the retiring one's, given back if its replacement fails.
-    std::map<std::string, std::string> env;
-    std::map<std::string, std::string> retiring_env;
+    InstanceEnv env;
+    InstanceEnv retiring_env;
     // Health probes, of the current pid (process_table_health.cpp): results
     // in a row, whether its readiness passed, and its liveness verdict.
     ProbeStreak readiness_streak;
@@ -135,6 +137,8 @@ struct App {
     // the wall clock can jump while the monotonic one runs on.
     std::int64_t next_run_wall_ms = 0;
     std::int64_t schedule_check_ms = 0;
+    // The environment its instances share (InstanceEnv); not handed over.
+    std::shared_ptr<const EnvMap> shared_env;
 };
 
 // How long the table goes at most without reading the wall clock for an

@@ -104,7 +104,7 @@ TEST_CASE("a program that fails at exec is refused clearly and leaves no zombie"
     TendHome t;
     // Executable, so every check before the exec passes; its interpreter
     // line names a program that does not exist, which only exec finds.
-    std::string script = t.scratch("bad-interpreter.sh");
+    std::string script = t.scratch("apps") + "/bad-interpreter.sh";
     write_text(script, "#!/nonexistent/interpreter\necho never\n");
     REQUIRE(::chmod(script.c_str(), 0755) == 0);
     Result r = t.run({"start", script, "--name", "bad", "--interpreter", "none"});
@@ -116,7 +116,7 @@ TEST_CASE("a program that fails at exec is refused clearly and leaves no zombie"
     CHECK(t.run({"ping"}).exit_code == 0);
 
     // A file with no interpreter line is run by /bin/sh, as execvp does.
-    std::string plain = t.scratch("plain.sh");
+    std::string plain = t.scratch("apps") + "/plain.sh";
     write_text(plain, "echo ran-by-sh\nexec sleep 1000\n");
     REQUIRE(::chmod(plain.c_str(), 0755) == 0);
     t.run_ok({"start", plain, "--name", "plain", "--interpreter", "none"});

@@ -29,7 +29,7 @@ std::optional<json> env(const Request& request, Context& ctx) {
     if (inst.env.empty())
         throw TendError(ErrorCode::kNotFound,
                         "instance " + std::to_string(inst.id) + " has not been started");
-    return json(EnvResult{inst.id, inst.env});
+    return json(EnvResult{inst.id, inst.env.to_map()});
 }
 
 }  // namespace tend::handlers

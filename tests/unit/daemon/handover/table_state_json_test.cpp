@@ -36,8 +36,8 @@ Instance busy_instance() {
     i.retire_step = StopStep::kDisconnecting;
     i.retiring_started_ms = 6666;
     i.retiring_started_wall_ms = 7777;
-    i.env = {{"A", "1"}};
-    i.retiring_env = {{"A", "0"}};
+    i.env = InstanceEnv(EnvMap{{"A", "1"}});
+    i.retiring_env = InstanceEnv(EnvMap{{"A", "0"}});
     i.schedule_paused = true;
     return i;
 }

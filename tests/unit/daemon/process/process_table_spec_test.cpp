@@ -22,11 +22,11 @@ TEST_CASE("replace_spec: a reload starts the new script, args and env, and the c
     CHECK(f.launcher.spawned.back().argv == std::vector<std::string>{"/srv/v2/app", "--fast"});
     CHECK(f.launcher.spawned.back().env.at("GREETING") == "two");
     int old0 = f.pid(ids[0]);
-    CHECK(f.table.find(ids[0])->env.at("GREETING") == "one");  // running: its old spec
+    CHECK(f.table.find(ids[0])->env.to_map().at("GREETING") == "one");  // running: its old spec
     f.table.reload({ids[0]});
     CHECK(f.pid(ids[0]) != old0);
     CHECK(f.launcher.spawned.back().argv.front() == "/srv/v2/app");
-    CHECK(f.table.find(ids[0])->env.at("GREETING") == "two");
+    CHECK(f.table.find(ids[0])->env.to_map().at("GREETING") == "two");
     CHECK(f.table.find_app("api")->spec.instances == 3);
 }
 
@@ -65,9 +65,9 @@ TEST_CASE("reload: a replacement that fails gives the old process its environmen
     spec.env = {{"V", "2"}};
     f.table.replace_spec(spec);
     f.table.reload({id});
-    CHECK(f.table.find(id)->env.at("V") == "2");
+    CHECK(f.table.find(id)->env.to_map().at("V") == "2");
     f.table.on_exit(id, f.pid(id), 1, std::nullopt);
-    CHECK(f.table.find(id)->env.at("V") == "1");
+    CHECK(f.table.find(id)->env.to_map().at("V") == "1");
 }
 
 TEST_CASE("reset_counters sets restarts and the unstable run to zero") {
