@@ -1,7 +1,6 @@
-// /proc parsing and the one-pass scan of every process.
+// /proc/<pid>/stat parsing, and CPU % from ticks.
 #include "daemon/metrics/proc_stat.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -22,15 +21,6 @@ std::optional<std::string> read_small(const char* path) {
     ::close(fd);
     if (n <= 0) return std::nullopt;
     return std::string(buf, static_cast<std::size_t>(n));
-}
-
-int numeric_name(const char* name) {
-    int value = 0;
-    for (const char* c = name; *c; ++c) {
-        if (*c < '0' || *c > '9') return 0;
-        value = value * 10 + (*c - '0');
-    }
-    return value;
 }
 
 }  // namespace
@@ -64,26 +54,6 @@ std::optional<ProcStat> read_proc_stat(int pid) {
     std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
     auto text = read_small(path);
     return text ? parse_proc_stat(*text) : std::nullopt;
-}
-
-std::unordered_map<int, std::vector<ProcStat>> scan_process_groups(
-    const std::unordered_set<int>& pgids) {
-    std::unordered_map<int, std::vector<ProcStat>> groups;
-    if (pgids.empty()) return groups;
-    DIR* dir = ::opendir("/proc");
-    if (!dir) return groups;
-    char path[64];
-    while (dirent* entry = ::readdir(dir)) {
-        int pid = numeric_name(entry->d_name);
-        if (pid <= 0) continue;
-        std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-        auto text = read_small(path);
-        if (!text) continue;  // it exited since readdir
-        auto stat = parse_proc_stat(*text);
-        if (stat && pgids.count(stat->pgid)) groups[stat->pgid].push_back(*stat);
-    }
-    ::closedir(dir);
-    return groups;
 }
 
 double cpu_percent(std::uint64_t ticks, std::int64_t elapsed_ms, long ticks_per_second) {
