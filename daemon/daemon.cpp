@@ -202,6 +202,7 @@ void Daemon::on_table_changed(std::optional<std::int64_t> next) {
     if (p.closed) return;
     p.watcher.sync(p.table.watch_targets());
     p.monit.mark_changed();
+    p.sampler.table_changed();  // a new instance is read within an interval
     p.saver.mark_dirty();
     p.health.follow();  // a new pid is probed, a gone one no more
     if (p.runtime) p.runtime->on_table_changed();

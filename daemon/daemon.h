@@ -23,6 +23,8 @@ class RuntimeStderrSink;  // daemon/runtime/runtime_log_sink.h
 struct DaemonOptions {
     bool log_to_stderr = false;  // --foreground
     std::int64_t sample_interval_ms = 1000;
+    // Nobody watching: every instance once this often (never below the above).
+    std::int64_t idle_sample_interval_ms = 30'000;
     std::string version;  // what ping says and requests must match
     // --http: where to serve HTTP; wins over config.json's "http".
     std::optional<HttpAddress> http;

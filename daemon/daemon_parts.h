@@ -100,7 +100,7 @@ struct Daemon::Parts {
                      dispatcher.dispatch(c, line);
                      trimmer.after_work();
                  }),
-          monit(loop, table),
+          monit(loop, table, [this](std::size_t n) { sampler.set_subscribers(n); }),
           notify(loop, [&daemon](int pid) { daemon.on_ready(pid); }),
           services{table,
                    sink,
@@ -115,7 +115,10 @@ struct Daemon::Parts {
                    false,
                    ""},
           dispatcher(services),
-          sampler(loop, table, daemon.options_.sample_interval_ms, [this] { monit.publish(true); }),
+          sampler(loop, table,
+                  SamplingPace{daemon.options_.sample_interval_ms,
+                               daemon.options_.idle_sample_interval_ms},
+                  [this] { monit.publish(true); }),
           reaper(loop,
                  [this](int pid) {
                      return launcher.owns(pid) || health.owns(pid) ||
@@ -132,7 +135,8 @@ struct Daemon::Parts {
           http_api(
               loop, server, paths.home, daemon.options_.version,
               HttpPages{.metrics = [this] { return metrics ? metrics->page() : std::string(); },
-                        .dashboard = dashboard_html()}),
+                        .dashboard = dashboard_html(),
+                        .viewed = [this] { sampler.viewed(); }}),
           http(loop, [this](const auto& exchange) { http_api.handle(exchange); }) {}
 
     // First: the keeper hands over the home lock and what a dead daemon left.

@@ -32,6 +32,7 @@ namespace {
 constexpr std::int64_t kMinInterval = 50;
 constexpr std::int64_t kMaxInterval = 3'600'000;
 constexpr const char* kIntervalEnv = "TEND_METRICS_INTERVAL_MS";
+constexpr const char* kIdleIntervalEnv = "TEND_METRICS_IDLE_INTERVAL_MS";
 constexpr const char* kShimOption = "--exec-listen-pid";
 constexpr int kExitUsage = 2;
 // A build may name another version (the copy `tend update` is tested with).
@@ -50,10 +51,11 @@ class UsageError : public std::runtime_error {
 struct Flags {
     bool foreground = false;
     bool version = false;
-    bool serve = false;                   // run the daemon itself (tend-keeper starts it so)
-    std::optional<std::string> interval;  // --metrics-interval, as written
-    std::string shim_program;             // --exec-listen-pid PROGRAM
-    std::optional<std::string> http;      // --http ADDR
+    bool serve = false;                        // run the daemon itself (tend-keeper starts it so)
+    std::optional<std::string> interval;       // --metrics-interval, as written
+    std::optional<std::string> idle_interval;  // --metrics-idle-interval, as written
+    std::string shim_program;                  // --exec-listen-pid PROGRAM
+    std::optional<std::string> http;           // --http ADDR
 };
 
 void add_options(CLI::App& app, Flags& f) {
@@ -62,6 +64,13 @@ void add_options(CLI::App& app, Flags& f) {
            "--metrics-interval", [&f](const std::string& text) { f.interval = text; },
            "sample CPU and memory every MS milliseconds, 50 to 3600000 (default 1000; "
            "also TEND_METRICS_INTERVAL_MS)")
+        ->type_name("MS")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app.add_option_function<std::string>(
+           "--metrics-idle-interval", [&f](const std::string& text) { f.idle_interval = text; },
+           "while no monit or dashboard watches, sample every MS milliseconds, 50 to 3600000 "
+           "(default 30000, never below --metrics-interval; apps with max_memory_restart are "
+           "still sampled each interval; also TEND_METRICS_IDLE_INTERVAL_MS)")
         ->type_name("MS")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_option_function<std::string>(
@@ -140,6 +149,12 @@ tend::DaemonOptions daemon_options(const Flags& flags) {
         options.sample_interval_ms = checked_interval("--metrics-interval", *flags.interval);
     else if (env && *env)
         options.sample_interval_ms = checked_interval(kIntervalEnv, env);
+    const char* idle_env = std::getenv(kIdleIntervalEnv);
+    if (flags.idle_interval)
+        options.idle_sample_interval_ms =
+            checked_interval("--metrics-idle-interval", *flags.idle_interval);
+    else if (idle_env && *idle_env)
+        options.idle_sample_interval_ms = checked_interval(kIdleIntervalEnv, idle_env);
     if (flags.http) {
         try {
             options.http = tend::parse_http_address(*flags.http);

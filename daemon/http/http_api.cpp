@@ -81,6 +81,7 @@ void HttpApi::route(const std::shared_ptr<HttpExchange>& exchange) {
     if (r.body_too_large) throw HttpError(413, "too_large", "a request body is at most 1 MiB");
     bool get = r.method == "GET" || r.method == "HEAD";
     if (r.path == "/" && get && !pages_.dashboard.empty()) {
+        if (pages_.viewed) pages_.viewed();
         exchange->reply(HttpReply{200,
                                   "text/html; charset=utf-8",
                                   std::string(pages_.dashboard),
@@ -96,6 +97,8 @@ void HttpApi::route(const std::shared_ptr<HttpExchange>& exchange) {
         return;
     }
     ApiCall call = api_call(r);
+    if (pages_.viewed && call.cmd == cmd::kList && call.args.value("history", false))
+        pages_.viewed();
     bool authorized = authorize(r, call.access);
     start_call(exchange, std::move(call), authorized);
 }

@@ -26,6 +26,9 @@ namespace tend {
 struct HttpPages {
     std::function<std::string()> metrics;  // GET /metrics: Prometheus' text format
     std::string_view dashboard;            // GET /: the page; empty: none
+    // The dashboard loaded or polled the apps with their history: someone
+    // watches the metrics (the sampler's pace).
+    std::function<void()> viewed;
 };
 
 class HttpApi {

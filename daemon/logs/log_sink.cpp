@@ -27,6 +27,9 @@ namespace {
 
 // Idle files and readers give their buffers back after one to two periods.
 constexpr std::uint64_t kTrimPeriodMs = 2000;
+// Periods without a read after which every buffer is back and the timer
+// stops: an idle daemon is not woken to look at thousands of idle files.
+constexpr int kQuietTrims = 2;
 // Freeing this much at once is worth asking malloc to return it to the kernel.
 constexpr std::size_t kMallocTrimThreshold = std::size_t{1} << 20;
 
@@ -67,13 +70,19 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
         close_trim_timer();
     }
 
-    // The trim timer runs while readers may exist; unreferenced, so it never
-    // keeps the loop alive, but closed by close_all() so the loop can close.
+    // The trim timer runs from a reader's start or read until kQuietTrims
+    // periods pass without one; unreferenced, so it never keeps the loop
+    // alive, but closed by close_all() so the loop can close. A file still
+    // writing when it stops keeps its buffer until the next read.
     void ensure_trim_timer() {
-        if (trim_timer || trim_timer.make(uv_timer_init, loop, this) != 0) return;
+        if (!trim_timer && trim_timer.make(uv_timer_init, loop, this) != 0) return;
+        quiet_trims = 0;
+        if (uv_is_active(trim_timer.base())) return;
         uv_timer_start(trim_timer.get(), on_trim_timer, kTrimPeriodMs, kTrimPeriodMs);
         uv_unref(trim_timer.base());
     }
+
+    void reader_active() override { ensure_trim_timer(); }
 
     void close_trim_timer() { trim_timer.close(); }
 
@@ -182,7 +191,11 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
         std::erase_if(files, [](const auto& entry) { return entry.second.expired(); });
         for (PipeReader* reader : readers) reader->trim();
         if (freed >= kMallocTrimThreshold) malloc_trim(0);
+        if (++quiet_trims >= kQuietTrims) uv_timer_stop(trim_timer.get());
     }
+
+    // Whether the trim timer is running (tests).
+    bool trimming() const { return trim_timer && uv_is_active(trim_timer.base()); }
 
     uv_loop_t* loop;
     std::string home;
@@ -194,6 +207,7 @@ struct LogSink::Impl final : ReaderHost, WriteWaiter {
     bool waiting_files = false;             // every reader closed: waiting for the files
     int files_writing = 0;                  // files quiesce still waits for
     uv::Handle<uv_timer_t> trim_timer;      // while readers may exist
+    int quiet_trims = 0;                    // trims since a reader last read
     std::unordered_map<std::string, std::weak_ptr<LogFile>> files;
     std::unordered_set<PipeReader*> readers;
     std::vector<SubscriberEntry> subscribers;
@@ -354,6 +368,10 @@ std::size_t LogSink::queued_bytes() const {
 
 LogCounters LogSink::written() const {
     return impl_->written;
+}
+
+bool LogSink::trimming() const {
+    return impl_->trimming();
 }
 
 }  // namespace tend

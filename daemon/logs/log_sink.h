@@ -128,6 +128,9 @@ class LogSink {
     std::size_t queued_bytes() const;
     // Bytes and lines stored so far (every reader's, closed ones too).
     LogCounters written() const;
+    // Whether the timer that gives idle buffers back runs: from a read
+    // until two quiet periods have passed (tests).
+    bool trimming() const;
 
   private:
     struct Impl;

@@ -159,6 +159,7 @@ void PipeReader::peek_once(bool final) {
     final = final || (stop_requested_ && !quiesce_requested_) ||
             (!cutter_.partial().empty() && pipe_hung_up(fd_) && pipe_available(fd_) <= peek.size);
     Next next = decide(peek.size, final);
+    if (host_) host_->reader_active();
     std::size_t written = peek.size - cutter_.partial().size();
     cutter_.drop_partial();  // still in the pipe: the next peek starts with it
     consume_when_written(written, next);

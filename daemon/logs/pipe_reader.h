@@ -38,6 +38,8 @@ class ReaderHost {
     virtual void publish(const LogLine& line) = 0;
     // The reader is closing; it is deleted once its handles are closed.
     virtual void reader_closed(PipeReader* reader) = 0;
+    // The reader read something: buffers may need trimming later.
+    virtual void reader_active() {}
 
     // True while a reader cuts a peek: the scratch pipe and the read buffer
     // are in use, so another reader must not peek (a subscriber that stops

@@ -1,89 +1,91 @@
-// /proc parsing and the one-pass scan of every process.
+// /proc/<pid>/stat parsing, and CPU % from ticks.
 #include "daemon/metrics/proc_stat.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
-#include <string>
 
 namespace tend {
 namespace {
 
-// Reads a small /proc file in one read(2): a /proc file is generated at
-// open, so one read sees a consistent snapshot, and it costs three syscalls.
-std::optional<std::string> read_small(const char* path) {
-    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    char buf[1024];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    ::close(fd);
-    if (n <= 0) return std::nullopt;
-    return std::string(buf, static_cast<std::size_t>(n));
-}
-
-int numeric_name(const char* name) {
-    int value = 0;
-    for (const char* c = name; *c; ++c) {
-        if (*c < '0' || *c > '9') return 0;
-        value = value * 10 + (*c - '0');
-    }
-    return value;
+// One decimal field; false unless it is all digits (a leading '-' for a
+// signed one).
+template <typename T>
+bool proc_stat_number(std::string_view field, T& out) {
+    auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), out);
+    return ec == std::errc() && end == field.data() + field.size();
 }
 
 }  // namespace
 
 std::optional<ProcStat> parse_proc_stat(std::string_view text) {
     // The command name (field 2) may hold spaces and parens: the fields after
-    // it are counted from the last ')'.
+    // it are counted from the last ')'. Parsed by hand, without a copy: a
+    // round reads one of these per process of every instance.
     auto close = text.rfind(')');
     if (close == std::string_view::npos) return std::nullopt;
     ProcStat s;
-    s.pid = std::atoi(std::string(text.substr(0, text.find(' '))).c_str());
-    std::string rest(text.substr(close + 1));
-    unsigned long long utime = 0, stime = 0, start = 0;
-    long long rss = 0;
+    if (!proc_stat_number(text.substr(0, text.find(' ')), s.pid) || s.pid <= 0) return std::nullopt;
     // Fields 3.. : state ppid pgrp session tty_nr tpgid flags minflt cminflt
     // majflt cmajflt utime stime cutime cstime priority nice num_threads
-    // itrealvalue starttime vsize rss.
-    int got = std::sscanf(rest.c_str(),
-                          " %*c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
-                          "%*d %*d %llu %*u %lld",
-                          &s.ppid, &s.pgid, &utime, &stime, &start, &rss);
-    if (got != 6 || s.pid <= 0) return std::nullopt;
+    // itrealvalue starttime vsize rss: the indexes below count from state.
+    constexpr int kPpid = 1, kPgrp = 2, kUtime = 11, kStime = 12, kStart = 19, kRss = 21;
+    std::uint64_t utime = 0, stime = 0;
+    int found = 0;
+    std::string_view rest = text.substr(close + 1);
+    int index = 0;
+    for (std::size_t at = 0; index <= kRss; ++index) {
+        at = rest.find_first_not_of(' ', at);
+        if (at == std::string_view::npos) return std::nullopt;
+        std::size_t end = std::min(rest.find_first_of(" \n", at), rest.size());
+        std::string_view field = rest.substr(at, end - at);
+        at = end;
+        bool ok = true;
+        switch (index) {
+            case kPpid:
+                ok = proc_stat_number(field, s.ppid);
+                break;
+            case kPgrp:
+                ok = proc_stat_number(field, s.pgid);
+                break;
+            case kUtime:
+                ok = proc_stat_number(field, utime);
+                break;
+            case kStime:
+                ok = proc_stat_number(field, stime);
+                break;
+            case kStart:
+                ok = proc_stat_number(field, s.start_time);
+                break;
+            case kRss:
+                ok = proc_stat_number(field, s.rss_pages);
+                break;
+            default:
+                continue;
+        }
+        if (!ok) return std::nullopt;
+        ++found;
+    }
+    if (found != 6) return std::nullopt;
     s.cpu_ticks = utime + stime;
-    s.start_time = start;
-    s.rss_pages = rss;
     return s;
 }
 
 std::optional<ProcStat> read_proc_stat(int pid) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    auto text = read_small(path);
-    return text ? parse_proc_stat(*text) : std::nullopt;
-}
-
-std::unordered_map<int, std::vector<ProcStat>> scan_process_groups(
-    const std::unordered_set<int>& pgids) {
-    std::unordered_map<int, std::vector<ProcStat>> groups;
-    if (pgids.empty()) return groups;
-    DIR* dir = ::opendir("/proc");
-    if (!dir) return groups;
-    char path[64];
-    while (dirent* entry = ::readdir(dir)) {
-        int pid = numeric_name(entry->d_name);
-        if (pid <= 0) continue;
-        std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-        auto text = read_small(path);
-        if (!text) continue;  // it exited since readdir
-        auto stat = parse_proc_stat(*text);
-        if (stat && pgids.count(stat->pgid)) groups[stat->pgid].push_back(*stat);
-    }
-    ::closedir(dir);
-    return groups;
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    // One read(2): a /proc file is generated at open, so one read sees a
+    // consistent snapshot, and it costs three syscalls.
+    char buf[1024];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    if (n <= 0) return std::nullopt;
+    return parse_proc_stat(std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
 double cpu_percent(std::uint64_t ticks, std::int64_t elapsed_ms, long ticks_per_second) {

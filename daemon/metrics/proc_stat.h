@@ -1,14 +1,10 @@
 // Reading processes from /proc: one line of /proc/<pid>/stat parsed into the
-// few fields the metrics need, and a scan of every process that keeps those
-// in the process groups we watch.
+// few fields the metrics need (group_members.h finds which to read).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
-#include <vector>
 
 namespace tend {
 
@@ -26,12 +22,6 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text);
 
 // /proc/<pid>/stat read and parsed; nullopt when pid is gone.
 std::optional<ProcStat> read_proc_stat(int pid);
-
-// Every live process whose process group is in pgids, by group. One pass
-// over /proc: a group's members are found however deep they were forked,
-// and a child that outlives its parent is still counted.
-std::unordered_map<int, std::vector<ProcStat>> scan_process_groups(
-    const std::unordered_set<int>& pgids);
 
 // CPU % of one core for ticks spent over elapsed_ms.
 double cpu_percent(std::uint64_t ticks, std::int64_t elapsed_ms, long ticks_per_second);

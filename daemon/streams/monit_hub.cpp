@@ -8,8 +8,10 @@
 
 namespace tend {
 
-MonitHub::MonitHub(uv_loop_t* loop, const ProcessTable& table)
-    : timer_("monit timer", uv_timer_init, loop, this), table_(table) {
+MonitHub::MonitHub(uv_loop_t* loop, const ProcessTable& table, CountHook on_count)
+    : timer_("monit timer", uv_timer_init, loop, this),
+      table_(table),
+      on_count_(std::move(on_count)) {
     uv_unref(timer_.base());
 }
 
@@ -21,11 +23,12 @@ void MonitHub::close() {
 MonitHub::SubscriberId MonitHub::subscribe(Subscriber subscriber) {
     SubscriberId id = next_id_++;
     subscribers_.emplace(id, std::move(subscriber));
+    if (on_count_) on_count_(subscribers_.size());
     return id;
 }
 
 void MonitHub::unsubscribe(SubscriberId id) {
-    subscribers_.erase(id);
+    if (subscribers_.erase(id) && on_count_) on_count_(subscribers_.size());
 }
 
 void MonitHub::publish(bool sample) {

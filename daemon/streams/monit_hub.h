@@ -19,8 +19,11 @@ class MonitHub {
     using SubscriberId = std::uint64_t;
     // Gets the "state" event's data (a MonitState as JSON), built once a round.
     using Subscriber = std::function<void(const json& state)>;
+    // Told the number of subscribers after each change: the sampler reads
+    // each interval only while someone watches.
+    using CountHook = std::function<void(std::size_t subscribers)>;
 
-    MonitHub(uv_loop_t* loop, const ProcessTable& table);
+    MonitHub(uv_loop_t* loop, const ProcessTable& table, CountHook on_count = {});
     void close();
 
     SubscriberId subscribe(Subscriber subscriber);
@@ -35,6 +38,7 @@ class MonitHub {
     static constexpr std::uint64_t kCoalesceMs = 50;
     uv::Handle<uv_timer_t> timer_;
     const ProcessTable& table_;
+    CountHook on_count_;
     std::map<SubscriberId, Subscriber> subscribers_;
     SubscriberId next_id_ = 1;
     bool pending_ = false;

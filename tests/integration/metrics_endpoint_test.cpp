@@ -18,10 +18,11 @@ using namespace tend::it;
 // Named, not anonymous: the unity build puts test files together.
 namespace metrics_endpoint {
 
-// The endpoint on a port the daemon chose; sampling every 100 ms.
+// The endpoint on a port the daemon chose; sampling every 100 ms, watched or not.
 TendHome::Options with_http() {
     TendHome::Options o;
-    o.daemon_args = {"--http", "127.0.0.1:0", "--metrics-interval", "100"};
+    o.daemon_args = {
+        "--http", "127.0.0.1:0", "--metrics-interval", "100", "--metrics-idle-interval", "100"};
     return o;
 }
 

@@ -12,10 +12,11 @@ using namespace tend::it;
 
 namespace {
 
-// Sampling every 100 ms keeps these tests short; the maths is the same.
+// Sampling every 100 ms, watched or not, keeps these tests short; the maths
+// is the same.
 TendHome::Options fast_sampling() {
     TendHome::Options o;
-    o.daemon_args = {"--metrics-interval", "100"};
+    o.daemon_args = {"--metrics-interval", "100", "--metrics-idle-interval", "100"};
     return o;
 }
 

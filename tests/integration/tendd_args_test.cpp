@@ -50,6 +50,13 @@ TEST_CASE("tendd: unknown options, stray words and bad intervals are one line an
                     10s);
     CHECK(r.exit_code == 2);
     CHECK(r.err == interval_error("TEND_METRICS_INTERVAL_MS", "9"));
+    r = t.run_program({TENDD_BIN, "--metrics-idle-interval", "10"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == interval_error("--metrics-idle-interval", "10"));
+    r = run_command(
+        {{TENDD_BIN}, {"TEND_HOME=" + t.home(), "TEND_METRICS_IDLE_INTERVAL_MS=lots"}, ""}, 10s);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == interval_error("TEND_METRICS_IDLE_INTERVAL_MS", "lots"));
     CHECK(t.run({"ping"}).exit_code == 1);  // none of them started a daemon
 }
 
@@ -61,7 +68,8 @@ TEST_CASE("tendd --version prints it and exits 0, --help lists the options") {
     r = t.run_program({TENDD_BIN, "--help"});
     CHECK(r.exit_code == 0);
     for (const char* option :
-         {"--foreground", "--metrics-interval MS", "--version", "--exec-listen-pid PROGRAM"})
+         {"--foreground", "--metrics-interval MS", "--metrics-idle-interval MS", "--version",
+          "--exec-listen-pid PROGRAM"})
         CHECK_MESSAGE(contains(r.out, option), option << " in:\n" << r.out);
 }
 

@@ -29,3 +29,24 @@ TEST_CASE("log sink: bytes and lines stored are counted in bulk or line by line"
     }
     CHECK(loop.close() == 0);
 }
+
+TEST_CASE("log sink: the trim timer stops once the readers are quiet, and a read starts it") {
+    Loop loop;
+    TempDir dir;
+    {
+        LogSink sink(loop.get());
+        Pipe out;
+        sink.attach(out.take_read(), kApi, StreamKind::kOut, sink.open(dir.file("q.log")), false);
+        CHECK(sink.trimming());
+        write_all(out.write_fd, "one\n");
+        REQUIRE(run_until(loop.get(), [&] { return sink.written().lines == 1; }));
+        // An idle app's reader and file: nothing left to trim, nothing wakes the loop.
+        CHECK(run_until(loop.get(), [&] { return !sink.trimming(); }));
+        write_all(out.write_fd, "two\n");
+        REQUIRE(run_until(loop.get(), [&] { return sink.written().lines == 2; }));
+        CHECK(sink.trimming());
+        out.close_write();
+        uv_run(loop.get(), UV_RUN_DEFAULT);
+    }
+    CHECK(loop.close() == 0);
+}

@@ -82,3 +82,11 @@ TEST_CASE("line rate limiter: zero lets nothing through") {
     CHECK_FALSE(limiter.admit(1, 0));
     CHECK_FALSE(limiter.admit(1, 100000));
 }
+
+TEST_CASE("proc stat: a field that is not a number is not a sample") {
+    std::string line = stat_line("x");
+    CHECK_FALSE(parse_proc_stat(line.replace(line.find(" 4200 "), 6, " 42x0 ")));
+    CHECK_FALSE(
+        parse_proc_stat("x (y) S 1 4200 4200 0 -1 4194560 500 0 0 0 150 25 7 3 20 0 1 0 "
+                        "987654 10485760 2560\n"));
+}
