@@ -165,7 +165,8 @@ void from_json(const json& j, AppMessage& v);
 // history: each instance's cpu_history and memory_history (`jlist
 // --history`, the dashboard). brief: only what `tend list`'s table shows
 // (id, name, namespace, instance, mode, pid, status, uptime_ms, restarts,
-// cpu, memory, ready, health): a third of the bytes at a thousand instances.
+// cpu, memory, ready, health), an array of values per instance instead of an
+// object (append_instance_brief_json): a sixth of the bytes.
 struct ListArgs {
     bool history = false;
     bool brief = false;

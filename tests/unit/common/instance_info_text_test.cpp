@@ -148,3 +148,20 @@ TEST_CASE("read_brief_instances: no instances, and text that is not JSON") {
 }
 
 }  // namespace tend
+
+namespace tend {
+
+TEST_CASE("the brief form is one array per instance, the table's thirteen fields") {
+    InstanceInfo info = text_sample_info();
+    std::string text;
+    append_instance_brief_json(text, info);
+    json brief = json::parse(text);
+    REQUIRE(brief.is_array());
+    CHECK(brief.size() == 13);
+    CHECK(brief[0] == 7);
+    CHECK(brief[1] == "api");
+    CHECK(brief[6] == "online");
+    CHECK(brief[12].is_null());  // no probe: no health
+}
+
+}  // namespace tend
