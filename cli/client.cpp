@@ -141,7 +141,7 @@ std::optional<Response> Client::take_buffered() {
     return parse_response(line);
 }
 
-std::optional<Response> Client::next(std::optional<Deadline> deadline) {
+std::optional<std::string> Client::next_line(std::optional<Deadline> deadline) {
     while (lines_.empty()) {
         ReadStatus status = fill(deadline);
         if (status == ReadStatus::kClosed) return std::nullopt;
@@ -150,22 +150,51 @@ std::optional<Response> Client::next(std::optional<Deadline> deadline) {
     }
     std::string line = std::move(lines_.front());
     lines_.pop_front();
-    return parse_response(line);
+    return line;
 }
+
+std::optional<Response> Client::next(std::optional<Deadline> deadline) {
+    auto line = next_line(deadline);
+    if (!line) return std::nullopt;
+    return parse_response(*line);
+}
+
+namespace {
+
+// What the daemon has to say about a request it carries out (a name that is
+// both an app and a namespace): one line on stderr.
+void print_client_warning(const Response& event) {
+    if (event.event == "warning")
+        std::fprintf(stderr, "tend: warning: %s\n",
+                     event.data.value("message", std::string()).c_str());
+}
+
+TendError closed_without_reply() {
+    return TendError(ErrorCode::kDaemonUnavailable,
+                     "the daemon closed the connection without replying");
+}
+
+}  // namespace
 
 json Client::call(std::string_view cmd, const json& args) {
     send(cmd, args);
     for (;;) {
         auto response = next();
-        if (!response)
-            throw TendError(ErrorCode::kDaemonUnavailable,
-                            "the daemon closed the connection without replying");
-        if (!response->is_event()) return result_of(*response);
-        // What the daemon has to say about a request it carries out (a
-        // name that is both an app and a namespace): one line on stderr.
-        if (response->event == "warning")
-            std::fprintf(stderr, "tend: warning: %s\n",
-                         response->data.value("message", std::string()).c_str());
+        if (!response) throw closed_without_reply();
+        if (!response->is_event()) return result_of(std::move(*response));
+        print_client_warning(*response);
+    }
+}
+
+std::string Client::call_text(std::string_view cmd, const json& args) {
+    send(cmd, args);
+    for (;;) {
+        auto line = next_line(std::nullopt);
+        if (!line) throw closed_without_reply();
+        if (auto text = ok_result_text(*line)) return std::string(*text);
+        Response response = parse_response(*line);
+        if (!response.is_event()) return dump_json(result_of(std::move(response)));
+        print_client_warning(response);
     }
 }
 
@@ -181,6 +210,11 @@ bool Client::wait_for_close(Deadline deadline) {
 json result_of(const Response& response) {
     if (!response.ok) throw TendError(response.error_code, response.error_message);
     return response.result;
+}
+
+json result_of(Response&& response) {
+    if (!response.ok) throw TendError(response.error_code, response.error_message);
+    return std::move(response.result);
 }
 
 }  // namespace tend

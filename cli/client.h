@@ -45,6 +45,9 @@ class Client {
 
     // send() and the result of the reply; an error reply throws its TendError.
     json call(std::string_view cmd, const json& args);
+    // The same, the result as the daemon's JSON text: an ok reply is not
+    // parsed at all (`jlist` passes a thousand instances straight through).
+    std::string call_text(std::string_view cmd, const json& args);
 
     // Reads until the daemon closes the connection; false if the deadline passes first.
     bool wait_for_close(Deadline deadline);
@@ -62,6 +65,8 @@ class Client {
 
   private:
     enum class ReadStatus { kData, kClosed, kTimedOut };
+    // The next line, unparsed; nullopt once the daemon closed the connection.
+    std::optional<std::string> next_line(std::optional<Deadline> deadline);
     // Reads once from the socket into lines_.
     ReadStatus fill(std::optional<Deadline> deadline);
     // Hands bytes to the framer; throws when a line passes the limit.
@@ -74,6 +79,7 @@ class Client {
 
 // The result of an ok reply; throws the TendError an error reply carries.
 json result_of(const Response& response);
+json result_of(Response&& response);  // moves the result out: no copy of a large reply
 
 // Converts a result to its typed struct; a reply of the wrong shape throws
 // TendError rather than a JSON exception.

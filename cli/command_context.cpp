@@ -15,4 +15,8 @@ json CommandContext::call(std::string_view cmd, const json& args) const {
     return connect().call(cmd, args);
 }
 
+std::string CommandContext::call_text(std::string_view cmd, const json& args) const {
+    return connect().call_text(cmd, args);
+}
+
 }  // namespace tend

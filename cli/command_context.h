@@ -29,6 +29,8 @@ struct CommandContext {
     json call(std::string_view cmd, const json& args) const;
     // call() with this command's own request.
     json call(const json& args) const { return call(request, args); }
+    // call() with the result as the daemon's JSON text (Client::call_text).
+    std::string call_text(std::string_view cmd, const json& args) const;
 };
 
 // A parsed command, ready to run; returns the exit code.

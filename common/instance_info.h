@@ -82,4 +82,18 @@ struct InstanceInfo {
 void to_json(json& j, const InstanceInfo& info);
 void from_json(const json& j, InstanceInfo& info);
 
+// The same object as to_json, written as text straight onto out (keys in
+// the order dump_json writes them): `list` replies with a thousand of these.
+void append_instance_json(std::string& out, const InstanceInfo& info);
+// Only the fields the instance table shows (ListArgs::brief), as one array
+// of values in a fixed order; read_brief_instances reads it back.
+void append_instance_brief_json(std::string& out, const InstanceInfo& info);
+
+// Reads a `{"instances":[...]}` result without building a tree: the brief
+// fields of each instance (id, name, namespace, instance, mode, pid, status,
+// restarts, uptime_ms, cpu, memory, ready, health), from brief arrays or
+// from full objects (any other field is skipped). nullopt when the text is
+// not JSON.
+std::optional<std::vector<InstanceInfo>> read_brief_instances(std::string_view text);
+
 }  // namespace tend

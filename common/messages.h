@@ -162,10 +162,16 @@ void to_json(json& j, const AppMessage& v);  // by hand
 void from_json(const json& j, AppMessage& v);
 
 // list / jlist: jlist asks for each instance's metrics history too.
+// history: each instance's cpu_history and memory_history (`jlist
+// --history`, the dashboard). brief: only what `tend list`'s table shows
+// (id, name, namespace, instance, mode, pid, status, uptime_ms, restarts,
+// cpu, memory, ready, health), an array of values per instance instead of an
+// object (append_instance_brief_json): a sixth of the bytes.
 struct ListArgs {
     bool history = false;
+    bool brief = false;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ListArgs, history)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ListArgs, history, brief)
 
 struct InstancesResult {
     std::vector<InstanceInfo> instances;

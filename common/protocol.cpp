@@ -63,6 +63,33 @@ std::string encode_reply(std::int64_t id, const json& result) {
     return dump_json(j) + '\n';
 }
 
+std::string encode_reply_text(std::int64_t id, std::string_view result) {
+    std::string line = "{\"id\":";
+    line.reserve(result.size() + 48);
+    line += std::to_string(id);
+    line += ",\"ok\":true,\"result\":";
+    line += result;
+    line += "}\n";
+    return line;
+}
+
+// The reply's head as dump_json writes it, keys sorted: `{"id":7,"ok":true,"result":`.
+std::optional<std::string_view> ok_result_text(std::string_view line) {
+    constexpr std::string_view kHead = "{\"id\":";
+    constexpr std::string_view kOk = ",\"ok\":true,\"result\":";
+    if (!line.starts_with(kHead)) return std::nullopt;
+    std::size_t at = kHead.size();
+    if (at < line.size() && line[at] == '-') ++at;
+    std::size_t digits = at;
+    while (at < line.size() && line[at] >= '0' && line[at] <= '9') ++at;
+    if (at == digits || line.substr(at, kOk.size()) != kOk) return std::nullopt;
+    std::string_view result = line.substr(at + kOk.size());
+    if (result.empty() || result.back() != '}') return std::nullopt;
+    result.remove_suffix(1);
+    if (result.empty()) return std::nullopt;
+    return result;
+}
+
 std::string encode_error(std::optional<std::int64_t> id, ErrorCode code, std::string_view message) {
     json j = {{"id", id ? json(*id) : json(nullptr)},
               {"ok", false},

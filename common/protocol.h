@@ -41,6 +41,13 @@ std::string encode_event(std::int64_t id, std::string_view event, const json& da
 // The same with data already JSON text; event is a plain word (no escaping).
 std::string encode_event_text(std::int64_t id, std::string_view event, std::string_view data);
 
+// An ok reply whose result is already JSON text (written by the json_text
+// writers): the same line encode_reply gives for that result.
+std::string encode_reply_text(std::int64_t id, std::string_view result);
+// The result's text of a line encode_reply or encode_reply_text wrote,
+// without parsing it; nullopt for any other line (errors, events).
+std::optional<std::string_view> ok_result_text(std::string_view line);
+
 // Serialises without ever throwing on bad UTF-8.
 std::string dump_json(const json& value);
 

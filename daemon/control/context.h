@@ -44,6 +44,8 @@ class Responder {
         : server_(&server), connection_(connection), request_(request) {}
 
     void reply(const json& result) const;
+    // The same with the result already JSON text (`list`: written without a tree).
+    void reply_text(std::string_view result) const;
     void error(ErrorCode code, std::string_view message) const;
     void event(std::string_view name, const json& data) const;
     // The same with data already JSON text (a line encoded once for every

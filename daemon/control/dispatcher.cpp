@@ -93,6 +93,10 @@ void Responder::reply(const json& result) const {
     if (Connection* c = connection()) c->send(encode_reply(request_, result));
 }
 
+void Responder::reply_text(std::string_view result) const {
+    if (Connection* c = connection()) c->send(encode_reply_text(request_, result));
+}
+
 void Responder::error(ErrorCode code, std::string_view message) const {
     if (Connection* c = connection()) c->send(encode_error(request_, code, message));
 }

@@ -30,6 +30,31 @@ bool first_online(const json& insts) {
            insts[0].value("pid", 0) > 0;
 }
 
+// The app's instances in `tend <list_command> --history`, or an empty array.
+json history_instances(TendHome& t, const std::string& list_command, const std::string& name) {
+    Result r = t.run({list_command, "--history"});
+    json list = json::parse(r.out, nullptr, false);
+    json found = json::array();
+    if (r.exit_code != 0 || !list.is_array()) return found;
+    for (const auto& inst : list)
+        if (inst.is_object() && inst.value("name", "") == name) found.push_back(inst);
+    return found;
+}
+
+// Polls `tend jlist --history` until predicate holds for the app's instances.
+json wait_for_history(TendHome& t, const std::string& name,
+                      const std::function<bool(const json&)>& predicate, const std::string& what,
+                      Millis timeout = 15s) {
+    json found;
+    t.wait_until(
+        [&] {
+            found = history_instances(t, "jlist", name);
+            return !found.empty() && predicate(found);
+        },
+        what, timeout);
+    return found;
+}
+
 }  // namespace
 
 TEST_CASE("cpu counts the whole process group: a busy child makes its sleeping parent busy") {
@@ -44,27 +69,47 @@ TEST_CASE("cpu counts the whole process group: a busy child makes its sleeping p
     CHECK(insts[0]["memory"].get<std::int64_t>() > 0);
 }
 
-TEST_CASE("jlist carries each instance's cpu and memory history, at most 60 samples") {
+TEST_CASE("jlist --history carries each instance's cpu and memory history, at most 60 samples") {
     TendHome t(fast_sampling());
     t.run_ok(start_fixture("h", {}, {"sleep"}));
-    json insts = t.wait_for(
-        "h", [](const json& i) { return first_online(i) && history_size(i) >= 3; },
+    json insts = wait_for_history(
+        t, "h", [](const json& i) { return first_online(i) && history_size(i) >= 3; },
         "three samples in h's history");
     CHECK(insts[0]["cpu_history"].size() == insts[0]["memory_history"].size());
     for (const auto& m : insts[0]["memory_history"]) CHECK(m.get<std::int64_t>() >= 0);
     CHECK(insts[0]["memory_history"].back().get<std::int64_t>() > 0);
 
-    t.wait_for(
-        "h", [](const json& i) { return first_online(i) && history_size(i) == 60; },
+    wait_for_history(
+        t, "h", [](const json& i) { return first_online(i) && history_size(i) == 60; },
         "a full history of 60 samples", 30s);
     // The next samples keep it at 60: wait for a newer last sample.
-    json later = t.wait_for(
-        "h", [](const json& i) { return first_online(i) && i[0]["uptime_ms"].get<int>() > 7000; },
+    json later = wait_for_history(
+        t, "h",
+        [](const json& i) { return first_online(i) && i[0]["uptime_ms"].get<int>() > 7000; },
         "more samples after the history filled", 30s);
     CHECK(later[0]["memory_history"].size() == 60);
     // `tend list` stays light: no history in its reply.
     Result list = t.run_ok({"ls"});
     CHECK(list.out.find("memory_history") == std::string::npos);
+}
+
+TEST_CASE("jlist leaves the histories out unless asked: --history, prettylist --history") {
+    TendHome t(fast_sampling());
+    t.run_ok(start_fixture("quiet", {}, {"sleep"}));
+    wait_for_history(
+        t, "quiet", [](const json& i) { return first_online(i) && history_size(i) >= 2; },
+        "two samples in quiet's history");
+    // As PM2's jlist: the current cpu and memory, no history.
+    json plain = t.instances("quiet");
+    REQUIRE(plain.size() == 1);
+    CHECK(plain[0].contains("cpu"));
+    CHECK(plain[0].contains("memory"));
+    CHECK_FALSE(plain[0].contains("cpu_history"));
+    CHECK_FALSE(plain[0].contains("memory_history"));
+    json pretty = history_instances(t, "prettylist", "quiet");
+    REQUIRE(pretty.size() == 1);
+    CHECK(pretty[0]["cpu_history"].size() >= 2);
+    CHECK(pretty[0]["memory_history"].size() >= 2);
 }
 
 TEST_CASE(

@@ -32,7 +32,7 @@ TEST_CASE("arguments are written with every key") {
     CHECK(json(ScaleArgs{"api", -1, true, std::nullopt}).dump() ==
           R"({"count":-1,"instance":null,"name":"api","relative":true})");
     CHECK(json(EventsArgs{{"api"}, "/srv"}).dump() == R"({"cwd":"/srv","targets":["api"]})");
-    CHECK(json(ListArgs{true}).dump() == R"({"history":true})");
+    CHECK(json(ListArgs{true, false}).dump() == R"({"brief":false,"history":true})");
     CHECK(json(MonitArgs{}).dump() == R"({"lines_per_second":100,"tail_lines":50})");
     CHECK(json(ResurrectArgs{true}).dump() == R"({"from_backup":true})");
     LogsArgs logs;

@@ -88,3 +88,22 @@ TEST_CASE(
     CHECK(r.error_code == ErrorCode::kInternal);
     CHECK(r.error_message == "unknown error");
 }
+
+TEST_CASE("a reply written as text is the line encode_reply writes, and reads back raw") {
+    json result = {{"instances", json::array({json{{"id", 1}}, json{{"id", 2}}})}};
+    std::string line = encode_reply(42, result);
+    CHECK(encode_reply_text(42, dump_json(result)) == line);
+    std::string_view body(line.data(), line.size() - 1);
+    auto text = ok_result_text(body);
+    REQUIRE(text.has_value());
+    CHECK(*text == dump_json(result));
+    CHECK(ok_result_text(R"({"id":-3,"ok":true,"result":{}})") ==
+          std::optional<std::string_view>("{}"));
+    // Not an ok reply: the caller parses it as a whole.
+    std::string error = encode_error(42, ErrorCode::kNotFound, "no app named 'x'");
+    CHECK_FALSE(ok_result_text(std::string_view(error.data(), error.size() - 1)).has_value());
+    std::string event = encode_event(42, "warning", json{{"message", "m"}});
+    CHECK_FALSE(ok_result_text(std::string_view(event.data(), event.size() - 1)).has_value());
+    CHECK_FALSE(ok_result_text(R"({"id":,"ok":true,"result":{}})").has_value());
+    CHECK_FALSE(ok_result_text(R"({"id":1,"ok":true,"result":})").has_value());
+}
