@@ -36,6 +36,7 @@
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -471,6 +472,17 @@ class Bench:
         m.wait_empty(60)
 
     def ten_thousand(self):
+        # tendd holds five descriptors an instance and the keeper three:
+        # 10,000 need a hard limit above 50,000 (the units tend writes say
+        # LimitNOFILE=infinity). tendd raises its soft limit to the hard one
+        # itself and gives its apps the soft one it was started with.
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = 131072
+        if hard != resource.RLIM_INFINITY and hard < wanted:
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (soft, wanted))
+            except (ValueError, OSError) as e:
+                print(f"(hard open-file limit {hard} stays: {e}; 10,000 may not fit)")
         m = Tend(self, "10k", config={"max_instances": 10000})
         self.managers.append(m)
         who = "tend"
