@@ -18,8 +18,14 @@ bool online_with_pid(const json& insts) {
            insts[0].value("pid", 0) > 0;
 }
 
-std::size_t samples_of(const json& inst) {
-    return inst.value("memory_history", json::array()).size();
+// How many samples name's first instance has, from `tend jlist --history`
+// (plain jlist leaves histories out; neither counts as someone watching).
+std::size_t samples_of(TendHome& t, const std::string& name) {
+    Result r = t.run_ok({"jlist", "--history"});
+    for (const auto& inst : json::parse(r.out))
+        if (inst.value("name", "") == name)
+            return inst.value("memory_history", json::array()).size();
+    return 0;
 }
 
 // A state event of a sampling round that has w's instance with a memory.
@@ -42,9 +48,8 @@ TEST_CASE(
     TendHome t(o);
     t.run_ok(start_fixture("quiet", {}, {"sleep"}));
     // A new instance is read once soon after it starts, then only once an hour.
-    t.wait_for(
-        "quiet", [](const json& i) { return online_with_pid(i) && samples_of(i[0]) >= 1; },
-        "quiet's first sample");
+    t.wait_for("quiet", online_with_pid, "quiet online");
+    t.wait_until([&] { return samples_of(t, "quiet") >= 1; }, "quiet's first sample");
     t.run_ok(start_fixture("hog", {"--max-memory-restart", "40M", "--kill-timeout", "500"},
                            {"allocate", "80"}));
     json hog = t.wait_for(
@@ -52,7 +57,7 @@ TEST_CASE(
         "hog restarted for its memory");
     CHECK(hog[0]["restart_reason"] == "memory");
     // hog was read at least twice in a row over its limit meanwhile; quiet not again.
-    CHECK(samples_of(t.instances("quiet")[0]) == 1);
+    CHECK(samples_of(t, "quiet") == 1);
 }
 
 TEST_CASE("monit gets a fresh sample at once, not the idle interval's") {
@@ -60,8 +65,8 @@ TEST_CASE("monit gets a fresh sample at once, not the idle interval's") {
     o.daemon_args = {"--metrics-interval", "3600000"};
     TendHome t(o);
     t.run_ok(start_fixture("w", {}, {"sleep"}));
-    json before = t.wait_for("w", online_with_pid, "w online");
-    CHECK(samples_of(before[0]) == 0);  // nothing read it yet: no sample for an hour
+    t.wait_for("w", online_with_pid, "w online");
+    CHECK(samples_of(t, "w") == 0);  // nothing read it yet: no sample for an hour
 
     auto client = t.connect();
     REQUIRE(client->send(R"({"v":1,"id":7,"cmd":"monit","args":{"tail_lines":0}})"
@@ -86,9 +91,9 @@ TEST_CASE("the dashboard's poll gets a fresh sample at once, a plain list does n
     t.wait_for("w", online_with_pid, "w online");
     int port = http_port(t);
     // `tend jlist` and a list without history are not someone watching.
-    CHECK(samples_of(t.instances("w")[0]) == 0);
+    CHECK(samples_of(t, "w") == 0);
     CHECK(http_call(port, "GET", "/api/v1/apps").status == 200);
-    CHECK(samples_of(t.instances("w")[0]) == 0);
+    CHECK(samples_of(t, "w") == 0);
     // The dashboard polls with the history: the first poll starts a round at once.
     t.wait_until(
         [&] {
