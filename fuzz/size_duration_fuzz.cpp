@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     refused_or([&] {
         InstancesFlag flag = parse_instances(text);
         int n = flag.per_cpu.empty() ? flag.count : instances_for_cpus(flag.per_cpu, 4);
-        if (n < 1 || n > kMaxAppInstances) std::abort();
+        if (n < 1 || n > kInstancesCeiling) std::abort();
     });
     refused_or([&] { (void)parse_stop_exit_codes(text); });
     refused_or([&] { (void)canonical_signal(text); });
