@@ -43,19 +43,13 @@ pid_t online_pid(TendHome& t, const std::string& name) {
     return t.wait_for(name, all_online(1), name + " online")[0]["pid"].get<pid_t>();
 }
 
-// pid's descriptors once it runs its own code: a process just exec'd may
-// still be in the dynamic loader, which holds a library open while it maps it.
-std::map<int, std::string> app_fds(TendHome& t, pid_t pid) {
-    std::map<int, std::string> fds;
-    t.wait_until(
-        [&] {
-            fds = open_fds(pid);
-            for (const auto& [fd, what] : fds)
-                if (contains(what, ".so")) return false;
-            return true;
-        },
-        "the app past its dynamic loader");
-    return fds;
+// The descriptors of name's online instance once it runs its own code (the
+// fixture says "ready"): before that, the dynamic loader and the C++
+// runtime open and close files of their own.
+std::map<int, std::string> app_fds(TendHome& t, const std::string& name) {
+    json inst = t.wait_for(name, all_online(1), name + " online")[0];
+    t.wait_for_line(inst["out_log"], "ready ", name + " ready");
+    return open_fds(inst["pid"].get<pid_t>());
 }
 
 }  // namespace
@@ -69,20 +63,20 @@ TEST_CASE("an app inherits stdio, its IPC channel and its port, and none of tend
     t.wait_for_line(t.instances("web")[0]["out_log"], "listening ", "web listening");
 
     t.run_ok(start_fixture("plain", {}, {"sleep"}));
-    auto plain = app_fds(t, online_pid(t, "plain"));
+    auto plain = app_fds(t, "plain");
     INFO("plain:\n" << describe(plain));
     CHECK(numbers(plain) == std::set<int>{0, 1, 2, 3});
     CHECK(contains(plain[3], "socket:"));
 
     t.run_ok(start_fixture("ported", {"--port", std::to_string(free_port())}, {"sleep"}));
-    auto ported = app_fds(t, online_pid(t, "ported"));
+    auto ported = app_fds(t, "ported");
     INFO("ported:\n" << describe(ported));
     CHECK(numbers(ported) == std::set<int>{0, 1, 2, 3, 4});
 
     // After a take-over too: what the keeper handed the new tendd stays its own.
     kill_daemon_and_wait_for_next(t);
     t.run_ok(start_fixture("later", {}, {"sleep"}));
-    auto later = app_fds(t, online_pid(t, "later"));
+    auto later = app_fds(t, "later");
     INFO("later:\n" << describe(later));
     CHECK(numbers(later) == std::set<int>{0, 1, 2, 3});
 
