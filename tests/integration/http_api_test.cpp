@@ -286,6 +286,8 @@ TEST_CASE(
     json later = t.wait_for(
         "later", [](const json& i) { return i.size() == 1 && i[0]["status"] == "online"; },
         "later online");
+    // Read once it runs its own code: the loader opens and closes files first.
+    t.wait_for_line(later[0]["out_log"], "ready ", "later ready");
     std::string fd_dir = "/proc/" + std::to_string(later[0]["pid"].get<int>()) + "/fd";
     std::set<int> fds;
     if (DIR* dir = ::opendir(fd_dir.c_str())) {
