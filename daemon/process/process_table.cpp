@@ -31,10 +31,29 @@ RestartReason exit_reason(const Instance& inst) {
 }  // namespace
 
 void MetricsHistory::add(double cpu_percent, std::int64_t rss) {
-    cpu.push_back(cpu_percent);
-    memory.push_back(rss);
-    while (cpu.size() > kMetricsHistory) cpu.pop_front();
-    while (memory.size() > kMetricsHistory) memory.pop_front();
+    if (ring_.size() < kMetricsHistory) {
+        if (ring_.empty()) ring_.reserve(kMetricsHistory);
+        ring_.push_back({cpu_percent, rss});
+        return;
+    }
+    ring_[next_] = {cpu_percent, rss};
+    next_ = (next_ + 1) % kMetricsHistory;
+}
+
+std::vector<double> MetricsHistory::cpu() const {
+    std::vector<double> out;
+    out.reserve(ring_.size());
+    for (std::size_t i = 0; i < ring_.size(); ++i)
+        out.push_back(ring_[(next_ + i) % ring_.size()].cpu);
+    return out;
+}
+
+std::vector<std::int64_t> MetricsHistory::memory() const {
+    std::vector<std::int64_t> out;
+    out.reserve(ring_.size());
+    for (std::size_t i = 0; i < ring_.size(); ++i)
+        out.push_back(ring_[(next_ + i) % ring_.size()].memory);
+    return out;
 }
 
 ProcessTable::ProcessTable(TableSeams seams, TableConfig config)

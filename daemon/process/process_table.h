@@ -47,11 +47,23 @@ struct RestartReason {
 inline constexpr const char* kRestartKinds[] = {"crash", "signal", "exit_code", "memory",
                                                 "user",  "watch",  "health",    "cron"};
 
-// The last kMetricsHistory samples of one instance, oldest first.
-struct MetricsHistory {
-    std::deque<double> cpu;
-    std::deque<std::int64_t> memory;
+// The last kMetricsHistory samples of one instance, oldest first, in a ring
+// made at its first sample that never grows or moves: a deque took a new
+// block each time its window crossed one, so an idle daemon's memory
+// stepped up half an hour into slow sampling.
+class MetricsHistory {
+  public:
     void add(double cpu_percent, std::int64_t rss);
+    std::vector<double> cpu() const;
+    std::vector<std::int64_t> memory() const;
+
+  private:
+    struct Sample {
+        double cpu;
+        std::int64_t memory;
+    };
+    std::vector<Sample> ring_;  // capacity kMetricsHistory once used
+    std::size_t next_ = 0;      // where the next sample goes once full
 };
 
 // Which of an app's probes a result is of.

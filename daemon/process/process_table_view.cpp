@@ -92,8 +92,8 @@ InstanceInfo ProcessTable::info(int id, bool with_spec, bool with_history) const
         inst.state == InstanceState::kStopped && (spec.restart.autorestart || inst.schedule_paused);
     i.next_run_at = waits ? 0 : apps_.at(inst.app).next_run_wall_ms;
     if (with_history) {
-        i.cpu_history.assign(inst.metrics.cpu.begin(), inst.metrics.cpu.end());
-        i.memory_history.assign(inst.metrics.memory.begin(), inst.metrics.memory.end());
+        i.cpu_history = inst.metrics.cpu();
+        i.memory_history = inst.metrics.memory();
     }
     if (with_spec) {
         i.spec = spec;
